@@ -1,0 +1,177 @@
+/* cli.c: what the tools share.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char cli_exit_help[] =
+    "Exit status:\n"
+    "  0    success (a search with no hits is a success)\n"
+    "  1    evindex: some records were bad and skipped; the rest are "
+    "indexed\n"
+    "  2    bad usage, bad option value or query syntax error\n"
+    "  3    no index at the given path\n"
+    "  4    the index is locked by another writer\n"
+    "  5    the index is damaged: rebuild it\n"
+    "  6    the index was built with another schema or settings: rebuild "
+    "it\n"
+    "  7    input or index unreadable or unwritable (missing file, disk "
+    "full,\n"
+    "       permission denied)\n"
+    "  8    internal error (out of memory, unexpected backend error)\n"
+    "  130  interrupted (what was committed before stays)\n";
+
+int cli_exit_status(evs_status st)
+{
+	switch (st) {
+	case EVS_OK: return CLI_EXIT_OK;
+	case EVS_E_INVALID:
+	case EVS_E_QUERY_SYNTAX: return CLI_EXIT_USAGE;
+	case EVS_E_NOTFOUND: return CLI_EXIT_NOINDEX;
+	case EVS_E_LOCKED: return CLI_EXIT_LOCKED;
+	case EVS_E_CORRUPT: return CLI_EXIT_CORRUPT;
+	case EVS_E_VERSION: return CLI_EXIT_VERSION;
+	case EVS_E_IO:
+	case EVS_E_READONLY: return CLI_EXIT_IO;
+	case EVS_E_CANCELLED: return CLI_EXIT_INTERRUPTED;
+	case EVS_E_MODIFIED:
+	case EVS_E_NOMEM:
+	case EVS_E_BACKEND: return CLI_EXIT_INTERNAL;
+	}
+	return CLI_EXIT_INTERNAL;
+}
+
+void cli_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_use_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return 0;
+	return isatty(fileno(f));
+}
+
+char *cli_default_index(void)
+{
+	const char *e = getenv("EVSEARCH_INDEX");
+	if (e && *e)
+		return strdup(e);
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	const char *base = xdg && *xdg ? xdg : NULL;
+	const char *suffix = "/evsearch/index";
+	const char *mid = "";
+	if (!base) {
+		if (!home || !*home)
+			return NULL;
+		base = home;
+		mid = "/.local/share";
+	}
+	size_t n = strlen(base) + strlen(mid) + strlen(suffix) + 1;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s%s%s", base, mid, suffix);
+	return p;
+}
+
+static const cli_option *find_long(const cli_option *opts, const char *name,
+                                   size_t len)
+{
+	for (const cli_option *o = opts; o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+int cli_parse(const char *prog, int argc, char **argv,
+              const cli_option *opts,
+              int (*on_option)(void *ctx, int which, const char *arg),
+              void *ctx, int *nargs)
+{
+	int n = 0, only_args = 0;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+			argv[n++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_args = 1;
+			continue;
+		}
+		const cli_option *o = NULL;
+		const char *val = NULL;
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+			o = find_long(opts, a + 2, len);
+			if (!o) {
+				cli_error(prog, "unknown option --%.*s (see %s --help)",
+				          (int)len, a + 2, prog);
+				return -1;
+			}
+			if (eq && !o->has_arg) {
+				cli_error(prog, "--%s takes no value", o->name);
+				return -1;
+			}
+			val = eq ? eq + 1 : NULL;
+		} else {
+			for (const cli_option *p = opts; p->name; p++)
+				if (p->short_name && p->short_name == a[1])
+					o = p;
+			if (!o) {
+				cli_error(prog,
+				          "unknown option %s (see %s --help; put arguments "
+				          "that begin with '-' after --)",
+				          a, prog);
+				return -1;
+			}
+			if (a[2]) {
+				if (!o->has_arg) {
+					cli_error(prog, "-%c takes no value", a[1]);
+					return -1;
+				}
+				val = a + 2;
+			}
+		}
+		if (o->has_arg && !val) {
+			if (i + 1 >= argc) {
+				cli_error(prog, "--%s needs a value (%s)", o->name, o->arg);
+				return -1;
+			}
+			val = argv[++i];
+		}
+		if (on_option(ctx, (int)(o - opts), val) < 0)
+			return -1;
+	}
+	*nargs = n;
+	return 0;
+}
+
+void cli_print_options(FILE *out, const cli_option *opts)
+{
+	for (const cli_option *o = opts; o->name; o++) {
+		char left[64];
+		if (o->short_name)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name,
+			         o->name, o->has_arg ? " " : "",
+			         o->has_arg ? o->arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name,
+			         o->has_arg ? " " : "", o->has_arg ? o->arg : "");
+		fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+}

@@ -1,0 +1,65 @@
+/* cli.h: what evindex and evsearch share: the option table, messages,
+ * exit statuses and the default index location.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_CLI_H
+#define EVS_CLI_H
+
+#include <stdio.h>
+
+#include "evsearch.h"
+
+/* Exit statuses of both tools (also in their --help and docs/cli.md). */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_SKIPPED = 1,   /* evindex: some records were bad and skipped */
+	CLI_EXIT_USAGE = 2,     /* bad option or query syntax */
+	CLI_EXIT_NOINDEX = 3,   /* no index at the path */
+	CLI_EXIT_LOCKED = 4,    /* another process is writing the index */
+	CLI_EXIT_CORRUPT = 5,   /* the index is damaged */
+	CLI_EXIT_VERSION = 6,   /* built by another version: rebuild */
+	CLI_EXIT_IO = 7,        /* input unreadable, disk full, permission */
+	CLI_EXIT_INTERNAL = 8,  /* out of memory or an unexpected error */
+	CLI_EXIT_INTERRUPTED = 130
+};
+
+/* The exit statuses as --help prints them. */
+extern const char cli_exit_help[];
+
+/* The exit status for a library status. */
+int cli_exit_status(evs_status st);
+
+/* One option of a tool's table. */
+typedef struct cli_option {
+	const char *name;   /* long name, without "--" */
+	char short_name;    /* 0 for none */
+	int has_arg;        /* 0 no, 1 required */
+	const char *arg;    /* its name in --help, "DIR" */
+	const char *help;   /* one line */
+} cli_option;
+
+/* Parses argv against opts (terminated by a zeroed entry). Calls
+ * on_option(ctx, index into opts, argument or NULL) for each option and
+ * collects the other arguments into argv[0..*nargs). "--" ends options.
+ * Returns 0, or -1 after printing "PROG: ..." for an unknown option or a
+ * missing argument. */
+int cli_parse(const char *prog, int argc, char **argv,
+              const cli_option *opts,
+              int (*on_option)(void *ctx, int which, const char *arg),
+              void *ctx, int *nargs);
+
+/* Prints the option table, aligned. */
+void cli_print_options(FILE *out, const cli_option *opts);
+
+/* The default index directory: $EVSEARCH_INDEX, else
+ * $XDG_DATA_HOME/evsearch/index, else ~/.local/share/evsearch/index.
+ * Returns a malloc'ed string or NULL. */
+char *cli_default_index(void);
+
+/* Prints "PROG: message" to stderr. */
+void cli_error(const char *prog, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Whether to use colour on the stream: a terminal and NO_COLOR unset. */
+int cli_use_color(FILE *f);
+
+#endif

@@ -1,0 +1,340 @@
+/* evsearch.h: the public API of libevsearch, a full-text search engine for
+ * event listings built on Xapian.
+ *
+ * Copyright (C) 2026 the evsearch authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Conventions, for every function below:
+ * - Fallible calls return an evs_status; EVS_OK is 0. The status says what
+ *   the caller should do; evs_errmsg() on the handle says what happened.
+ * - Out-parameters come first and are named out.
+ * - Strings are UTF-8 and NUL-terminated unless a length is passed.
+ * - Every _free and _close accepts NULL.
+ * - Thread safety: a handle (evs_index, evs_results) must not be used by
+ *   two threads at once. Different handles may be used from different
+ *   threads concurrently, also on the same index directory.
+ */
+#ifndef EVSEARCH_H
+#define EVSEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(EVS_BUILDING_LIBRARY) && defined(__GNUC__)
+#define EVS_API __attribute__((visibility("default")))
+#else
+#define EVS_API
+#endif
+
+#define EVSEARCH_VERSION_MAJOR 0
+#define EVSEARCH_VERSION_MINOR 1
+#define EVSEARCH_VERSION_PATCH 0
+#define EVSEARCH_VERSION_STRING "0.1.0"
+
+/* The version of the JSON document that evs_results_json() builds
+ * (docs/output-format.md). */
+#define EVS_FORMAT_VERSION 1
+
+/* Returns the library's version string, "MAJOR.MINOR.PATCH", which may
+ * differ from EVSEARCH_VERSION_STRING when the program was built against
+ * another header. Never NULL; static storage. */
+EVS_API const char *evs_version(void);
+
+/* What a fallible call reports. Branch on these, not on messages. */
+typedef enum evs_status {
+	EVS_OK = 0,
+	EVS_E_INVALID,      /* bad argument or bad input record: fix and retry */
+	EVS_E_NOTFOUND,     /* no index (or no event) where one was expected */
+	EVS_E_QUERY_SYNTAX, /* the query cannot be parsed: show the message */
+	EVS_E_LOCKED,       /* another process is writing the index */
+	EVS_E_MODIFIED,     /* the index changed under a reader: reopen, retry */
+	EVS_E_CORRUPT,      /* the index is damaged: rebuild it */
+	EVS_E_VERSION,      /* index built with other schema or settings:
+	                       rebuild it with this version */
+	EVS_E_NOMEM,        /* out of memory */
+	EVS_E_IO,           /* the operating system refused (disk full,
+	                       permission denied, ...) */
+	EVS_E_READONLY,     /* a write was asked of a handle opened read-only */
+	EVS_E_CANCELLED,    /* the caller's cancel callback asked to stop */
+	EVS_E_BACKEND       /* an unexpected error inside Xapian */
+} evs_status;
+
+/* Returns a short constant English name for a status ("locked", ...).
+ * Never NULL. */
+EVS_API const char *evs_status_str(evs_status status);
+
+/* Frees memory the library returned with "free with evs_free". NULL is
+ * ignored. */
+EVS_API void evs_free(void *ptr);
+
+/* ------------------------------------------------------------------ */
+/* Index handles                                                       */
+
+typedef struct evs_index evs_index;
+
+#define EVS_OPEN_READ 0     /* search only */
+#define EVS_OPEN_WRITE 1    /* add and delete; takes the writer lock */
+#define EVS_OPEN_CREATE 2   /* with EVS_OPEN_WRITE: create when missing */
+
+typedef struct evs_open_options {
+	int version;          /* EVS_OPEN_OPTIONS_VERSION */
+	int flags;            /* EVS_OPEN_* bits */
+	/* Stemming language for a new index ("english", "french", "none",
+	 * any of Xapian's Snowball stemmers). NULL means "english". An
+	 * existing index keeps its own; asking for another one fails with
+	 * EVS_E_VERSION. */
+	const char *stemmer;
+} evs_open_options;
+
+#define EVS_OPEN_OPTIONS_VERSION 1
+#define EVS_OPEN_OPTIONS_INIT {EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL}
+
+/* Opens the evsearch index directory at path (see docs/schema.md for its
+ * layout). opts may be NULL: read-only, default settings.
+ * On success *out is a handle to close with evs_index_close().
+ * On failure *out is NULL and, when errmsg_out is not NULL, *errmsg_out
+ * is a message to free with evs_free() (or NULL when out of memory).
+ * Statuses: EVS_E_NOTFOUND (no index there), EVS_E_LOCKED (another
+ * writer), EVS_E_VERSION (other schema or settings), EVS_E_CORRUPT,
+ * EVS_E_IO, EVS_E_INVALID (path is not an evsearch index). */
+EVS_API evs_status evs_index_open(evs_index **out, const char *path,
+                                  const evs_open_options *opts,
+                                  char **errmsg_out);
+
+/* Commits pending changes (writers), releases the lock and frees the
+ * handle. The handle is gone even when this fails; the index then holds
+ * its last successful commit. NULL returns EVS_OK. */
+EVS_API evs_status evs_index_close(evs_index *idx);
+
+/* The message of the last failed call on idx. Never NULL; valid until
+ * the next call on idx. An empty string when nothing failed. */
+EVS_API const char *evs_errmsg(const evs_index *idx);
+
+/* Makes everything added or deleted so far durable and visible to new
+ * readers. Statuses: EVS_E_IO, EVS_E_READONLY. */
+EVS_API evs_status evs_index_commit(evs_index *idx);
+
+/* Brings a reader to the latest committed state of the index. */
+EVS_API evs_status evs_index_reopen(evs_index *idx);
+
+/* Facts about an open index, for "evindex --info". Strings are owned by
+ * idx and valid until it is closed. */
+typedef struct evs_index_info {
+	int version;             /* set by the caller: EVS_INDEX_INFO_VERSION */
+	uint64_t events;         /* number of events */
+	uint64_t bytes;          /* size of the live generation on disk */
+	int schema_version;      /* EVS schema version the index was built with */
+	const char *stemmer;     /* "english", ... */
+	const char *normalisation; /* the text normalisation's name */
+	const char *generation;  /* the live generation's directory name */
+	const char *path;        /* the live generation's full path */
+} evs_index_info;
+
+#define EVS_INDEX_INFO_VERSION 1
+
+/* Fills *out (whose version the caller sets). */
+EVS_API evs_status evs_index_info_get(evs_index *idx, evs_index_info *out);
+
+/* ------------------------------------------------------------------ */
+/* Adding and deleting events                                          */
+
+/* What happened to one record. */
+typedef enum evs_outcome {
+	EVS_ADDED = 0,    /* a new id */
+	EVS_REPLACED,     /* an id the index already had */
+	EVS_SKIPPED       /* a bad record: nothing changed */
+} evs_outcome;
+
+/* Adds one event given as a JSON object (docs/schema.md; the format of
+ * corpus/events.jsonl) of len bytes, replacing any event with the same id.
+ * outcome may be NULL. Statuses: EVS_E_INVALID (bad record; evs_errmsg()
+ * says which field and why, nothing changed), EVS_E_READONLY, EVS_E_IO,
+ * EVS_E_NOMEM. Warnings (a field cut at its limit) are not failures: see
+ * evs_index_add_stream() for how to receive them. */
+EVS_API evs_status evs_index_add_json(evs_index *idx, const char *json,
+                                      size_t len, evs_outcome *outcome);
+
+/* Deletes the event with this id. EVS_E_NOTFOUND when there is none. */
+EVS_API evs_status evs_index_delete(evs_index *idx, const char *id);
+
+/* A message about one record of a stream. */
+typedef enum evs_severity { EVS_WARNING = 0, EVS_ERROR } evs_severity;
+
+typedef struct evs_diag {
+	evs_severity severity;
+	const char *source;   /* the name given to evs_index_add_stream() */
+	uint64_t line;        /* 1-based line of the record, 0 if unknown */
+	const char *message;  /* "\"start\": not an ISO 8601 date" */
+} evs_diag;
+
+typedef struct evs_add_options {
+	int version;  /* EVS_ADD_OPTIONS_VERSION */
+	/* Called for every warning and error; may be NULL. The diag and its
+	 * strings live only during the call. */
+	void (*report)(void *ctx, const evs_diag *diag);
+	/* Called between records; returning non-zero stops the stream with
+	 * EVS_E_CANCELLED after committing what was added. May be NULL. */
+	int (*cancel)(void *ctx);
+	/* Called after every record with the number of records read so far.
+	 * May be NULL. */
+	void (*progress)(void *ctx, uint64_t records);
+	void *ctx;
+	/* Commit after this many records; 0 means the default, 10000. */
+	unsigned commit_every;
+} evs_add_options;
+
+#define EVS_ADD_OPTIONS_VERSION 1
+#define EVS_ADD_OPTIONS_INIT {EVS_ADD_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0}
+
+/* Counts for one or more streams; the caller zeroes it once and may pass
+ * it to several calls to total them. */
+typedef struct evs_add_stats {
+	uint64_t read;      /* records (non-blank lines) read */
+	uint64_t added;
+	uint64_t replaced;
+	uint64_t skipped;   /* bad records, each reported as an EVS_ERROR */
+	uint64_t warnings;
+} evs_add_stats;
+
+/* Reads JSON Lines from fd (a file descriptor the caller keeps open and
+ * closes), named source in messages, and adds every good record. A UTF-8
+ * BOM and CRLF line ends are accepted, blank lines skipped. A bad record is
+ * reported and skipped; the others are still added. Changes are committed
+ * in batches and at the end.
+ * Statuses: EVS_OK (even when records were skipped: see stats->skipped),
+ * EVS_E_CANCELLED, EVS_E_IO (reading fd or writing the index failed; the
+ * index holds its last commit), EVS_E_READONLY, EVS_E_NOMEM. */
+EVS_API evs_status evs_index_add_stream(evs_index *idx, int fd,
+                                        const char *source,
+                                        const evs_add_options *opts,
+                                        evs_add_stats *stats);
+
+/* ------------------------------------------------------------------ */
+/* Searching                                                           */
+
+typedef enum evs_sort {
+	EVS_SORT_DEFAULT = 0, /* relevance with a query, else newest first */
+	EVS_SORT_RELEVANCE,
+	EVS_SORT_DATE,        /* oldest first */
+	EVS_SORT_DATE_DESC    /* newest first */
+} evs_sort;
+
+/* Bits for evs_search_options.flags. */
+#define EVS_SEARCH_ALL_WORDS 1u /* every word required (default: any) */
+#define EVS_SEARCH_PLAIN 2u     /* the query is plain words: no operators,
+                                   phrases, prefixes or wildcards */
+#define EVS_SEARCH_NO_FACETS 4u /* skip facet counting (faster) */
+#define EVS_SEARCH_NO_SNIPPETS 8u
+
+typedef struct evs_search_options {
+	int version;   /* EVS_SEARCH_OPTIONS_VERSION */
+	unsigned flags;
+	/* Date range, each "YYYY", "YYYY-MM", "YYYY-MM-DD" or "today", or
+	 * NULL for open-ended. An event matches when its start..end (local
+	 * dates) overlaps from..to, both inclusive. */
+	const char *from;
+	const char *to;
+	/* Exact organiser names and tags (compared after normalisation).
+	 * Values of one kind OR together, different kinds AND. */
+	const char *const *organisers;
+	size_t n_organisers;
+	const char *const *tags;
+	size_t n_tags;
+	evs_sort sort;
+	size_t offset;
+	size_t limit;   /* 0 means 10 */
+} evs_search_options;
+
+#define EVS_SEARCH_OPTIONS_VERSION 1
+#define EVS_SEARCH_OPTIONS_INIT \
+	{EVS_SEARCH_OPTIONS_VERSION, 0u, NULL, NULL, NULL, 0, NULL, 0, \
+	 EVS_SORT_DEFAULT, 0, 0}
+
+typedef struct evs_results evs_results;
+
+/* Searches idx for query (NULL or "" lists every event that passes the
+ * filters). opts may be NULL for defaults. On success *out holds the
+ * page of hits, the exact total and the facets; free it with
+ * evs_results_free(). It does not refer to idx after this call.
+ * Statuses: EVS_E_QUERY_SYNTAX and EVS_E_INVALID (bad option: a date)
+ * with a message for the user, EVS_E_CORRUPT, EVS_E_IO, EVS_E_NOMEM. A
+ * concurrent writer never makes this fail: the search is retried on the
+ * newest committed state. */
+EVS_API evs_status evs_search(evs_results **out, evs_index *idx,
+                              const char *query,
+                              const evs_search_options *opts);
+
+EVS_API void evs_results_free(evs_results *res);
+
+/* Exact number of matching events. */
+EVS_API uint64_t evs_results_total(const evs_results *res);
+/* Number of hits on this page (at most limit). */
+EVS_API size_t evs_results_count(const evs_results *res);
+EVS_API size_t evs_results_offset(const evs_results *res);
+EVS_API size_t evs_results_limit(const evs_results *res);
+
+/* Fields of hit i (0 <= i < evs_results_count()). Strings are owned by
+ * res and valid until evs_results_free(); a missing field is NULL. Dates
+ * are returned as the record gave them (ISO 8601). */
+EVS_API const char *evs_hit_id(const evs_results *res, size_t i);
+EVS_API double evs_hit_score(const evs_results *res, size_t i);
+EVS_API const char *evs_hit_title(const evs_results *res, size_t i);
+EVS_API const char *evs_hit_start(const evs_results *res, size_t i);
+EVS_API const char *evs_hit_end(const evs_results *res, size_t i);
+EVS_API const char *evs_hit_location(const evs_results *res, size_t i);
+EVS_API const char *evs_hit_url(const evs_results *res, size_t i);
+
+/* The list fields of a hit. */
+typedef enum evs_list {
+	EVS_LIST_ORGANISERS = 0,
+	EVS_LIST_PARTICIPANTS, /* names only */
+	EVS_LIST_TAGS,
+	EVS_LIST_TOPICS
+} evs_list;
+
+EVS_API size_t evs_hit_list_count(const evs_results *res, size_t i,
+                                  evs_list list);
+EVS_API const char *evs_hit_list_item(const evs_results *res, size_t i,
+                                      evs_list list, size_t j);
+
+/* The whole stored record of hit i as compact JSON. */
+EVS_API const char *evs_hit_record(const evs_results *res, size_t i);
+
+/* A snippet of hit i's description (or title) around the matched words,
+ * each match wrapped in open and close (neither may be NULL), at most
+ * about 240 bytes of text, "..." where cut. Returns NULL when out of
+ * memory; free with evs_free(). */
+EVS_API char *evs_hit_snippet(const evs_results *res, size_t i,
+                              const char *open, const char *close);
+
+/* Facets: exact counts over every matching event. */
+typedef enum evs_facet {
+	EVS_FACET_ORGANISER = 0, /* most frequent first */
+	EVS_FACET_YEAR,          /* "2022", chronological */
+	EVS_FACET_MONTH,         /* "2022-05", chronological */
+	EVS_FACET_TAG,           /* most frequent first */
+	EVS_FACET_TOPIC,         /* most frequent first */
+	EVS_FACET_COUNT_         /* number of facets, not a facet */
+} evs_facet;
+
+/* Its JSON key: "organiser", "year", "month", "tag", "topic". */
+EVS_API const char *evs_facet_name(evs_facet facet);
+EVS_API size_t evs_facet_count(const evs_results *res, evs_facet facet);
+/* Value j of a facet and, when count is not NULL, its count. */
+EVS_API const char *evs_facet_value(const evs_results *res, evs_facet facet,
+                                    size_t j, uint64_t *count);
+
+/* The results as the versioned JSON document of docs/output-format.md
+ * (what "evsearch --json" prints), with a newline at the end. Returns NULL
+ * when out of memory; free with evs_free(). */
+EVS_API char *evs_results_json(const evs_results *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVSEARCH_H */

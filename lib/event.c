@@ -1,0 +1,420 @@
+/* event.c: from a JSON record to a Xapian document.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "event.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "schema.h"
+
+/* State while one document is built. */
+typedef struct builder {
+	evs_index *idx;
+	xs_doc *doc;
+	const evs_field *field;
+	unsigned pos;       /* last position used */
+	evs_status st;      /* first failure of a callback */
+	evs_warn_fn warn;
+	void *warn_ctx;
+	unsigned multi;     /* highest multi-valued slot count used */
+} builder;
+
+static void warnf(builder *b, const char *fmt, const char *key,
+                  size_t limit)
+{
+	if (!b->warn)
+		return;
+	char msg[256];
+	snprintf(msg, sizeof msg, fmt, key, limit);
+	b->warn(b->warn_ctx, msg);
+}
+
+/* Adds a term built of prefix and word to the document, as a posting at
+ * pos when pos != 0. */
+static int add_term(builder *b, const char *prefix, const char *word,
+                    size_t len, unsigned pos, unsigned wdf)
+{
+	char term[EVS_MAX_WORD * 2 + 16];
+	size_t pl = strlen(prefix);
+	if (pl + len >= sizeof term)
+		len = sizeof term - pl - 1;
+	memcpy(term, prefix, pl);
+	memcpy(term + pl, word, len);
+	evs_status st =
+	    pos ? xs_doc_posting(b->doc, term, pl + len, pos, wdf,
+	                         b->idx->errmsg)
+	        : xs_doc_term(b->doc, term, pl + len, wdf, b->idx->errmsg);
+	if (st != EVS_OK) {
+		b->st = st;
+		return -1;
+	}
+	return 0;
+}
+
+/* Tokeniser callback: the terms of one word of the current field. */
+static int on_token(void *ctx, const evs_token *t)
+{
+	builder *b = ctx;
+	const evs_field *f = b->field;
+	unsigned pos;
+	if (t->back == 0)
+		pos = ++b->pos;
+	else
+		pos = b->pos - t->back;
+	char stem[EVS_MAX_WORD * 2 + 8];
+	size_t sl = evs_index__stem(b->idx, t->term, t->len, stem, sizeof stem);
+	if (f->wdf) {
+		if (add_term(b, "", t->term, t->len, pos, f->wdf) < 0)
+			return -1;
+		if (b->idx->stem && add_term(b, "Z", stem, sl, 0, f->wdf) < 0)
+			return -1;
+	}
+	if (f->prefix) {
+		if (add_term(b, f->prefix, t->term, t->len, pos, 1) < 0)
+			return -1;
+		if (b->idx->stem) {
+			char zp[8];
+			snprintf(zp, sizeof zp, "Z%s", f->prefix);
+			if (add_term(b, zp, stem, sl, 0, 1) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Indexes one piece of text of the current field. */
+static int index_text(builder *b, const char *s, size_t n)
+{
+	int rc = evs_tokenize__text(&b->idx->nz, s, n, on_token, b);
+	if (rc == -1 && b->st == EVS_OK)
+		b->st = EVS_E_NOMEM;
+	b->pos += EVS_FIELD_GAP;
+	return rc ? -1 : 0;
+}
+
+/* Cuts the string value of obj[key] to max bytes (at a character
+ * boundary), with a warning. Returns the (possibly new) string. */
+static json_t *cut_string(builder *b, json_t *obj, const char *key,
+                          json_t *val, size_t max, const char *label)
+{
+	size_t n = json_string_length(val);
+	if (n <= max)
+		return val;
+	const char *s = json_string_value(val);
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	json_t *cut = json_stringn(s, max);
+	if (!cut)
+		return NULL;
+	warnf(b, "\"%s\": cut to %zu bytes", label, max);
+	if (obj)
+		json_object_set_new(obj, key, cut);
+	return cut;
+}
+
+/* A required or optional string field; NULL (and no error) when absent
+ * and optional. */
+static evs_status get_string(evs_index *idx, json_t *root, const char *key,
+                             int required, json_t **out)
+{
+	json_t *v = json_object_get(root, key);
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (required)
+			return evs_index__fail(idx, EVS_E_INVALID,
+			                       "\"%s\": missing (required)", key);
+		return EVS_OK;
+	}
+	if (!json_is_string(v))
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "\"%s\": expected a string", key);
+	*out = v;
+	return EVS_OK;
+}
+
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+static evs_status check_date(evs_index *idx, json_t *v, const char *key,
+                             evs_datetime *out)
+{
+	const char *why;
+	if (evs_date__parse(out, json_string_value(v), json_string_length(v),
+	                    &why) < 0)
+		return evs_index__fail(idx, EVS_E_INVALID, "\"%s\": %s: \"%.40s\"",
+		                       key, why, json_string_value(v));
+	return EVS_OK;
+}
+
+/* Checks a list field and returns its item strings (each item a json
+ * string; for people, the name). */
+static evs_status check_list(builder *b, json_t *root, const evs_field *f,
+                             json_t **out)
+{
+	evs_index *idx = b->idx;
+	json_t *v = json_object_get(root, f->key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return EVS_OK;
+	if (!json_is_array(v))
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "\"%s\": expected an array", f->key);
+	size_t n = json_array_size(v);
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(v, i);
+		if (json_is_string(it))
+			continue;
+		if (f->kind == EVS_FIELD_PEOPLE && json_is_object(it)) {
+			json_t *name = json_object_get(it, "name");
+			if (json_is_string(name))
+				continue;
+			return evs_index__fail(idx, EVS_E_INVALID,
+			                       "\"%s\"[%zu]: \"name\" must be a string",
+			                       f->key, i);
+		}
+		return evs_index__fail(
+		    idx, EVS_E_INVALID, "\"%s\"[%zu]: expected a string%s", f->key,
+		    i, f->kind == EVS_FIELD_PEOPLE ? " or {\"name\": ...}" : "");
+	}
+	if (n > f->max_items) {
+		warnf(b, "\"%s\": only the first %zu items are indexed", f->key,
+		      f->max_items);
+		while (json_array_size(v) > f->max_items)
+			json_array_remove(v, json_array_size(v) - 1);
+	}
+	*out = v;
+	return EVS_OK;
+}
+
+/* The text of list item it (a string, or a person's name). */
+static json_t *item_text(json_t *it)
+{
+	return json_is_object(it) ? json_object_get(it, "name") : it;
+}
+
+static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
+{
+	const evs_field *f = b->field;
+	size_t n = json_array_size(list);
+	unsigned slot_i = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(list, i);
+		json_t *txt = item_text(it);
+		json_t *cut = cut_string(b, json_is_object(it) ? it : NULL, "name",
+		                         txt, f->max_bytes, f->key);
+		if (!cut)
+			return EVS_E_NOMEM;
+		if (cut != txt && !json_is_object(it)) {
+			json_array_set_new(list, i, cut);
+			it = cut;
+		}
+		txt = cut;
+		const char *s = json_string_value(txt);
+		size_t len = json_string_length(txt);
+		if (index_text(b, s, len) < 0)
+			return b->st;
+		if (f->exact_prefix || f->facet_slot >= 0) {
+			if (evs_normalize__name(&b->idx->nz, s, len, scratch) < 0)
+				return EVS_E_NOMEM;
+			if (scratch->len == 0)
+				continue; /* no words: nothing to match or count */
+		}
+		if (f->exact_prefix) {
+			char term[EVS_MAX_ID_TERM + 1];
+			size_t pl = strlen(f->exact_prefix);
+			size_t tl = scratch->len;
+			if (pl + tl > EVS_MAX_ID_TERM)
+				tl = EVS_MAX_ID_TERM - pl;
+			while (tl > 0 && ((unsigned char)scratch->p[tl] & 0xC0) == 0x80)
+				tl--;
+			memcpy(term, f->exact_prefix, pl);
+			memcpy(term + pl, scratch->p, tl);
+			evs_status st = xs_doc_term(b->doc, term, pl + tl, 0,
+			                            b->idx->errmsg);
+			if (st != EVS_OK)
+				return st;
+		}
+		if (f->facet_slot >= 0 && slot_i < EVS_MAX_MULTI) {
+			evs_status st =
+			    xs_doc_value(b->doc, (unsigned)f->facet_slot + slot_i, s, len,
+			                 b->idx->errmsg);
+			if (st != EVS_OK)
+				return st;
+			slot_i++;
+		}
+	}
+	if (slot_i > b->multi)
+		b->multi = slot_i;
+	return EVS_OK;
+}
+
+static evs_status set_value(builder *b, unsigned slot, const char *v,
+                            size_t n)
+{
+	return xs_doc_value(b->doc, slot, v, n, b->idx->errmsg);
+}
+
+evs_status evs_event__build(evs_index *idx, const char *json, size_t len,
+                            xs_doc **out, evs_buf *uterm, evs_buf *id,
+                            evs_warn_fn warn, void *ctx)
+{
+	evs_status st = EVS_OK;
+	json_error_t jerr;
+	json_t *root = NULL;
+	char *data = NULL;
+	evs_buf scratch = EVS_BUF_INIT;
+	builder b = {idx, NULL, NULL, 0, EVS_OK, warn, ctx, 0};
+	*out = NULL;
+
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		st = evs_index__fail(idx, EVS_E_INVALID, "invalid JSON at column %d: %s",
+		                     jerr.column, jerr.text);
+		goto done;
+	}
+	if (!json_is_object(root)) {
+		st = evs_index__fail(idx, EVS_E_INVALID,
+		                     "a record must be a JSON object");
+		goto done;
+	}
+
+	/* The id: a string, or an integer written as one. */
+	json_t *jid = json_object_get(root, "id");
+	if (json_is_integer(jid)) {
+		char num[32];
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(jid));
+		json_object_set_new(root, "id", json_string(num));
+		jid = json_object_get(root, "id");
+	}
+	if ((st = get_string(idx, root, "id", 1, &jid)) != EVS_OK)
+		goto done;
+	if (json_string_length(jid) == 0) {
+		st = evs_index__fail(idx, EVS_E_INVALID, "\"id\": empty");
+		goto done;
+	}
+
+	json_t *title, *start, *end;
+	if ((st = get_string(idx, root, "title", 1, &title)) != EVS_OK)
+		goto done;
+	if (blank(json_string_value(title))) {
+		st = evs_index__fail(idx, EVS_E_INVALID, "\"title\": empty");
+		goto done;
+	}
+	evs_datetime ds, de;
+	if ((st = get_string(idx, root, "start", 1, &start)) != EVS_OK ||
+	    (st = check_date(idx, start, "start", &ds)) != EVS_OK)
+		goto done;
+	de = ds;
+	if ((st = get_string(idx, root, "end", 0, &end)) != EVS_OK)
+		goto done;
+	if (end) {
+		if ((st = check_date(idx, end, "end", &de)) != EVS_OK)
+			goto done;
+		char ks[9], ke[9];
+		evs_date__local_key(&ds, ks);
+		evs_date__local_key(&de, ke);
+		if (evs_date__cmp(&de, &ds) < 0 && strcmp(ke, ks) < 0) {
+			st = evs_index__fail(idx, EVS_E_INVALID,
+			                     "\"end\": before \"start\"");
+			goto done;
+		}
+	}
+	static const char *const strings[] = {"description", "timezone",
+	                                      "location", "url", "language"};
+	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+		json_t *v;
+		if ((st = get_string(idx, root, strings[i], 0, &v)) != EVS_OK)
+			goto done;
+	}
+	/* Check every list before anything is built. */
+	json_t *lists[16] = {NULL};
+	for (size_t i = 0; i < evs_schema__nfields; i++)
+		if (evs_schema__fields[i].kind != EVS_FIELD_TEXT &&
+		    (st = check_list(&b, root, &evs_schema__fields[i], &lists[i])) !=
+		        EVS_OK)
+			goto done;
+
+	if ((st = xs_doc_new(&b.doc, idx->errmsg)) != EVS_OK)
+		goto done;
+	for (size_t i = 0; i < evs_schema__nfields; i++) {
+		const evs_field *f = &evs_schema__fields[i];
+		b.field = f;
+		if (f->kind == EVS_FIELD_TEXT) {
+			json_t *v = json_object_get(root, f->key);
+			if (!json_is_string(v))
+				continue;
+			v = cut_string(&b, root, f->key, v, f->max_bytes, f->key);
+			if (!v) {
+				st = EVS_E_NOMEM;
+				goto done;
+			}
+			if (index_text(&b, json_string_value(v),
+			               json_string_length(v)) < 0) {
+				st = b.st;
+				goto done;
+			}
+		} else if (lists[i] &&
+		           (st = index_list(&b, lists[i], &scratch)) != EVS_OK) {
+			goto done;
+		}
+	}
+
+	/* Values: dates for filters, sorting and facets; the id. */
+	char key[16];
+	evs_date__utc_key(&ds, key);
+	if ((st = set_value(&b, EVS_SLOT_SORT, key, 14)) != EVS_OK)
+		goto done;
+	evs_date__local_key(&ds, key);
+	if ((st = set_value(&b, EVS_SLOT_START_DATE, key, 8)) != EVS_OK ||
+	    (st = set_value(&b, EVS_SLOT_YEAR, key, 4)) != EVS_OK)
+		goto done;
+	char month[8];
+	snprintf(month, sizeof month, "%.4s-%.2s", key, key + 4);
+	if ((st = set_value(&b, EVS_SLOT_MONTH, month, 7)) != EVS_OK)
+		goto done;
+	evs_date__local_key(&de, key);
+	if ((st = set_value(&b, EVS_SLOT_END_DATE, key, 8)) != EVS_OK)
+		goto done;
+	const char *ids = json_string_value(jid);
+	size_t idl = json_string_length(jid);
+	if ((st = set_value(&b, EVS_SLOT_ID, ids, idl)) != EVS_OK)
+		goto done;
+	evs_buf__clear(id);
+	if (evs_buf__add(id, ids, idl) < 0 ||
+	    evs_index__id_term(ids, idl, uterm) < 0) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	if ((st = xs_doc_term(b.doc, uterm->p, uterm->len, 0, idx->errmsg)) !=
+	    EVS_OK)
+		goto done;
+
+	data = json_dumps(root, JSON_COMPACT);
+	if (!data) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	if ((st = xs_doc_data(b.doc, data, strlen(data), idx->errmsg)) != EVS_OK)
+		goto done;
+	if (b.multi > idx->multi_slots)
+		idx->multi_slots = b.multi;
+	*out = b.doc;
+	b.doc = NULL;
+done:
+	if (st == EVS_E_NOMEM)
+		evs_index__fail(idx, st, "out of memory");
+	xs_doc_free(b.doc);
+	free(data);
+	evs_buf__dispose(&scratch);
+	json_decref(root);
+	return st;
+}

@@ -1,0 +1,752 @@
+/* index.c: opening, creating and writing an evsearch index directory.
+ *
+ * Layout of an index directory (docs/schema.md):
+ *   DIR/current   symlink to the live generation ("gen-1"); readers open
+ *                 it, so replacing it with rename(2) switches them at once
+ *   DIR/gen-N/    a Xapian (glass) database
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "index.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "reader.h"
+#include "schema.h"
+#include "sha256.h"
+
+#define DEFAULT_COMMIT_EVERY 10000
+
+const char *evs_version(void)
+{
+	return EVSEARCH_VERSION_STRING;
+}
+
+const char *evs_status_str(evs_status status)
+{
+	switch (status) {
+	case EVS_OK: return "ok";
+	case EVS_E_INVALID: return "invalid";
+	case EVS_E_NOTFOUND: return "not found";
+	case EVS_E_QUERY_SYNTAX: return "query syntax error";
+	case EVS_E_LOCKED: return "locked";
+	case EVS_E_MODIFIED: return "modified";
+	case EVS_E_CORRUPT: return "corrupt";
+	case EVS_E_VERSION: return "version mismatch";
+	case EVS_E_NOMEM: return "out of memory";
+	case EVS_E_IO: return "I/O error";
+	case EVS_E_READONLY: return "read-only";
+	case EVS_E_CANCELLED: return "cancelled";
+	case EVS_E_BACKEND: return "backend error";
+	}
+	return "unknown status";
+}
+
+void evs_free(void *ptr)
+{
+	free(ptr);
+}
+
+evs_status evs_index__fail(evs_index *idx, evs_status status,
+                           const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(idx->errmsg, sizeof idx->errmsg, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+void evs_index__reset(evs_index *idx)
+{
+	idx->errmsg[0] = '\0';
+}
+
+const char *evs_errmsg(const evs_index *idx)
+{
+	return idx ? idx->errmsg : "no index handle";
+}
+
+size_t evs_index__stem(evs_index *idx, const char *word, size_t len,
+                       char *out, size_t cap)
+{
+	if (idx->stem)
+		return xs_stem_word(idx->stem, word, len, out, cap);
+	size_t n = len < cap ? len : cap - 1;
+	memcpy(out, word, n);
+	out[n] = '\0';
+	return n;
+}
+
+int evs_index__id_term(const char *id, size_t len, evs_buf *out)
+{
+	evs_buf__clear(out);
+	if (len + strlen(EVS_PREFIX_ID) <= EVS_MAX_ID_TERM)
+		return evs_buf__adds(out, EVS_PREFIX_ID) < 0 ||
+		               evs_buf__add(out, id, len) < 0
+		           ? -1
+		           : 0;
+	char hex[65];
+	evs_sha256__hex(id, len, hex);
+	return evs_buf__adds(out, EVS_PREFIX_ID_HASH) < 0 ||
+	               evs_buf__adds(out, hex) < 0
+	           ? -1
+	           : 0;
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *s;
+	if (asprintf(&s, "%s/%s", a, b) < 0)
+		return NULL;
+	return s;
+}
+
+/* Creates path and its missing parents. */
+static int mkdir_p(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -1;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = mkdir(p, 0777) < 0 && errno != EEXIST ? -1 : 0;
+	free(p);
+	return rc;
+}
+
+/* Whether dir holds only what an interrupted creation leaves ("gen-*"). */
+static int only_generations(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int ok = 1;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (strncmp(e->d_name, "gen-", 4) != 0)
+			ok = 0;
+	}
+	closedir(d);
+	return ok;
+}
+
+static evs_status load_settings(evs_index *idx)
+{
+	char *v = NULL;
+	evs_status st = xs_db_get_metadata(idx->db, EVS_META_SCHEMA, &v,
+	                                   idx->errmsg);
+	if (st != EVS_OK)
+		return st;
+	idx->schema_version = atoi(v);
+	free(v);
+	if (idx->schema_version != EVS_SCHEMA_VERSION)
+		return evs_index__fail(
+		    idx, EVS_E_VERSION,
+		    "%s: index has schema version %d, this evsearch needs %d: "
+		    "rebuild it (remove the directory and run evindex again)",
+		    idx->dir, idx->schema_version, EVS_SCHEMA_VERSION);
+	if ((st = xs_db_get_metadata(idx->db, EVS_META_NORMALISATION,
+	                             &idx->normalisation, idx->errmsg)) != EVS_OK)
+		return st;
+	if (strcmp(idx->normalisation, EVS_NORMALISATION_NAME) != 0)
+		return evs_index__fail(
+		    idx, EVS_E_VERSION,
+		    "%s: index uses text normalisation \"%s\", this evsearch uses "
+		    "\"%s\": rebuild it (remove the directory and run evindex "
+		    "again)",
+		    idx->dir, idx->normalisation, EVS_NORMALISATION_NAME);
+	if ((st = xs_db_get_metadata(idx->db, EVS_META_STEMMER, &idx->stemmer,
+	                             idx->errmsg)) != EVS_OK)
+		return st;
+	if (strcmp(idx->stemmer, "none") != 0 &&
+	    (st = xs_stem_new(&idx->stem, idx->stemmer, idx->errmsg)) != EVS_OK)
+		return evs_index__fail(idx, EVS_E_VERSION,
+		                       "%s: index uses stemmer \"%s\", which this "
+		                       "Xapian does not have",
+		                       idx->dir, idx->stemmer);
+	if ((st = xs_db_get_metadata(idx->db, EVS_META_MULTI, &v, idx->errmsg)) !=
+	    EVS_OK)
+		return st;
+	idx->multi_slots = idx->multi_stored = (unsigned)atoi(v);
+	if (idx->multi_slots > EVS_MAX_MULTI)
+		idx->multi_slots = EVS_MAX_MULTI;
+	free(v);
+	return EVS_OK;
+}
+
+/* Makes a new index in dir: generation gen-1, its settings, and the
+ * "current" link, which is made last so that an interrupted creation
+ * leaves no index that looks complete. */
+static evs_status create_index(evs_index *idx, const char *stemmer)
+{
+	evs_status st;
+	char *link = NULL, *tmp = NULL;
+	if (mkdir_p(idx->dir) < 0) {
+		st = evs_index__fail(idx, EVS_E_IO, "%s: cannot create: %s",
+		                     idx->dir, strerror(errno));
+		goto done;
+	}
+	if (!only_generations(idx->dir)) {
+		st = evs_index__fail(idx, EVS_E_INVALID,
+		                     "%s: exists and is not an evsearch index "
+		                     "(no \"current\" link); refusing to write "
+		                     "into it",
+		                     idx->dir);
+		goto done;
+	}
+	if (strcmp(stemmer, "none") != 0 &&
+	    (st = xs_stem_new(&idx->stem, stemmer, idx->errmsg)) != EVS_OK) {
+		st = evs_index__fail(idx, EVS_E_INVALID,
+		                     "unknown stemmer \"%s\" (try english, french, "
+		                     "german, ... or none)",
+		                     stemmer);
+		goto done;
+	}
+	if ((st = xs_db_open_writer(&idx->db, idx->gen_path, 2, idx->errmsg)) !=
+	    EVS_OK)
+		goto done;
+	char ver[16];
+	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
+	if ((st = xs_db_set_metadata(idx->db, EVS_META_SCHEMA, ver,
+	                             idx->errmsg)) != EVS_OK ||
+	    (st = xs_db_set_metadata(idx->db, EVS_META_STEMMER, stemmer,
+	                             idx->errmsg)) != EVS_OK ||
+	    (st = xs_db_set_metadata(idx->db, EVS_META_NORMALISATION,
+	                             EVS_NORMALISATION_NAME, idx->errmsg)) !=
+	        EVS_OK ||
+	    (st = xs_db_set_metadata(idx->db, EVS_META_MULTI, "0",
+	                             idx->errmsg)) != EVS_OK ||
+	    (st = xs_db_commit(idx->db, idx->errmsg)) != EVS_OK)
+		goto done;
+	link = join(idx->dir, "current");
+	tmp = join(idx->dir, "current.tmp");
+	if (!link || !tmp) {
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		goto done;
+	}
+	unlink(tmp);
+	if (symlink(idx->gen_name, tmp) < 0 || rename(tmp, link) < 0) {
+		st = evs_index__fail(idx, EVS_E_IO, "%s: cannot create: %s", link,
+		                     strerror(errno));
+		goto done;
+	}
+	idx->schema_version = EVS_SCHEMA_VERSION;
+	idx->stemmer = strdup(stemmer);
+	idx->normalisation = strdup(EVS_NORMALISATION_NAME);
+	if (!idx->stemmer || !idx->normalisation)
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+done:
+	free(link);
+	free(tmp);
+	return st;
+}
+
+/* Reads where dir/current points. */
+static evs_status find_generation(evs_index *idx)
+{
+	char *link = join(idx->dir, "current");
+	if (!link)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	char target[256];
+	ssize_t n = readlink(link, target, sizeof target - 1);
+	int err = errno;
+	free(link);
+	if (n < 0) {
+		struct stat sb;
+		if (stat(idx->dir, &sb) < 0)
+			return evs_index__fail(idx, EVS_E_NOTFOUND,
+			                       "%s: no index there (create one with "
+			                       "evindex)",
+			                       idx->dir);
+		if (!S_ISDIR(sb.st_mode))
+			return evs_index__fail(idx, EVS_E_INVALID,
+			                       "%s: not a directory", idx->dir);
+		char *glass = join(idx->dir, "iamglass");
+		int bare = glass && access(glass, F_OK) == 0;
+		free(glass);
+		if (bare)
+			return evs_index__fail(idx, EVS_E_INVALID,
+			                       "%s: a bare Xapian database, not an "
+			                       "evsearch index directory",
+			                       idx->dir);
+		if (err == EINVAL)
+			return evs_index__fail(idx, EVS_E_CORRUPT,
+			                       "%s/current: not a symbolic link",
+			                       idx->dir);
+		return evs_index__fail(idx, EVS_E_NOTFOUND,
+		                       "%s: no index there (create one with "
+		                       "evindex)",
+		                       idx->dir);
+	}
+	target[n] = '\0';
+	if (strchr(target, '/') || strncmp(target, "gen-", 4) != 0)
+		return evs_index__fail(idx, EVS_E_CORRUPT,
+		                       "%s/current: points to \"%s\", not to a "
+		                       "generation",
+		                       idx->dir, target);
+	idx->gen_name = strdup(target);
+	idx->gen_path = join(idx->dir, target);
+	if (!idx->gen_name || !idx->gen_path)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	return EVS_OK;
+}
+
+static void index_free(evs_index *idx)
+{
+	if (!idx)
+		return;
+	xs_stem_free(idx->stem);
+	free(idx->dir);
+	free(idx->gen_name);
+	free(idx->gen_path);
+	free(idx->stemmer);
+	free(idx->normalisation);
+	free(idx->seen);
+	evs_normalize__dispose(&idx->nz);
+	free(idx);
+}
+
+evs_status evs_index_open(evs_index **out, const char *path,
+                          const evs_open_options *opts, char **errmsg_out)
+{
+	evs_index *idx = NULL;
+	evs_status st = EVS_OK;
+	evs_open_options def = EVS_OPEN_OPTIONS_INIT;
+	*out = NULL;
+	if (errmsg_out)
+		*errmsg_out = NULL;
+	if (!opts)
+		opts = &def;
+	idx = calloc(1, sizeof *idx);
+	if (!idx) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	if (!path || !*path) {
+		st = evs_index__fail(idx, EVS_E_INVALID, "no index path given");
+		goto done;
+	}
+	if (opts->version < 1 || opts->version > EVS_OPEN_OPTIONS_VERSION) {
+		st = evs_index__fail(idx, EVS_E_INVALID,
+		                     "evs_open_options version %d unknown",
+		                     opts->version);
+		goto done;
+	}
+	idx->dir = strdup(path);
+	if (!idx->dir) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	idx->writable = (opts->flags & EVS_OPEN_WRITE) != 0;
+	const char *stemmer = opts->stemmer ? opts->stemmer : "english";
+	st = find_generation(idx);
+	if (st == EVS_E_NOTFOUND && idx->writable &&
+	    (opts->flags & EVS_OPEN_CREATE)) {
+		idx->gen_name = strdup("gen-1");
+		idx->gen_path = join(idx->dir, "gen-1");
+		if (!idx->gen_name || !idx->gen_path) {
+			st = EVS_E_NOMEM;
+			goto done;
+		}
+		st = create_index(idx, stemmer);
+		goto done;
+	}
+	if (st != EVS_OK)
+		goto done;
+	st = idx->writable
+	         ? xs_db_open_writer(&idx->db, idx->gen_path, 0, idx->errmsg)
+	         : xs_db_open_reader(&idx->db, idx->gen_path, idx->errmsg);
+	if (st == EVS_E_LOCKED) {
+		st = evs_index__fail(idx, st,
+		                     "%s: index is locked by another writer",
+		                     idx->dir);
+		goto done;
+	}
+	if (st == EVS_E_NOTFOUND) {
+		st = evs_index__fail(idx, EVS_E_CORRUPT,
+		                     "%s: generation %s is missing or damaged (%s)",
+		                     idx->dir, idx->gen_name, idx->errmsg);
+		goto done;
+	}
+	if (st != EVS_OK) {
+		char detail[EVS_ERRLEN];
+		snprintf(detail, sizeof detail, "%s", idx->errmsg);
+		st = evs_index__fail(idx, st, "%s: %s", idx->dir, detail);
+		goto done;
+	}
+	if ((st = load_settings(idx)) != EVS_OK)
+		goto done;
+	if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0)
+		st = evs_index__fail(idx, EVS_E_VERSION,
+		                     "%s: index uses stemmer \"%s\", not \"%s\": "
+		                     "rebuild it to change",
+		                     idx->dir, idx->stemmer, opts->stemmer);
+done:
+	if (st != EVS_OK) {
+		if (errmsg_out) {
+			if (st == EVS_E_NOMEM || !idx)
+				*errmsg_out = strdup("out of memory");
+			else
+				*errmsg_out = strdup(idx->errmsg);
+		}
+		if (idx) {
+			char ignore[XS_ERRLEN];
+			if (idx->db)
+				xs_db_close(idx->db, ignore);
+			idx->db = NULL;
+		}
+		index_free(idx);
+		return st;
+	}
+	*out = idx;
+	return EVS_OK;
+}
+
+/* Records in the metadata how many multi-valued facet slots are in use,
+ * so that searches count them all. */
+static evs_status store_multi(evs_index *idx)
+{
+	if (!idx->writable || idx->multi_slots <= idx->multi_stored)
+		return EVS_OK;
+	char v[16];
+	snprintf(v, sizeof v, "%u", idx->multi_slots);
+	evs_status st = xs_db_set_metadata(idx->db, EVS_META_MULTI, v,
+	                                   idx->errmsg);
+	if (st == EVS_OK)
+		idx->multi_stored = idx->multi_slots;
+	return st;
+}
+
+evs_status evs_index_commit(evs_index *idx)
+{
+	evs_index__reset(idx);
+	if (!idx->writable)
+		return evs_index__fail(idx, EVS_E_READONLY,
+		                       "the index is open read-only");
+	evs_status st = store_multi(idx);
+	if (st == EVS_OK)
+		st = xs_db_commit(idx->db, idx->errmsg);
+	if (st == EVS_OK)
+		idx->uncommitted = 0;
+	return st;
+}
+
+evs_status evs_index_close(evs_index *idx)
+{
+	if (!idx)
+		return EVS_OK;
+	evs_status st = store_multi(idx);
+	char err[XS_ERRLEN];
+	evs_status st2 = xs_db_close(idx->db, err);
+	if (st == EVS_OK)
+		st = st2;
+	index_free(idx);
+	return st;
+}
+
+evs_status evs_index_reopen(evs_index *idx)
+{
+	evs_index__reset(idx);
+	return xs_db_reopen(idx->db, idx->errmsg);
+}
+
+static uint64_t dir_bytes(const char *path)
+{
+	uint64_t total = 0;
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = join(path, e->d_name);
+		struct stat sb;
+		if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+			total += (uint64_t)sb.st_size;
+		free(p);
+	}
+	closedir(d);
+	return total;
+}
+
+evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
+{
+	evs_index__reset(idx);
+	if (!out || out->version < 1)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "evs_index_info: version not set");
+	evs_status st = xs_db_doccount(idx->db, &out->events, idx->errmsg);
+	if (st != EVS_OK)
+		return st;
+	out->bytes = dir_bytes(idx->gen_path);
+	out->schema_version = idx->schema_version;
+	out->stemmer = idx->stemmer;
+	out->normalisation = idx->normalisation;
+	out->generation = idx->gen_name;
+	out->path = idx->gen_path;
+	return EVS_OK;
+}
+
+/* FNV-1a: only to notice repeated ids cheaply; a hit is confirmed. */
+static uint64_t hash_id(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+/* Adds h to the seen set; returns 1 when it was there already, 0 when
+ * added, -1 when out of memory. */
+static int seen_add(evs_index *idx, uint64_t h)
+{
+	if (idx->nseen * 2 >= idx->seen_cap) {
+		size_t cap = idx->seen_cap ? idx->seen_cap * 2 : 1024;
+		uint64_t *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < idx->seen_cap; i++) {
+			uint64_t v = idx->seen[i];
+			if (!v)
+				continue;
+			size_t j = v & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = v;
+		}
+		free(idx->seen);
+		idx->seen = t;
+		idx->seen_cap = cap;
+	}
+	size_t j = h & (idx->seen_cap - 1);
+	while (idx->seen[j]) {
+		if (idx->seen[j] == h)
+			return 1;
+		j = (j + 1) & (idx->seen_cap - 1);
+	}
+	idx->seen[j] = h;
+	idx->nseen++;
+	return 0;
+}
+
+/* Adds one record. *dup is set when the id was added earlier through this
+ * handle. */
+static evs_status add_record(evs_index *idx, const char *json, size_t len,
+                             evs_outcome *outcome, int *dup,
+                             evs_warn_fn warn, void *ctx)
+{
+	xs_doc *doc = NULL;
+	evs_buf uterm = EVS_BUF_INIT, id = EVS_BUF_INIT;
+	evs_status st;
+	*outcome = EVS_SKIPPED;
+	*dup = 0;
+	if (!idx->writable) {
+		st = evs_index__fail(idx, EVS_E_READONLY,
+		                     "the index is open read-only");
+		goto done;
+	}
+	st = evs_event__build(idx, json, len, &doc, &uterm, &id, warn, ctx);
+	if (st != EVS_OK)
+		goto done;
+	uint64_t freq = 0;
+	if ((st = xs_db_termfreq(idx->db, uterm.p, uterm.len, &freq,
+	                         idx->errmsg)) != EVS_OK)
+		goto done;
+	int seen = seen_add(idx, hash_id(id.p, id.len));
+	if (seen < 0) {
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		goto done;
+	}
+	*dup = seen && freq > 0;
+	if ((st = xs_db_replace(idx->db, uterm.p, uterm.len, doc,
+	                        idx->errmsg)) != EVS_OK)
+		goto done;
+	*outcome = freq ? EVS_REPLACED : EVS_ADDED;
+	idx->uncommitted++;
+done:
+	xs_doc_free(doc);
+	evs_buf__dispose(&uterm);
+	evs_buf__dispose(&id);
+	return st;
+}
+
+evs_status evs_index_add_json(evs_index *idx, const char *json, size_t len,
+                              evs_outcome *outcome)
+{
+	evs_outcome o;
+	int dup;
+	evs_index__reset(idx);
+	if (!json)
+		return evs_index__fail(idx, EVS_E_INVALID, "no record given");
+	evs_status st = add_record(idx, json, len, &o, &dup, NULL, NULL);
+	if (outcome)
+		*outcome = o;
+	return st;
+}
+
+evs_status evs_index_delete(evs_index *idx, const char *id)
+{
+	evs_buf term = EVS_BUF_INIT;
+	evs_status st;
+	uint64_t freq = 0;
+	evs_index__reset(idx);
+	if (!idx->writable)
+		return evs_index__fail(idx, EVS_E_READONLY,
+		                       "the index is open read-only");
+	if (!id)
+		return evs_index__fail(idx, EVS_E_INVALID, "no id given");
+	if (evs_index__id_term(id, strlen(id), &term) < 0)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
+	if (st == EVS_OK && freq == 0)
+		st = evs_index__fail(idx, EVS_E_NOTFOUND, "no event with id \"%s\"",
+		                     id);
+	if (st == EVS_OK)
+		st = xs_db_delete(idx->db, term.p, term.len, idx->errmsg);
+	evs_buf__dispose(&term);
+	return st;
+}
+
+/* Where warnings of a stream go while one record is built. */
+typedef struct stream_ctx {
+	const evs_add_options *opts;
+	const char *source;
+	uint64_t line;
+	evs_add_stats *stats;
+} stream_ctx;
+
+static void report(stream_ctx *sc, evs_severity sev, const char *msg)
+{
+	if (sev == EVS_WARNING)
+		sc->stats->warnings++;
+	if (!sc->opts->report)
+		return;
+	evs_diag d = {sev, sc->source, sc->line, msg};
+	sc->opts->report(sc->opts->ctx, &d);
+}
+
+static void on_warning(void *ctx, const char *msg)
+{
+	report(ctx, EVS_WARNING, msg);
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\f' &&
+		    s[i] != '\v')
+			return 0;
+	return 1;
+}
+
+evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
+                                const evs_add_options *opts,
+                                evs_add_stats *stats)
+{
+	evs_add_options def = EVS_ADD_OPTIONS_INIT;
+	evs_add_stats ignored = {0};
+	evs_line_reader rd;
+	evs_status st = EVS_OK;
+	evs_index__reset(idx);
+	if (!opts)
+		opts = &def;
+	if (!stats)
+		stats = &ignored;
+	if (!source)
+		source = "-";
+	if (!idx->writable)
+		return evs_index__fail(idx, EVS_E_READONLY,
+		                       "the index is open read-only");
+	if (evs_reader__init(&rd, fd) < 0)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	unsigned every = opts->commit_every ? opts->commit_every
+	                                    : DEFAULT_COMMIT_EVERY;
+	stream_ctx sc = {opts, source, 0, stats};
+	for (;;) {
+		if (opts->cancel && opts->cancel(opts->ctx)) {
+			st = EVS_E_CANCELLED;
+			break;
+		}
+		int r = evs_reader__next(&rd);
+		if (r == EVS_LINE_EOF)
+			break;
+		if (r == EVS_LINE_ERROR) {
+			st = evs_index__fail(idx, EVS_E_IO, "%s: cannot read: %s",
+			                     source, strerror(errno));
+			break;
+		}
+		sc.line = rd.lineno;
+		if (r == EVS_LINE_TOO_LONG) {
+			char msg[96];
+			stats->read++;
+			stats->skipped++;
+			snprintf(msg, sizeof msg, "line longer than %zu MiB",
+			         EVS_MAX_LINE >> 20);
+			report(&sc, EVS_ERROR, msg);
+			continue;
+		}
+		if (is_blank(rd.line.p, rd.line.len))
+			continue;
+		stats->read++;
+		evs_outcome o;
+		int dup;
+		st = add_record(idx, rd.line.p, rd.line.len, &o, &dup, on_warning,
+		                &sc);
+		if (st == EVS_E_INVALID) {
+			stats->skipped++;
+			report(&sc, EVS_ERROR, idx->errmsg);
+			evs_index__reset(idx);
+			st = EVS_OK;
+		} else if (st != EVS_OK) {
+			break;
+		} else {
+			if (o == EVS_ADDED)
+				stats->added++;
+			else
+				stats->replaced++;
+			if (dup)
+				report(&sc, EVS_WARNING,
+				       "duplicate id: this record replaces an earlier one "
+				       "with the same id");
+		}
+		if (opts->progress)
+			opts->progress(opts->ctx, stats->read);
+		if (idx->uncommitted >= every &&
+		    (st = evs_index_commit(idx)) != EVS_OK)
+			break;
+	}
+	evs_reader__dispose(&rd);
+	/* Commit what was added, also when cancelled; after a failure the index
+	 * keeps its last commit. */
+	if (st == EVS_OK || st == EVS_E_CANCELLED) {
+		evs_status cst = evs_index_commit(idx);
+		if (cst != EVS_OK)
+			return cst;
+		if (st == EVS_E_CANCELLED)
+			evs_index__fail(idx, st, "%s: stopped at line %llu", source,
+			                (unsigned long long)sc.line);
+	}
+	return st;
+}

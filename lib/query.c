@@ -1,0 +1,786 @@
+/* query.c: the query language (docs/query-syntax in the evsearch --help):
+ *
+ *   query    := item*                  items join with the default
+ *                                      operator (OR; AND with --all)
+ *   item     := ['+'|'-'] or_expr      + required, - excluded
+ *   or_expr  := and_expr ('OR' and_expr)*
+ *   and_expr := not_expr ('AND' ['NOT'] not_expr)*
+ *   not_expr := primary ('NOT' primary)*
+ *   primary  := '(' query ')' | field ':' (word | phrase | '(' query ')')
+ *             | phrase | word['*']
+ *
+ * Operators are recognised in capitals only, so "and" stays a word. A
+ * boolean field item (tag:, topic:, id:) at the top of a sequence filters,
+ * as in Xapian's QueryParser: values of one field OR, fields AND.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "query.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+typedef enum ttype {
+	T_END,
+	T_WORD,
+	T_PHRASE,
+	T_LPAREN,
+	T_RPAREN,
+	T_AND,
+	T_OR,
+	T_NOT
+} ttype;
+
+typedef struct tok {
+	ttype type;
+	const char *s;     /* word or phrase text */
+	size_t n;
+	int sign;          /* '+', '-' or 0 */
+	const evs_query_field *field;
+	int wildcard;      /* word ended in '*' */
+	size_t col;        /* 1-based byte column, for messages */
+} tok;
+
+typedef struct parser {
+	evs_index *idx;
+	const char *s;
+	size_t n, i;
+	unsigned flags;
+	tok cur;
+	int have;          /* cur holds a token not yet consumed */
+	unsigned depth;
+	unsigned terms;
+	evs_highlight *hl;
+	int negated;       /* inside an excluded branch: nothing to mark */
+	evs_status st;
+} parser;
+
+/* A parsed piece: the query and, for a bare boolean field item, its
+ * field (so that a sequence can filter by it). */
+typedef struct node {
+	xs_query *q;
+	const evs_query_field *filter;
+} node;
+
+static evs_status fail(parser *p, evs_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static evs_status fail(parser *p, evs_status st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->idx->errmsg, sizeof p->idx->errmsg, fmt, ap);
+	va_end(ap);
+	if (p->st == EVS_OK)
+		p->st = st;
+	return st;
+}
+
+void evs_highlight__dispose(evs_highlight *hl)
+{
+	for (size_t i = 0; i < hl->nstems; i++)
+		free(hl->stems[i]);
+	for (size_t i = 0; i < hl->nprefixes; i++)
+		free(hl->prefixes[i]);
+	free(hl->stems);
+	free(hl->prefixes);
+	memset(hl, 0, sizeof *hl);
+}
+
+static int push(char ***arr, size_t *n, size_t *cap, const char *s,
+                size_t len)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strlen((*arr)[i]) == len && memcmp((*arr)[i], s, len) == 0)
+			return 0;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
+		char **a = realloc(*arr, c * sizeof *a);
+		if (!a)
+			return -1;
+		*arr = a;
+		*cap = c;
+	}
+	char *d = malloc(len + 1);
+	if (!d)
+		return -1;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	(*arr)[(*n)++] = d;
+	return 0;
+}
+
+/* ---- lexer ---- */
+
+static int is_space(const char *s, size_t n, size_t i, size_t *len)
+{
+	unsigned char c = (unsigned char)s[i];
+	*len = 1;
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v')
+		return 1;
+	if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+		*len = 2; /* no-break space */
+		return 1;
+	}
+	if (c == 0xE3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+	    (unsigned char)s[i + 2] == 0x80) {
+		*len = 3; /* ideographic space */
+		return 1;
+	}
+	return 0;
+}
+
+/* A quotation mark: '"', U+201C or U+201D. Returns its length or 0. */
+static size_t quote_len(const char *s, size_t n, size_t i)
+{
+	if (s[i] == '"')
+		return 1;
+	if ((unsigned char)s[i] == 0xE2 && i + 2 < n &&
+	    (unsigned char)s[i + 1] == 0x80 &&
+	    ((unsigned char)s[i + 2] == 0x9C || (unsigned char)s[i + 2] == 0x9D))
+		return 3;
+	return 0;
+}
+
+static int ends_word(const char *s, size_t n, size_t i)
+{
+	size_t l;
+	return i >= n || is_space(s, n, i, &l) || s[i] == '(' || s[i] == ')' ||
+	       quote_len(s, n, i);
+}
+
+static int is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static evs_status lex(parser *p, tok *t)
+{
+	const char *s = p->s;
+	size_t n = p->n, l;
+	memset(t, 0, sizeof *t);
+	while (p->i < n && is_space(s, n, p->i, &l))
+		p->i += l;
+	t->col = p->i + 1;
+	if (p->i >= n) {
+		t->type = T_END;
+		return EVS_OK;
+	}
+	int plain = (p->flags & EVS_SEARCH_PLAIN) != 0;
+	if (plain) {
+		size_t start = p->i;
+		while (p->i < n && !is_space(s, n, p->i, &l))
+			p->i++;
+		t->type = T_WORD;
+		t->s = s + start;
+		t->n = p->i - start;
+		return EVS_OK;
+	}
+	if ((s[p->i] == '+' || s[p->i] == '-') && !ends_word(s, n, p->i + 1) &&
+	    s[p->i + 1] != '+' && s[p->i + 1] != '-') {
+		t->sign = s[p->i];
+		p->i++;
+	} else if ((s[p->i] == '+' || s[p->i] == '-') && p->i + 1 < n &&
+	           (s[p->i + 1] == '(' || quote_len(s, n, p->i + 1))) {
+		t->sign = s[p->i];
+		p->i++;
+	}
+	if (s[p->i] == '(') {
+		p->i++;
+		t->type = T_LPAREN;
+		return EVS_OK;
+	}
+	if (s[p->i] == ')') {
+		if (t->sign)
+			return fail(p, EVS_E_QUERY_SYNTAX,
+			            "column %zu: '%c' before ')'", t->col, t->sign);
+		p->i++;
+		t->type = T_RPAREN;
+		return EVS_OK;
+	}
+	/* A field name: letters then ':' then something to search. */
+	size_t j = p->i;
+	while (j < n && is_alpha(s[j]))
+		j++;
+	if (j > p->i && j < n && s[j] == ':' && j + 1 < n &&
+	    !is_space(s, n, j + 1, &l)) {
+		const evs_query_field *f = evs_schema__query_field(s + p->i, j - p->i);
+		if (f) {
+			t->field = f;
+			p->i = j + 1;
+		} else if (s[j + 1] != '/') {
+			/* "http://..." is text; "organizr:x" is a typo. */
+			return fail(p, EVS_E_QUERY_SYNTAX,
+			            "column %zu: unknown field \"%.*s:\" (fields: "
+			            "title, participant, organiser, location, tag, "
+			            "topic, id)",
+			            t->col, (int)(j - p->i), s + p->i);
+		}
+	}
+	size_t q = quote_len(s, n, p->i);
+	if (q) {
+		size_t start = p->i + q, k = start;
+		while (k < n && !quote_len(s, n, k))
+			k++;
+		if (k >= n)
+			return fail(p, EVS_E_QUERY_SYNTAX,
+			            "column %zu: unclosed quotation mark", p->i + 1);
+		t->type = T_PHRASE;
+		t->s = s + start;
+		t->n = k - start;
+		p->i = k + quote_len(s, n, k);
+		return EVS_OK;
+	}
+	if (t->field && s[p->i] == '(') {
+		p->i++;
+		t->type = T_LPAREN;
+		return EVS_OK;
+	}
+	size_t start = p->i;
+	while (!ends_word(s, n, p->i))
+		p->i++;
+	t->type = T_WORD;
+	t->s = s + start;
+	t->n = p->i - start;
+	if (t->n > 1 && t->s[t->n - 1] == '*') {
+		t->wildcard = 1;
+		t->n--;
+	}
+	if (!t->sign && !t->field && !t->wildcard) {
+		if (t->n == 3 && memcmp(t->s, "AND", 3) == 0)
+			t->type = T_AND;
+		else if (t->n == 2 && memcmp(t->s, "OR", 2) == 0)
+			t->type = T_OR;
+		else if (t->n == 3 && memcmp(t->s, "NOT", 3) == 0)
+			t->type = T_NOT;
+	}
+	return EVS_OK;
+}
+
+static tok *peek(parser *p)
+{
+	if (!p->have) {
+		if (lex(p, &p->cur) != EVS_OK)
+			p->cur.type = T_END;
+		p->have = 1;
+	}
+	return &p->cur;
+}
+
+static void next(parser *p)
+{
+	p->have = 0;
+}
+
+/* ---- building queries ---- */
+
+static xs_query *term_query(parser *p, const char *prefix, const char *w,
+                            size_t len)
+{
+	char term[EVS_MAX_WORD * 2 + 16];
+	size_t pl = strlen(prefix);
+	if (pl + len >= sizeof term)
+		len = sizeof term - pl - 1;
+	memcpy(term, prefix, pl);
+	memcpy(term + pl, w, len);
+	if (++p->terms > EVS_MAX_QUERY_TERMS) {
+		fail(p, EVS_E_QUERY_SYNTAX, "the query has more than %d terms",
+		     EVS_MAX_QUERY_TERMS);
+		return NULL;
+	}
+	xs_query *q = NULL;
+	evs_status st = xs_query_term(&q, term, pl + len, 0, p->idx->errmsg);
+	if (st != EVS_OK)
+		p->st = st;
+	return q;
+}
+
+static xs_query *combine(parser *p, xs_op op, xs_query **subs, size_t n)
+{
+	if (p->st != EVS_OK) {
+		for (size_t i = 0; i < n; i++)
+			xs_query_free(subs[i]);
+		return NULL;
+	}
+	if (n == 1 && op != XS_OP_PHRASE)
+		return subs[0];
+	xs_query *q = NULL;
+	evs_status st = xs_query_combine(&q, op, subs, n, p->idx->errmsg);
+	if (st != EVS_OK)
+		p->st = st;
+	return q;
+}
+
+static xs_query *combine2(parser *p, xs_op op, xs_query *a, xs_query *b)
+{
+	xs_query *v[2] = {a, b};
+	return combine(p, op, v, 2);
+}
+
+/* The stem of a word under a prefix: "Z" + prefix + stem, or prefix +
+ * word without a stemmer. */
+static xs_query *stem_query(parser *p, const char *prefix, const char *w,
+                            size_t len)
+{
+	char stem[EVS_MAX_WORD * 2 + 8];
+	size_t sl = evs_index__stem(p->idx, w, len, stem, sizeof stem);
+	if (!p->negated &&
+	    push(&p->hl->stems, &p->hl->nstems, &p->hl->cap, stem, sl) < 0) {
+		p->st = EVS_E_NOMEM;
+		return NULL;
+	}
+	if (!p->idx->stem)
+		return term_query(p, prefix, w, len);
+	char zp[16];
+	snprintf(zp, sizeof zp, "Z%s", prefix);
+	return term_query(p, zp, stem, sl);
+}
+
+/* Collects the tokens of a word or phrase. */
+typedef struct words {
+	char **parts;
+	size_t n, cap;
+	char *joined;      /* the joined form of a compound, if any */
+	unsigned joins;
+} words;
+
+static void words_free(words *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->parts[i]);
+	free(w->parts);
+	free(w->joined);
+}
+
+static int on_word(void *ctx, const evs_token *t)
+{
+	words *w = ctx;
+	if (t->back) {
+		w->joins++;
+		if (!w->joined) {
+			w->joined = strndup(t->term, t->len);
+			if (!w->joined)
+				return -1;
+		}
+		return 0;
+	}
+	if (w->n == w->cap) {
+		size_t c = w->cap ? w->cap * 2 : 4;
+		char **a = realloc(w->parts, c * sizeof *a);
+		if (!a)
+			return -1;
+		w->parts = a;
+		w->cap = c;
+	}
+	w->parts[w->n] = strndup(t->term, t->len);
+	if (!w->parts[w->n])
+		return -1;
+	w->n++;
+	return 0;
+}
+
+static xs_query *phrase_of(parser *p, const char *prefix, words *w)
+{
+	xs_query **subs = calloc(w->n, sizeof *subs);
+	if (!subs) {
+		p->st = EVS_E_NOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		char stem[EVS_MAX_WORD * 2 + 8];
+		size_t sl = evs_index__stem(p->idx, w->parts[i],
+		                            strlen(w->parts[i]), stem, sizeof stem);
+		if (!p->negated &&
+		    push(&p->hl->stems, &p->hl->nstems, &p->hl->cap, stem, sl) < 0)
+			p->st = EVS_E_NOMEM;
+		subs[i] = term_query(p, prefix, w->parts[i], strlen(w->parts[i]));
+		if (!subs[i]) {
+			for (size_t j = 0; j < i; j++)
+				xs_query_free(subs[j]);
+			free(subs);
+			return NULL;
+		}
+	}
+	xs_query *q = combine(p, XS_OP_PHRASE, subs, w->n);
+	free(subs);
+	return q;
+}
+
+/* A word token (or a phrase when phrase != 0) under field f (NULL: free
+ * text). */
+static node text_node(parser *p, const tok *t, const evs_query_field *f,
+                      int phrase)
+{
+	node nd = {NULL, NULL};
+	if (f && f->boolean) {
+		evs_buf name = EVS_BUF_INIT;
+		if (evs_normalize__name(&p->idx->nz, t->s, t->n, &name) < 0) {
+			p->st = EVS_E_NOMEM;
+			return nd;
+		}
+		if (name.len) {
+			if (strcmp(f->prefix, EVS_PREFIX_ID) == 0) {
+				/* Ids are matched as given, not normalised. */
+				evs_index__id_term(t->s, t->n, &name);
+				nd.q = term_query(p, "", name.p, name.len);
+			} else {
+				nd.q = term_query(p, f->prefix, name.p, name.len);
+			}
+			nd.filter = f;
+		}
+		evs_buf__dispose(&name);
+		return nd;
+	}
+	const char *prefix = f ? f->prefix : "";
+	words w = {NULL, 0, 0, NULL, 0};
+	if (evs_tokenize__text(&p->idx->nz, t->s, t->n, on_word, &w) != 0) {
+		p->st = EVS_E_NOMEM;
+		goto done;
+	}
+	if (w.n == 0)
+		goto done;
+	if (t->wildcard && w.n == 1 && !phrase) {
+		char term[EVS_MAX_WORD * 2 + 16];
+		snprintf(term, sizeof term, "%s%s", prefix, w.parts[0]);
+		if (!p->negated && push(&p->hl->prefixes, &p->hl->nprefixes,
+		                        &p->hl->pcap, w.parts[0],
+		                        strlen(w.parts[0])) < 0) {
+			p->st = EVS_E_NOMEM;
+			goto done;
+		}
+		p->terms += EVS_MAX_WILDCARD / 10;
+		evs_status st = xs_query_wildcard(&nd.q, term, EVS_MAX_WILDCARD,
+		                                  p->idx->errmsg);
+		if (st != EVS_OK)
+			p->st = st;
+		goto done;
+	}
+	if (phrase && w.n == 1) {
+		/* A quoted word matches as written (after folding), unstemmed. */
+		if (!p->negated)
+			push(&p->hl->stems, &p->hl->nstems, &p->hl->cap, w.parts[0],
+			     strlen(w.parts[0]));
+		nd.q = term_query(p, prefix, w.parts[0], strlen(w.parts[0]));
+		goto done;
+	}
+	if (w.n == 1) {
+		nd.q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
+		goto done;
+	}
+	nd.q = phrase_of(p, prefix, &w);
+	/* "multi-stakeholder" also matches "multistakeholder". */
+	if (!phrase && w.joined && w.joins == 1 && nd.q) {
+		xs_query *j = stem_query(p, prefix, w.joined, strlen(w.joined));
+		nd.q = j ? combine2(p, XS_OP_OR, nd.q, j) : nd.q;
+	}
+done:
+	words_free(&w);
+	return nd;
+}
+
+static node parse_seq(parser *p, const evs_query_field *f, int inner);
+
+static node parse_primary(parser *p, const evs_query_field *f)
+{
+	node nd = {NULL, NULL};
+	tok *t = peek(p);
+	if (p->st != EVS_OK)
+		return nd;
+	const evs_query_field *tf = t->field ? t->field : f;
+	switch (t->type) {
+	case T_LPAREN: {
+		size_t col = t->col;
+		next(p);
+		if (++p->depth > EVS_MAX_QUERY_DEPTH) {
+			fail(p, EVS_E_QUERY_SYNTAX,
+			     "column %zu: parentheses nested more than %d deep", col,
+			     EVS_MAX_QUERY_DEPTH);
+			return nd;
+		}
+		nd = parse_seq(p, tf, 1);
+		p->depth--;
+		if (p->st != EVS_OK)
+			return nd;
+		if (peek(p)->type != T_RPAREN) {
+			fail(p, EVS_E_QUERY_SYNTAX,
+			     "column %zu: '(' is never closed", col);
+			return nd;
+		}
+		next(p);
+		nd.filter = NULL;
+		return nd;
+	}
+	case T_WORD:
+	case T_PHRASE: {
+		tok copy = *t;
+		next(p);
+		return text_node(p, &copy, tf, copy.type == T_PHRASE);
+	}
+	case T_RPAREN:
+		fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('", t->col);
+		return nd;
+	case T_END:
+		fail(p, EVS_E_QUERY_SYNTAX,
+		     "the query ends where a word was expected");
+		return nd;
+	default:
+		fail(p, EVS_E_QUERY_SYNTAX,
+		     "column %zu: %.*s needs a word on each side", t->col,
+		     (int)(t->type == T_OR ? 2 : 3),
+		     t->type == T_AND ? "AND" : t->type == T_OR ? "OR" : "NOT");
+		return nd;
+	}
+}
+
+/* Joins a and b with op; a side that has no words is dropped. */
+static node join(parser *p, xs_op op, node a, node b)
+{
+	node r = {NULL, NULL};
+	if (!a.q && !b.q)
+		return r;
+	if (!a.q) {
+		if (op == XS_OP_AND_NOT)
+			return r; /* nothing minus something */
+		b.filter = NULL;
+		return b;
+	}
+	if (!b.q) {
+		a.filter = NULL;
+		return a;
+	}
+	r.q = combine2(p, op, a.q, b.q);
+	return r;
+}
+
+static node parse_not(parser *p, const evs_query_field *f)
+{
+	node a = parse_primary(p, f);
+	while (p->st == EVS_OK && peek(p)->type == T_NOT) {
+		next(p);
+		p->negated++;
+		node b = parse_primary(p, f);
+		p->negated--;
+		a = join(p, XS_OP_AND_NOT, a, b);
+	}
+	return a;
+}
+
+static node parse_and(parser *p, const evs_query_field *f)
+{
+	node a = parse_not(p, f);
+	while (p->st == EVS_OK && peek(p)->type == T_AND) {
+		next(p);
+		if (peek(p)->type == T_NOT) {
+			next(p);
+			p->negated++;
+			node b = parse_not(p, f);
+			p->negated--;
+			a = join(p, XS_OP_AND_NOT, a, b);
+		} else {
+			node b = parse_not(p, f);
+			a = join(p, XS_OP_AND, a, b);
+		}
+	}
+	return a;
+}
+
+static node parse_or(parser *p, const evs_query_field *f)
+{
+	node a = parse_and(p, f);
+	while (p->st == EVS_OK && peek(p)->type == T_OR) {
+		next(p);
+		node b = parse_and(p, f);
+		a = join(p, XS_OP_OR, a, b);
+	}
+	return a;
+}
+
+/* A growable list of queries. */
+typedef struct qlist {
+	xs_query **q;
+	size_t n, cap;
+} qlist;
+
+static int qpush(parser *p, qlist *l, xs_query *q)
+{
+	if (l->n == l->cap) {
+		size_t c = l->cap ? l->cap * 2 : 8;
+		xs_query **a = realloc(l->q, c * sizeof *a);
+		if (!a) {
+			xs_query_free(q);
+			p->st = EVS_E_NOMEM;
+			return -1;
+		}
+		l->q = a;
+		l->cap = c;
+	}
+	l->q[l->n++] = q;
+	return 0;
+}
+
+static void qfree(qlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		xs_query_free(l->q[i]);
+	free(l->q);
+	l->q = NULL;
+	l->n = 0;
+}
+
+/* Takes the queries of l into one (op); NULL when l is empty. */
+static xs_query *take(parser *p, qlist *l, xs_op op)
+{
+	if (l->n == 0)
+		return NULL;
+	xs_query *q = combine(p, op, l->q, l->n);
+	free(l->q);
+	l->q = NULL;
+	l->n = 0;
+	return q;
+}
+
+static node parse_seq(parser *p, const evs_query_field *f, int inner)
+{
+	qlist opt = {0}, req = {0}, excl = {0};
+	/* Filters, grouped by field: values of a field OR, fields AND. */
+	const evs_query_field *ffield[16];
+	qlist fl[16];
+	size_t nf = 0;
+	node r = {NULL, NULL};
+	unsigned items = 0;
+	memset(fl, 0, sizeof fl);
+
+	for (;;) {
+		tok *t = peek(p);
+		if (p->st != EVS_OK)
+			break;
+		if (t->type == T_END)
+			break;
+		if (t->type == T_RPAREN) {
+			if (inner)
+				break;
+			fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('",
+			     t->col);
+			break;
+		}
+		int sign = t->sign;
+		if (t->type == T_NOT && items == 0) {
+			/* A leading NOT excludes, like '-'. */
+			next(p);
+			sign = '-';
+		}
+		if (sign == '-')
+			p->negated++;
+		node nd = parse_or(p, f);
+		if (sign == '-')
+			p->negated--;
+		items++;
+		if (p->st != EVS_OK) {
+			xs_query_free(nd.q);
+			break;
+		}
+		if (!nd.q)
+			continue;
+		if (sign == '-') {
+			qpush(p, &excl, nd.q);
+		} else if (sign == '+') {
+			qpush(p, &req, nd.q);
+		} else if (nd.filter) {
+			size_t k;
+			for (k = 0; k < nf; k++)
+				if (strcmp(ffield[k]->prefix, nd.filter->prefix) == 0)
+					break;
+			if (k == nf) {
+				if (nf == 16) {
+					qpush(p, &req, nd.q);
+					continue;
+				}
+				ffield[nf++] = nd.filter;
+			}
+			qpush(p, &fl[k], nd.q);
+		} else {
+			qpush(p, &opt, nd.q);
+		}
+	}
+	if (p->st != EVS_OK)
+		goto done;
+
+	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
+	xs_query *main = take(p, &opt, all ? XS_OP_AND : XS_OP_OR);
+	xs_query *must = take(p, &req, XS_OP_AND);
+	if (must)
+		main = main ? combine2(p, XS_OP_AND_MAYBE, must, main) : must;
+	xs_query *filter = NULL;
+	for (size_t k = 0; k < nf; k++) {
+		xs_query *one = take(p, &fl[k], XS_OP_OR);
+		filter = filter ? combine2(p, XS_OP_AND, filter, one) : one;
+	}
+	if (filter) {
+		if (!main) {
+			main = filter;
+			/* Alone, a filter is the query; it carries no weight. */
+		} else {
+			main = combine2(p, XS_OP_FILTER, main, filter);
+		}
+	}
+	xs_query *no = take(p, &excl, XS_OP_OR);
+	if (no) {
+		if (!main) {
+			evs_status st = xs_query_match_all(&main, p->idx->errmsg);
+			if (st != EVS_OK) {
+				p->st = st;
+				xs_query_free(no);
+				goto done;
+			}
+		}
+		main = combine2(p, XS_OP_AND_NOT, main, no);
+	}
+	r.q = main;
+	if (items == 1 && nf == 1 && r.q && !must && !no)
+		r.filter = ffield[0];
+done:
+	qfree(&opt);
+	qfree(&req);
+	qfree(&excl);
+	for (size_t k = 0; k < 16; k++)
+		qfree(&fl[k]);
+	if (p->st != EVS_OK) {
+		xs_query_free(r.q);
+		r.q = NULL;
+	}
+	return r;
+}
+
+evs_status evs_query__parse(evs_index *idx, const char *text,
+                            unsigned flags, xs_query **out,
+                            evs_highlight *hl)
+{
+	*out = NULL;
+	size_t n = strlen(text);
+	if (n > EVS_MAX_QUERY_BYTES)
+		return evs_index__fail(idx, EVS_E_QUERY_SYNTAX,
+		                       "the query is longer than %d bytes",
+		                       EVS_MAX_QUERY_BYTES);
+	if (!evs_utf8__valid(text, n))
+		return evs_index__fail(idx, EVS_E_QUERY_SYNTAX,
+		                       "the query is not valid UTF-8");
+	parser p;
+	memset(&p, 0, sizeof p);
+	p.idx = idx;
+	p.s = text;
+	p.n = n;
+	p.flags = flags;
+	p.hl = hl;
+	node nd = parse_seq(&p, NULL, 0);
+	if (p.st != EVS_OK) {
+		xs_query_free(nd.q);
+		if (p.st == EVS_E_NOMEM)
+			evs_index__fail(idx, p.st, "out of memory");
+		return p.st;
+	}
+	*out = nd.q;
+	return EVS_OK;
+}

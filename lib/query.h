@@ -1,0 +1,37 @@
+/* query.h: evsearch's query language, parsed into a Xapian query.
+ * Our own parser, not Xapian's QueryParser: words must go through the same
+ * normalisation and compound handling as indexed text, and the work a
+ * query may cause is bounded before Xapian sees it.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_QUERY_H
+#define EVS_QUERY_H
+
+#include <stddef.h>
+
+#include "index.h"
+
+/* Limits (docs/limits.md). */
+#define EVS_MAX_QUERY_BYTES 8192
+#define EVS_MAX_QUERY_DEPTH 32
+#define EVS_MAX_QUERY_TERMS 256
+#define EVS_MAX_WILDCARD 100  /* terms a wildcard expands to, most frequent */
+
+/* What the snippets mark: the stems of the query's positive words and the
+ * normalised prefixes of its wildcards. */
+typedef struct evs_highlight {
+	char **stems;
+	size_t nstems, cap;
+	char **prefixes;
+	size_t nprefixes, pcap;
+} evs_highlight;
+
+void evs_highlight__dispose(evs_highlight *hl);
+
+/* Parses text (flags: EVS_SEARCH_ALL_WORDS, EVS_SEARCH_PLAIN) into *out.
+ * *out is NULL when the text has no words at all. Statuses:
+ * EVS_E_QUERY_SYNTAX with a message naming the column, EVS_E_NOMEM. */
+evs_status evs_query__parse(evs_index *idx, const char *text,
+                            unsigned flags, xs_query **out,
+                            evs_highlight *hl);
+
+#endif

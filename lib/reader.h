@@ -1,0 +1,39 @@
+/* reader.h: JSON Lines from a file descriptor, line by line, with a cap.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_READER_H
+#define EVS_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Lines longer than this are reported and skipped; reading goes on at the
+ * next line. Well above the largest field limit (a 10 MB description). */
+#define EVS_MAX_LINE ((size_t)64 << 20)
+
+typedef struct evs_line_reader {
+	int fd;
+	char *buf;          /* read buffer */
+	size_t len, pos;
+	int eof;
+	uint64_t lineno;    /* of the line last returned */
+	evs_buf line;
+} evs_line_reader;
+
+int evs_reader__init(evs_line_reader *r, int fd);
+void evs_reader__dispose(evs_line_reader *r);
+
+/* What evs_reader__next found. */
+enum {
+	EVS_LINE_EOF = 0,
+	EVS_LINE_OK = 1,       /* r->line holds the line, without CR LF */
+	EVS_LINE_TOO_LONG = 2, /* skipped to the next line */
+	EVS_LINE_ERROR = -1    /* read(2) failed; errno says why */
+};
+
+/* Reads the next line; a UTF-8 BOM at the start of the stream and a CR
+ * before LF are removed. */
+int evs_reader__next(evs_line_reader *r);
+
+#endif

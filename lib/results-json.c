@@ -1,0 +1,134 @@
+/* results-json.c: the versioned JSON document of a search
+ * (docs/output-format.md), built here once for the CLI and for programs.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "results.h"
+
+static const char *sort_name(evs_sort s)
+{
+	switch (s) {
+	case EVS_SORT_DATE: return "date";
+	case EVS_SORT_DATE_DESC: return "-date";
+	default: return "relevance";
+	}
+}
+
+/* json_string, or null for NULL. */
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *string_array(char **v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *list_array(const evs_hit *h, evs_list l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < h->nlists[l]; i++)
+		json_array_append_new(a, json_string(h->lists[l][i]));
+	return a;
+}
+
+static json_t *hit_json(const evs_results *res, size_t i)
+{
+	const evs_hit *h = &res->hits[i];
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	char *snippet = evs_snippet__make(res, i, "<mark>", "</mark>", 1);
+	json_object_set_new(o, "rank", json_integer((json_int_t)(res->offset +
+	                                                         i + 1)));
+	json_object_set_new(o, "id", str_or_null(h->id));
+	json_object_set_new(o, "score", json_real(h->score));
+	json_object_set_new(o, "title", str_or_null(h->title));
+	json_object_set_new(o, "start", str_or_null(h->start));
+	json_object_set_new(o, "end", str_or_null(h->end));
+	json_object_set_new(o, "timezone", str_or_null(h->timezone));
+	json_object_set_new(o, "location", str_or_null(h->location));
+	json_object_set_new(o, "organisers", list_array(h, EVS_LIST_ORGANISERS));
+	json_object_set_new(o, "participants",
+	                    list_array(h, EVS_LIST_PARTICIPANTS));
+	json_object_set_new(o, "tags", list_array(h, EVS_LIST_TAGS));
+	json_object_set_new(o, "topics", list_array(h, EVS_LIST_TOPICS));
+	json_object_set_new(o, "url", str_or_null(h->url));
+	json_object_set_new(o, "snippet", str_or_null(snippet));
+	free(snippet);
+	return o;
+}
+
+char *evs_results_json(const evs_results *res)
+{
+	if (!res)
+		return NULL;
+	json_t *doc = json_object();
+	json_t *results = json_array();
+	json_t *facets = json_object();
+	json_t *filters = json_object();
+	char *text = NULL;
+	if (!doc || !results || !facets || !filters)
+		goto done;
+	json_object_set_new(doc, "format_version",
+	                    json_integer(EVS_FORMAT_VERSION));
+	json_object_set_new(doc, "query", str_or_null(res->query));
+	json_object_set_new(filters, "from", str_or_null(res->from));
+	json_object_set_new(filters, "to", str_or_null(res->to));
+	json_object_set_new(filters, "organisers",
+	                    string_array(res->organisers, res->norganisers));
+	json_object_set_new(filters, "tags", string_array(res->tags, res->ntags));
+	json_object_set(doc, "filters", filters);
+	json_object_set_new(doc, "sort", json_string(sort_name(res->sort)));
+	json_object_set_new(doc, "total", json_integer((json_int_t)res->total));
+	json_object_set_new(doc, "offset", json_integer((json_int_t)res->offset));
+	json_object_set_new(doc, "limit", json_integer((json_int_t)res->limit));
+	for (size_t i = 0; i < res->nhits; i++) {
+		json_t *h = hit_json(res, i);
+		if (!h)
+			goto done;
+		json_array_append_new(results, h);
+	}
+	json_object_set(doc, "results", results);
+	for (int f = 0; f < EVS_FACET_COUNT_; f++) {
+		json_t *a = json_array();
+		if (!a)
+			goto done;
+		for (size_t j = 0; j < res->nfacets[f]; j++) {
+			json_t *v = json_pack("{s:s, s:I}", "value",
+			                      res->facets[f][j].value, "count",
+			                      (json_int_t)res->facets[f][j].count);
+			if (!v) {
+				json_decref(a);
+				goto done;
+			}
+			json_array_append_new(a, v);
+		}
+		json_object_set_new(facets, evs_facet_name((evs_facet)f), a);
+	}
+	json_object_set(doc, "facets", facets);
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (text) {
+		size_t n = strlen(text);
+		char *t = realloc(text, n + 2);
+		if (!t) {
+			free(text);
+			text = NULL;
+			goto done;
+		}
+		t[n] = '\n';
+		t[n + 1] = '\0';
+		text = t;
+	}
+done:
+	json_decref(doc);
+	json_decref(results);
+	json_decref(facets);
+	json_decref(filters);
+	return text;
+}

@@ -1,0 +1,48 @@
+/* results.h: the evs_results handle, shared by search.c (which fills it),
+ * snippet.c and results-json.c.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_RESULTS_H
+#define EVS_RESULTS_H
+
+#include <jansson.h>
+
+#include "evsearch.h"
+#include "query.h"
+
+typedef struct evs_hit {
+	json_t *rec;        /* the stored record */
+	char *record;       /* ... as compact JSON */
+	double score;
+	const char *id, *title, *start, *end, *location, *url, *timezone;
+	const char **lists[4]; /* evs_list -> item strings */
+	size_t nlists[4];
+} evs_hit;
+
+typedef struct facet_entry {
+	char *value;
+	uint64_t count;
+} facet_entry;
+
+struct evs_results {
+	char *query;        /* NULL for a listing */
+	unsigned flags;
+	char *from, *to;
+	char **organisers, **tags;
+	size_t norganisers, ntags;
+	evs_sort sort;      /* as applied (never DEFAULT) */
+	uint64_t total;
+	size_t offset, limit;
+	evs_hit *hits;
+	size_t nhits;
+	facet_entry *facets[EVS_FACET_COUNT_];
+	size_t nfacets[EVS_FACET_COUNT_];
+	evs_highlight hl;
+	char *stemmer;      /* to stem words of snippets */
+};
+
+/* A snippet of hit i with each match wrapped in open/close; with html,
+ * the text is HTML-escaped. Returns NULL when out of memory. */
+char *evs_snippet__make(const evs_results *res, size_t i, const char *open,
+                        const char *close, int html);
+
+#endif

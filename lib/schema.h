@@ -1,0 +1,92 @@
+/* schema.h: how event fields become Xapian terms and values. The table in
+ * schema.c drives both indexing (event.c) and query parsing (query.c);
+ * docs/schema.md describes it for people.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_SCHEMA_H
+#define EVS_SCHEMA_H
+
+#include <stddef.h>
+
+/* Bump when terms, values or the stored record change meaning: indexes of
+ * another version are refused with "rebuild the index". */
+#define EVS_SCHEMA_VERSION 1
+
+/* Metadata keys stored in every index. */
+#define EVS_META_SCHEMA "evsearch.schema_version"
+#define EVS_META_STEMMER "evsearch.stemmer"
+#define EVS_META_NORMALISATION "evsearch.normalisation"
+/* How many organiser / tag / topic value slots some event uses: the facet
+ * spies count this many slots. */
+#define EVS_META_MULTI "evsearch.multi_slots"
+
+/* Value slots. */
+enum {
+	EVS_SLOT_SORT = 0,       /* UTC instant of start, "YYYYMMDDhhmmss" */
+	EVS_SLOT_ID = 1,         /* the id: the tie-break of every order */
+	EVS_SLOT_START_DATE = 2, /* local start date, "YYYYMMDD" */
+	EVS_SLOT_END_DATE = 3,   /* local end date (start when none) */
+	EVS_SLOT_YEAR = 4,       /* "YYYY" of the local start date */
+	EVS_SLOT_MONTH = 5,      /* "YYYY-MM" of the local start date */
+	/* One slot per position of a multi-valued field, so that Xapian's
+	 * built-in ValueCountMatchSpy (which counts one value per slot, also
+	 * across shards and remote databases) counts an event once under
+	 * each of its values when the positions are summed. */
+	EVS_SLOT_ORGANISER = 10, /* .. + EVS_MAX_MULTI - 1 */
+	EVS_SLOT_TAG = 50,
+	EVS_SLOT_TOPIC = 90
+};
+
+/* Values per multi-valued facet field that get a slot; more are cut with a
+ * warning (docs/limits.md). */
+#define EVS_MAX_MULTI 32
+
+/* The unique term of an event is "Q" + id; an id that would make a term
+ * longer than Xapian allows is hashed: "XQH" + SHA-256 hex. */
+#define EVS_PREFIX_ID "Q"
+#define EVS_PREFIX_ID_HASH "XQH"
+#define EVS_MAX_ID_TERM 240
+
+/* Positions left empty between fields and between list items, so that a
+ * phrase cannot match across them. */
+#define EVS_FIELD_GAP 100
+
+/* Ranking: BM25 parameters, tuned on the CISI collection
+ * (scripts/ireval), and how much more a title word weighs. */
+#define EVS_BM25_K1 1.2
+#define EVS_BM25_B 0.75
+#define EVS_TITLE_WEIGHT 3
+
+/* Kinds of record field. */
+typedef enum evs_field_kind {
+	EVS_FIELD_TEXT,   /* a string */
+	EVS_FIELD_LIST,   /* an array of strings */
+	EVS_FIELD_PEOPLE  /* an array of strings or {"name", "role"} objects */
+} evs_field_kind;
+
+/* One indexed field of an event record. */
+typedef struct evs_field {
+	const char *key;          /* JSON key in the record */
+	evs_field_kind kind;
+	const char *prefix;       /* word terms under a query field; NULL: none */
+	const char *exact_prefix; /* whole normalised value as a boolean term */
+	unsigned wdf;             /* weight in free text; 0: not free text */
+	int facet_slot;           /* first value slot of its facet, or -1 */
+	size_t max_bytes;         /* each value is cut to this many bytes */
+	size_t max_items;         /* list fields: items kept */
+} evs_field;
+
+/* The indexed fields, in the order their text is positioned. */
+extern const evs_field evs_schema__fields[];
+extern const size_t evs_schema__nfields;
+
+/* A field name usable in queries ("title:", "organiser:", ...). */
+typedef struct evs_query_field {
+	const char *name;
+	const char *prefix;
+	int boolean;  /* 1: the value is matched whole (tag:, topic:, id:) */
+} evs_query_field;
+
+/* Returns the query field called name (n bytes), or NULL. */
+const evs_query_field *evs_schema__query_field(const char *name, size_t n);
+
+#endif

@@ -1,0 +1,563 @@
+// xapian-shim.cc: the one C++ file of evsearch. Every extern "C" function
+// below has the same shape: try { ...; return EVS_OK; } catch (...) {
+// return xs_fail(err); }. xs_fail rethrows the exception to sort it into an
+// evs_status, most-derived class first, and copies its message.
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "xapian-shim.h"
+
+#include <xapian.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+struct xs_db {
+	Xapian::Database *db;          // reader, or the writer below
+	Xapian::WritableDatabase *wdb; // NULL for readers
+};
+
+struct xs_doc {
+	Xapian::Document doc;
+};
+
+struct xs_query {
+	Xapian::Query q;
+};
+
+struct xs_stem {
+	Xapian::Stem stem;
+};
+
+struct xs_mset {
+	Xapian::MSet mset;
+	std::vector<std::string> data;
+	// Counted values per spy, in the spy's own order.
+	std::vector<std::vector<std::pair<std::string, uint64_t>>> spies;
+};
+
+static void set_err(char *err, const std::string &msg)
+{
+	if (err)
+		snprintf(err, XS_ERRLEN, "%s", msg.c_str());
+}
+
+// Sorts the exception being handled into a status. Must be called from a
+// catch block.
+static evs_status xs_fail(char *err) noexcept
+{
+	try {
+		throw;
+	} catch (const Xapian::DatabaseLockError &e) {
+		set_err(err, e.get_msg());
+		return EVS_E_LOCKED;
+	} catch (const Xapian::DatabaseModifiedError &e) {
+		set_err(err, e.get_msg());
+		return EVS_E_MODIFIED;
+	} catch (const Xapian::DatabaseVersionError &e) {
+		set_err(err, e.get_msg());
+		return EVS_E_VERSION;
+	} catch (const Xapian::DatabaseNotFoundError &e) {
+		set_err(err, e.get_msg());
+		return EVS_E_NOTFOUND;
+	} catch (const Xapian::DatabaseCorruptError &e) {
+		set_err(err, e.get_msg());
+		return EVS_E_CORRUPT;
+	} catch (const Xapian::DatabaseOpeningError &e) {
+		set_err(err, e.get_msg());
+		return EVS_E_NOTFOUND;
+	} catch (const Xapian::DatabaseError &e) {
+		// Xapian reports write failures (disk full, EROFS) as
+		// DatabaseError with the system's message.
+		set_err(err, e.get_msg() +
+		                 (e.get_error_string()
+		                      ? std::string(" (") + e.get_error_string() + ")"
+		                      : std::string()));
+		return EVS_E_IO;
+	} catch (const Xapian::InvalidArgumentError &e) {
+		set_err(err, e.get_msg());
+		return EVS_E_INVALID;
+	} catch (const Xapian::WildcardError &e) {
+		set_err(err, e.get_msg());
+		return EVS_E_QUERY_SYNTAX;
+	} catch (const Xapian::Error &e) {
+		set_err(err, e.get_type() + std::string(": ") + e.get_msg());
+		return EVS_E_BACKEND;
+	} catch (const std::bad_alloc &) {
+		set_err(err, "out of memory");
+		return EVS_E_NOMEM;
+	} catch (const std::exception &e) {
+		set_err(err, e.what());
+		return EVS_E_BACKEND;
+	} catch (...) {
+		set_err(err, "unknown C++ exception");
+		return EVS_E_BACKEND;
+	}
+}
+
+extern "C" {
+
+evs_status xs_db_open_reader(xs_db **out, const char *path, char *err)
+{
+	*out = NULL;
+	try {
+		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL});
+		h->db = new Xapian::Database(path);
+		*out = h.release();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
+                             char *err)
+{
+	*out = NULL;
+	try {
+		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL});
+		int action = create == 2   ? Xapian::DB_CREATE_OR_OVERWRITE
+		             : create == 1 ? Xapian::DB_CREATE_OR_OPEN
+		                           : Xapian::DB_OPEN;
+		h->wdb = new Xapian::WritableDatabase(path, action);
+		h->db = h->wdb;
+		*out = h.release();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_close(xs_db *db, char *err)
+{
+	if (!db)
+		return EVS_OK;
+	evs_status st = EVS_OK;
+	try {
+		if (db->wdb)
+			db->wdb->commit();
+		db->db->close();
+	} catch (...) {
+		st = xs_fail(err);
+	}
+	delete db->db;
+	delete db;
+	return st;
+}
+
+evs_status xs_db_commit(xs_db *db, char *err)
+{
+	try {
+		if (!db->wdb) {
+			set_err(err, "the index is open read-only");
+			return EVS_E_READONLY;
+		}
+		db->wdb->commit();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_reopen(xs_db *db, char *err)
+{
+	try {
+		db->db->reopen();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_doccount(const xs_db *db, uint64_t *out, char *err)
+{
+	try {
+		*out = db->db->get_doccount();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
+                          uint64_t *out, char *err)
+{
+	try {
+		*out = db->db->get_termfreq(std::string(term, len));
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_get_metadata(const xs_db *db, const char *key, char **out,
+                              char *err)
+{
+	*out = NULL;
+	try {
+		std::string v = db->db->get_metadata(key);
+		char *s = static_cast<char *>(malloc(v.size() + 1));
+		if (!s)
+			throw std::bad_alloc();
+		memcpy(s, v.data(), v.size());
+		s[v.size()] = '\0';
+		*out = s;
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
+                              char *err)
+{
+	try {
+		if (!db->wdb) {
+			set_err(err, "the index is open read-only");
+			return EVS_E_READONLY;
+		}
+		db->wdb->set_metadata(key, value);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
+                         const xs_doc *doc, char *err)
+{
+	try {
+		if (!db->wdb) {
+			set_err(err, "the index is open read-only");
+			return EVS_E_READONLY;
+		}
+		db->wdb->replace_document(std::string(uterm, len), doc->doc);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len, char *err)
+{
+	try {
+		if (!db->wdb) {
+			set_err(err, "the index is open read-only");
+			return EVS_E_READONLY;
+		}
+		db->wdb->delete_document(std::string(uterm, len));
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_doc_new(xs_doc **out, char *err)
+{
+	*out = NULL;
+	try {
+		*out = new xs_doc();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+void xs_doc_free(xs_doc *doc)
+{
+	delete doc;
+}
+
+evs_status xs_doc_posting(xs_doc *doc, const char *term, size_t len,
+                          unsigned pos, unsigned wdf_inc, char *err)
+{
+	try {
+		doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
+                       unsigned wdf_inc, char *err)
+{
+	try {
+		doc->doc.add_term(std::string(term, len), wdf_inc);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
+                        size_t len, char *err)
+{
+	try {
+		doc->doc.add_value(slot, std::string(val, len));
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len, char *err)
+{
+	try {
+		doc->doc.set_data(std::string(data, len));
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_stem_new(xs_stem **out, const char *lang, char *err)
+{
+	*out = NULL;
+	try {
+		*out = new xs_stem{Xapian::Stem(lang)};
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+void xs_stem_free(xs_stem *st)
+{
+	delete st;
+}
+
+size_t xs_stem_word(xs_stem *st, const char *word, size_t len, char *out,
+                    size_t cap)
+{
+	try {
+		std::string s = st->stem(std::string(word, len));
+		size_t n = s.size() < cap ? s.size() : cap - 1;
+		memcpy(out, s.data(), n);
+		out[n] = '\0';
+		return n;
+	} catch (...) {
+		// Stemming allocates only; on failure the word is its own stem.
+		size_t n = len < cap ? len : cap - 1;
+		memcpy(out, word, n);
+		out[n] = '\0';
+		return n;
+	}
+}
+
+static void free_subs(xs_query **subs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		delete subs[i];
+		subs[i] = NULL;
+	}
+}
+
+evs_status xs_query_term(xs_query **out, const char *term, size_t len,
+                         unsigned pos, char *err)
+{
+	*out = NULL;
+	try {
+		*out = new xs_query{Xapian::Query(std::string(term, len), 1, pos)};
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_query_match_all(xs_query **out, char *err)
+{
+	*out = NULL;
+	try {
+		*out = new xs_query{Xapian::Query::MatchAll};
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs,
+                            size_t n, char *err)
+{
+	*out = NULL;
+	evs_status st = EVS_OK;
+	try {
+		static const Xapian::Query::op ops[] = {
+		    Xapian::Query::OP_AND,       Xapian::Query::OP_OR,
+		    Xapian::Query::OP_AND_NOT,   Xapian::Query::OP_AND_MAYBE,
+		    Xapian::Query::OP_FILTER,    Xapian::Query::OP_PHRASE};
+		std::vector<Xapian::Query> v;
+		v.reserve(n);
+		for (size_t i = 0; i < n; i++)
+			v.push_back(subs[i]->q);
+		*out = new xs_query{Xapian::Query(ops[op], v.begin(), v.end())};
+	} catch (...) {
+		st = xs_fail(err);
+	}
+	free_subs(subs, n);
+	return st;
+}
+
+evs_status xs_query_wildcard(xs_query **out, const char *prefix,
+                             unsigned max_expansion, char *err)
+{
+	*out = NULL;
+	try {
+		*out = new xs_query{Xapian::Query(
+		    Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+		    Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_query_value_cmp(xs_query **out, unsigned slot, int ge,
+                              const char *bound, char *err)
+{
+	*out = NULL;
+	try {
+		Xapian::Query::op op =
+		    ge ? Xapian::Query::OP_VALUE_GE : Xapian::Query::OP_VALUE_LE;
+		*out = new xs_query{Xapian::Query(op, slot, bound)};
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_query_scale(xs_query **out, xs_query *sub, double factor,
+                          char *err)
+{
+	*out = NULL;
+	evs_status st = EVS_OK;
+	try {
+		*out = new xs_query{
+		    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sub->q, factor)};
+	} catch (...) {
+		st = xs_fail(err);
+	}
+	delete sub;
+	return st;
+}
+
+void xs_query_free(xs_query *q)
+{
+	delete q;
+}
+
+// One attempt at a search; DatabaseModifiedError escapes to the caller.
+static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
+                       const xs_search_params *p)
+{
+	Xapian::Enquire enq(db);
+	enq.set_query(q->q);
+	enq.set_weighting_scheme(
+	    Xapian::BM25Weight(p->bm25_k1, 0, 1, p->bm25_b, 0.5));
+	std::unique_ptr<Xapian::KeyMaker> keys;
+	if (p->sort) {
+		Xapian::MultiValueKeyMaker *mk = new Xapian::MultiValueKeyMaker();
+		keys.reset(mk);
+		mk->add_value(p->sort_slot, p->sort_reverse != 0);
+		mk->add_value(p->tiebreak_slot, false);
+		enq.set_sort_by_key(mk, false);
+	} else {
+		enq.set_sort_by_relevance_then_value(p->tiebreak_slot, false);
+	}
+	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+	for (size_t i = 0; i < p->n_spies; i++) {
+		spies.emplace_back(new Xapian::ValueCountMatchSpy(p->spy_slots[i]));
+		enq.add_matchspy(spies.back().get());
+	}
+	// Counting every match makes the total and the facets exact.
+	Xapian::doccount all = db.get_doccount();
+	r->mset = enq.get_mset(p->offset, p->limit, all);
+	r->data.clear();
+	for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end();
+	     ++it)
+		r->data.push_back(it.get_document().get_data());
+	r->spies.clear();
+	for (auto &spy : spies) {
+		std::vector<std::pair<std::string, uint64_t>> vals;
+		for (Xapian::TermIterator t = spy->values_begin();
+		     t != spy->values_end(); ++t)
+			vals.emplace_back(*t, t.get_termfreq());
+		r->spies.push_back(std::move(vals));
+	}
+}
+
+evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
+                     const xs_search_params *p, char *err)
+{
+	*out = NULL;
+	try {
+		std::unique_ptr<xs_mset> r(new xs_mset());
+		// A writer that commits twice while we read makes Xapian throw
+		// DatabaseModifiedError: reopen on the newest state and retry.
+		for (int attempt = 0;; attempt++) {
+			try {
+				run_search(r.get(), *db->db, q, p);
+				break;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				if (attempt >= 5)
+					throw;
+				db->db->reopen();
+			}
+		}
+		*out = r.release();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+void xs_mset_free(xs_mset *ms)
+{
+	delete ms;
+}
+
+uint64_t xs_mset_total(const xs_mset *ms)
+{
+	return ms->mset.get_matches_estimated();
+}
+
+size_t xs_mset_size(const xs_mset *ms)
+{
+	return ms->mset.size();
+}
+
+double xs_mset_weight(const xs_mset *ms, size_t i)
+{
+	try {
+		return ms->mset[static_cast<Xapian::doccount>(i)].get_weight();
+	} catch (...) {
+		return 0.0;
+	}
+}
+
+const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len)
+{
+	if (i >= ms->data.size()) {
+		*len = 0;
+		return NULL;
+	}
+	*len = ms->data[i].size();
+	return ms->data[i].c_str();
+}
+
+const char *xs_mset_spy_value(const xs_mset *ms, size_t s, size_t j,
+                              size_t *len, uint64_t *count)
+{
+	if (s >= ms->spies.size() || j >= ms->spies[s].size())
+		return NULL;
+	const auto &v = ms->spies[s][j];
+	*len = v.first.size();
+	*count = v.second;
+	return v.first.c_str();
+}
+
+} // extern "C"

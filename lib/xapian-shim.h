@@ -1,0 +1,129 @@
+/* xapian-shim.h: a plain C interface over the parts of libxapian that
+ * libevsearch uses. Implemented in xapian-shim.cc, the only C++ file in the
+ * tree; every function catches every exception and turns it into an
+ * evs_status with a message in err (XS_ERRLEN bytes).
+ *
+ * The shim knows nothing about events: terms, values and documents only.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef EVS_XAPIAN_SHIM_H
+#define EVS_XAPIAN_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evsearch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XS_ERRLEN 512
+
+typedef struct xs_db xs_db;
+typedef struct xs_doc xs_doc;
+typedef struct xs_query xs_query;
+typedef struct xs_stem xs_stem;
+typedef struct xs_mset xs_mset;
+
+/* Databases. A writer opened with create 1 makes a new database when
+ * none exists; with create 2 it also replaces an existing one. */
+evs_status xs_db_open_reader(xs_db **out, const char *path, char *err);
+evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
+                             char *err);
+/* Commits (writers) and frees. */
+evs_status xs_db_close(xs_db *db, char *err);
+evs_status xs_db_commit(xs_db *db, char *err);
+evs_status xs_db_reopen(xs_db *db, char *err);
+evs_status xs_db_doccount(const xs_db *db, uint64_t *out, char *err);
+evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
+                          uint64_t *out, char *err);
+/* *out is malloc'ed and NUL-terminated ("" when unset). */
+evs_status xs_db_get_metadata(const xs_db *db, const char *key, char **out,
+                              char *err);
+evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
+                              char *err);
+/* Replaces the document indexed by unique term (adding when none has it). */
+evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
+                         const xs_doc *doc, char *err);
+evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len,
+                        char *err);
+
+/* Documents under construction. */
+evs_status xs_doc_new(xs_doc **out, char *err);
+void xs_doc_free(xs_doc *doc);
+evs_status xs_doc_posting(xs_doc *doc, const char *term, size_t len,
+                          unsigned pos, unsigned wdf_inc, char *err);
+evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
+                       unsigned wdf_inc, char *err);
+evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
+                        size_t len, char *err);
+evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len,
+                       char *err);
+
+/* Snowball stemmers. xs_stem_new("none") stems nothing. */
+evs_status xs_stem_new(xs_stem **out, const char *lang, char *err);
+void xs_stem_free(xs_stem *st);
+/* Writes the stem of word into out (capacity cap, NUL-terminated); the
+ * stem is cut to fit. Returns its length. */
+size_t xs_stem_word(xs_stem *st, const char *word, size_t len, char *out,
+                    size_t cap);
+
+/* Query trees. A constructor takes ownership of the subqueries it is
+ * given, also when it fails. */
+typedef enum xs_op {
+	XS_OP_AND,
+	XS_OP_OR,
+	XS_OP_AND_NOT,
+	XS_OP_AND_MAYBE,
+	XS_OP_FILTER,
+	XS_OP_PHRASE
+} xs_op;
+
+evs_status xs_query_term(xs_query **out, const char *term, size_t len,
+                         unsigned pos, char *err);
+evs_status xs_query_match_all(xs_query **out, char *err);
+evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs,
+                            size_t n, char *err);
+/* Terms beginning with prefix (at most max_expansion of them, else
+ * EVS_E_QUERY_SYNTAX). */
+evs_status xs_query_wildcard(xs_query **out, const char *prefix,
+                             unsigned max_expansion, char *err);
+/* Documents whose value in slot is <= hi (ge == 0) or >= lo (ge != 0). */
+evs_status xs_query_value_cmp(xs_query **out, unsigned slot, int ge,
+                              const char *bound, char *err);
+evs_status xs_query_scale(xs_query **out, xs_query *sub, double factor,
+                          char *err);
+void xs_query_free(xs_query *q);
+
+/* A search. */
+typedef struct xs_search_params {
+	int sort;          /* 0 relevance; else sort by sort_slot */
+	int sort_reverse;  /* with sort: descending */
+	unsigned sort_slot;
+	unsigned tiebreak_slot; /* ascending, after the main order */
+	size_t offset, limit;
+	double bm25_k1, bm25_b;
+	/* Value slots to count over every match (ValueCountMatchSpy). */
+	const unsigned *spy_slots;
+	size_t n_spies;
+} xs_search_params;
+
+evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
+                     const xs_search_params *p, char *err);
+void xs_mset_free(xs_mset *ms);
+uint64_t xs_mset_total(const xs_mset *ms);
+size_t xs_mset_size(const xs_mset *ms);
+double xs_mset_weight(const xs_mset *ms, size_t i);
+/* The document data of hit i: a pointer into ms, valid until freed. */
+const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len);
+/* Value j counted by spy s: pointer valid until ms is freed; NULL past
+ * the end. */
+const char *xs_mset_spy_value(const xs_mset *ms, size_t s, size_t j,
+                              size_t *len, uint64_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

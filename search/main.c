@@ -1,0 +1,292 @@
+/* evsearch: searches an evsearch index and prints ranked, faceted results.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "evsearch.h"
+#include "format.h"
+
+static const char *const prog = "evsearch";
+
+enum {
+	O_INDEX, O_ALL, O_PLAIN, O_FROM, O_TO, O_ORGANISER, O_ORGANIZER, O_TAG,
+	O_SORT, O_LIMIT, O_OFFSET, O_JSON, O_NO_FACETS, O_COLOR, O_VERSION,
+	O_HELP
+};
+
+static const cli_option options[] = {
+    [O_INDEX] = {"index", 'i', 1, "DIR",
+                 "index directory (default: see ENVIRONMENT)"},
+    [O_ALL] = {"all", 'a', 0, NULL, "require every word (default: any word)"},
+    [O_PLAIN] = {"plain", 'p', 0, NULL,
+                 "plain words: no operators, fields, phrases or wildcards"},
+    [O_FROM] = {"from", 0, 1, "DATE",
+                "events ending on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, "
+                "today)"},
+    [O_TO] = {"to", 0, 1, "DATE", "events starting on or before DATE"},
+    [O_ORGANISER] = {"organiser", 'o', 1, "NAME",
+                     "events by this organiser (whole name; repeatable)"},
+    [O_ORGANIZER] = {"organizer", 0, 1, "NAME", "same as --organiser"},
+    [O_TAG] = {"tag", 't', 1, "TAG", "events with this tag (repeatable)"},
+    [O_SORT] = {"sort", 's', 1, "ORDER",
+                "relevance, date (oldest first) or -date (newest first)"},
+    [O_LIMIT] = {"limit", 'n', 1, "N", "show N results (default 10)"},
+    [O_OFFSET] = {"offset", 0, 1, "N", "skip the first N results (paging)"},
+    [O_JSON] = {"json", 'j', 0, NULL,
+                "print one JSON document (docs/output-format.md)"},
+    [O_NO_FACETS] = {"no-facets", 0, 0, NULL, "do not count facets"},
+    [O_COLOR] = {"color", 0, 1, "WHEN",
+                 "auto (default: on a terminal, unless NO_COLOR), always, "
+                 "never"},
+    [O_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
+    [O_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
+    {0},
+};
+
+#define MAX_VALUES 64
+
+typedef struct args {
+	const char *index;
+	evs_search_options so;
+	const char *organisers[MAX_VALUES];
+	const char *tags[MAX_VALUES];
+	int json, color, version, help;
+} args;
+
+static int parse_count(const char *name, const char *v, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end || end == v || v[0] == '-' || n > 1000000) {
+		cli_error(prog, "--%s: \"%s\" is not a number from 0 to 1000000",
+		          name, v);
+		return -1;
+	}
+	*out = (size_t)n;
+	return 0;
+}
+
+static int on_option(void *ctx, int which, const char *arg)
+{
+	args *a = ctx;
+	switch (which) {
+	case O_INDEX: a->index = arg; break;
+	case O_ALL: a->so.flags |= EVS_SEARCH_ALL_WORDS; break;
+	case O_PLAIN: a->so.flags |= EVS_SEARCH_PLAIN; break;
+	case O_FROM: a->so.from = arg; break;
+	case O_TO: a->so.to = arg; break;
+	case O_ORGANISER:
+	case O_ORGANIZER:
+		if (a->so.n_organisers == MAX_VALUES) {
+			cli_error(prog, "at most %d --organiser values", MAX_VALUES);
+			return -1;
+		}
+		a->organisers[a->so.n_organisers++] = arg;
+		break;
+	case O_TAG:
+		if (a->so.n_tags == MAX_VALUES) {
+			cli_error(prog, "at most %d --tag values", MAX_VALUES);
+			return -1;
+		}
+		a->tags[a->so.n_tags++] = arg;
+		break;
+	case O_SORT:
+		if (strcmp(arg, "relevance") == 0)
+			a->so.sort = EVS_SORT_RELEVANCE;
+		else if (strcmp(arg, "date") == 0)
+			a->so.sort = EVS_SORT_DATE;
+		else if (strcmp(arg, "-date") == 0)
+			a->so.sort = EVS_SORT_DATE_DESC;
+		else {
+			cli_error(prog, "--sort: \"%s\" is not relevance, date or -date",
+			          arg);
+			return -1;
+		}
+		break;
+	case O_LIMIT:
+		if (parse_count("limit", arg, &a->so.limit) < 0)
+			return -1;
+		if (a->so.limit == 0 || a->so.limit > 10000) {
+			cli_error(prog, "--limit: give a number from 1 to 10000");
+			return -1;
+		}
+		break;
+	case O_OFFSET: return parse_count("offset", arg, &a->so.offset);
+	case O_JSON: a->json = 1; break;
+	case O_NO_FACETS: a->so.flags |= EVS_SEARCH_NO_FACETS; break;
+	case O_COLOR:
+		if (strcmp(arg, "auto") == 0)
+			a->color = -1;
+		else if (strcmp(arg, "always") == 0)
+			a->color = 1;
+		else if (strcmp(arg, "never") == 0)
+			a->color = 0;
+		else {
+			cli_error(prog, "--color: \"%s\" is not auto, always or never",
+			          arg);
+			return -1;
+		}
+		break;
+	case O_VERSION: a->version = 1; break;
+	case O_HELP: a->help = 1; break;
+	}
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: evsearch [--index DIR] [OPTIONS] [QUERY...]\n"
+	        "\n"
+	        "Searches the events indexed by evindex and prints them, best "
+	        "match first,\n"
+	        "with counts by organiser, year, month and tag. With no QUERY "
+	        "it lists every\n"
+	        "event that passes the filters, newest first.\n"
+	        "\n"
+	        "Options:\n");
+	cli_print_options(out, options);
+	fprintf(out,
+	        "\n"
+	        "Query syntax:\n"
+	        "  cyber treaty           events with either word; those with "
+	        "both come first\n"
+	        "  cyber AND treaty       both words (also: --all)\n"
+	        "  cyber OR crime, cyber NOT crime, (a OR b) AND c\n"
+	        "  +treaty -draft         treaty required, draft excluded\n"
+	        "  \"cybercrime treaty\"    the exact phrase\n"
+	        "  consult*               words beginning with consult\n"
+	        "  title:treaty  participant:hakmeh  organiser:chatham  "
+	        "location:vienna\n"
+	        "  tag:cybercrime  topic:\"human rights\"  id:EVENT-ID\n"
+	        "Words match regardless of case and accents (muller finds "
+	        "Müller) and by\n"
+	        "stem (consultations finds consultation); "
+	        "multistakeholder finds\n"
+	        "multi-stakeholder. Operators are in capitals; a word that "
+	        "begins with '-'\n"
+	        "excludes, so quote the whole query or put it after --.\n"
+	        "\n"
+	        "Examples:\n"
+	        "  evsearch \"multistakeholder consultation\"\n"
+	        "  evsearch --organiser \"EU Cyber Direct\"\n"
+	        "  evsearch --from 2022-03-01 --to 2022-03-05\n"
+	        "  evsearch --json -n 50 participant:hakmeh | jq '.results[].title'\n"
+	        "\n"
+	        "Environment:\n"
+	        "  EVSEARCH_INDEX  index directory when --index is not given\n"
+	        "  XDG_DATA_HOME   else $XDG_DATA_HOME/evsearch/index (default\n"
+	        "                  ~/.local/share/evsearch/index)\n"
+	        "  NO_COLOR        set and non-empty: no colour\n"
+	        "\n"
+	        "%s",
+	        cli_exit_help);
+}
+
+/* Joins the QUERY arguments with spaces; NULL when there are none. */
+static char *join_args(char **v, int n)
+{
+	if (n == 0)
+		return NULL;
+	size_t len = 1;
+	for (int i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	char *q = malloc(len);
+	if (!q)
+		return NULL;
+	q[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(q, " ");
+		strcat(q, v[i]);
+	}
+	return q;
+}
+
+int main(int argc, char **argv)
+{
+	args a;
+	memset(&a, 0, sizeof a);
+	evs_search_options init = EVS_SEARCH_OPTIONS_INIT;
+	a.so = init;
+	a.color = -1;
+	int nargs = 0, rc = CLI_EXIT_OK;
+	char *dir = NULL, *query = NULL, *msg = NULL;
+	evs_index *idx = NULL;
+	evs_results *res = NULL;
+
+	/* Output into a closed pipe ("evsearch ... | head -1") ends quietly:
+	 * writes fail with EPIPE instead of killing us mid-line. */
+	signal(SIGPIPE, SIG_IGN);
+	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0)
+		return CLI_EXIT_USAGE;
+	if (a.help) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (a.version) {
+		printf("evsearch %s\n", evs_version());
+		return CLI_EXIT_OK;
+	}
+	a.so.organisers = a.organisers;
+	a.so.tags = a.tags;
+	dir = a.index ? strdup(a.index) : cli_default_index();
+	if (!dir) {
+		cli_error(prog, "no index directory: give --index DIR or set "
+		                "EVSEARCH_INDEX");
+		return CLI_EXIT_USAGE;
+	}
+	if (nargs && !(query = join_args(argv, nargs))) {
+		rc = CLI_EXIT_INTERNAL;
+		goto done;
+	}
+	evs_status st = evs_index_open(&idx, dir, NULL, &msg);
+	if (st != EVS_OK) {
+		cli_error(prog, "%s", msg ? msg : evs_status_str(st));
+		rc = cli_exit_status(st);
+		goto done;
+	}
+	st = evs_search(&res, idx, query, &a.so);
+	if (st != EVS_OK) {
+		if (st == EVS_E_QUERY_SYNTAX)
+			cli_error(prog, "query syntax: %s", evs_errmsg(idx));
+		else
+			cli_error(prog, "%s", evs_errmsg(idx));
+		rc = cli_exit_status(st);
+		goto done;
+	}
+	int werr;
+	if (a.json) {
+		char *doc = evs_results_json(res);
+		if (!doc) {
+			cli_error(prog, "out of memory");
+			rc = CLI_EXIT_INTERNAL;
+			goto done;
+		}
+		werr = fputs(doc, stdout) < 0;
+		evs_free(doc);
+	} else {
+		int color = a.color < 0 ? cli_use_color(stdout) : a.color;
+		werr = format_text(stdout, res, query, color) < 0;
+	}
+	if (fflush(stdout) != 0 || werr) {
+		/* A reader that went away (EPIPE) is no error worth a message. */
+		if (errno != EPIPE) {
+			cli_error(prog, "writing results: %s", strerror(errno));
+			rc = CLI_EXIT_IO;
+		}
+	}
+done:
+	evs_results_free(res);
+	evs_index_close(idx);
+	evs_free(msg);
+	free(query);
+	free(dir);
+	return rc;
+}

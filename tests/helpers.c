@@ -1,0 +1,123 @@
+/* helpers.c: shared test fixtures.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
+#include "helpers.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *th_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *p;
+	assert_true(asprintf(&p, "%s/evs-test-XXXXXX",
+	                     base && *base ? base : "/tmp") > 0);
+	assert_non_null(mkdtemp(p));
+	return p;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag,
+                  struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void th_rmrf(char *path)
+{
+	if (path)
+		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(path);
+}
+
+char *th_source_path(const char *rel)
+{
+	char *p;
+	assert_true(asprintf(&p, "%s/%s", EVS_SOURCE_DIR, rel) > 0);
+	return p;
+}
+
+char *th_shared_path(const char *rel)
+{
+	const char *base = getenv("EVS_SHARED_DIR");
+	char *p;
+	assert_true(asprintf(&p, "%s/%s", base && *base ? base : EVS_SHARED_DIR,
+	                     rel) > 0);
+	if (access(p, R_OK) != 0) {
+		fprintf(stderr, "skipping: %s is absent (../shared/ is only "
+		                "beside the project's own checkout)\n",
+		        p);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void th_build_index(const char *dir, const char *const *files,
+                    evs_add_stats *stats)
+{
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	evs_index *idx = NULL;
+	char *msg = NULL;
+	evs_status st = evs_index_open(&idx, dir, &oo, &msg);
+	if (st != EVS_OK)
+		fail_msg("open %s: %s", dir, msg);
+	evs_add_stats local = {0};
+	if (!stats)
+		stats = &local;
+	for (size_t i = 0; files && files[i]; i++) {
+		int fd = open(files[i], O_RDONLY);
+		assert_true(fd >= 0);
+		st = evs_index_add_stream(idx, fd, files[i], NULL, stats);
+		close(fd);
+		if (st != EVS_OK)
+			fail_msg("add %s: %s", files[i], evs_errmsg(idx));
+	}
+	assert_int_equal(evs_index_close(idx), EVS_OK);
+}
+
+evs_index *th_open(const char *dir)
+{
+	evs_index *idx = NULL;
+	char *msg = NULL;
+	evs_status st = evs_index_open(&idx, dir, NULL, &msg);
+	if (st != EVS_OK)
+		fail_msg("open %s: %s", dir, msg);
+	return idx;
+}
+
+evs_results *th_search(evs_index *idx, const char *query,
+                       const evs_search_options *opts)
+{
+	evs_results *res = NULL;
+	evs_status st = evs_search(&res, idx, query, opts);
+	if (st != EVS_OK)
+		fail_msg("search \"%s\": %s", query ? query : "", evs_errmsg(idx));
+	return res;
+}
+
+int th_hit_rank(const evs_results *res, const char *id)
+{
+	for (size_t i = 0; i < evs_results_count(res); i++)
+		if (strcmp(evs_hit_id(res, i), id) == 0)
+			return (int)i;
+	return -1;
+}
+
+uint64_t th_facet(const evs_results *res, evs_facet f, const char *value)
+{
+	for (size_t j = 0; j < evs_facet_count(res, f); j++) {
+		uint64_t c;
+		const char *v = evs_facet_value(res, f, j, &c);
+		if (strcmp(v, value) == 0)
+			return c;
+	}
+	return 0;
+}

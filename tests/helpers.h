@@ -1,0 +1,48 @@
+/* helpers.h: what the cmocka tests share: temporary index directories and
+ * the paths of the corpus and of ../shared/.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_TEST_HELPERS_H
+#define EVS_TEST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "evsearch.h"
+
+/* A new empty directory under $TMPDIR (or /tmp); free with th_rmrf. */
+char *th_tmpdir(void);
+
+/* Removes path and everything below it, then frees it. */
+void th_rmrf(char *path);
+
+/* SOURCE_DIR/rel as a malloc'ed path. */
+char *th_source_path(const char *rel);
+
+/* ../shared/rel as a malloc'ed path, or NULL when ../shared/ is absent
+ * (a clone elsewhere): the caller then calls skip(). */
+char *th_shared_path(const char *rel);
+
+/* Creates an index in dir and adds the JSON Lines files (NULL-terminated
+ * list); asserts that every record was added. Returns the open writer
+ * closed, i.e. nothing: the index is committed. */
+void th_build_index(const char *dir, const char *const *files,
+                    evs_add_stats *stats);
+
+/* Opens dir read-only, asserting success. */
+evs_index *th_open(const char *dir);
+
+/* Searches with opts (may be NULL) and asserts success. */
+evs_results *th_search(evs_index *idx, const char *query,
+                       const evs_search_options *opts);
+
+/* Index of the hit with this id in res, or -1. */
+int th_hit_rank(const evs_results *res, const char *id);
+
+/* Count of value in a facet, 0 when absent. */
+uint64_t th_facet(const evs_results *res, evs_facet f, const char *value);
+
+#endif
