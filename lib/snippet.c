@@ -150,14 +150,22 @@ char *evs_snippet__make(const evs_results *res, size_t i, const char *open,
 			best = start;
 		}
 	}
-	/* Start a few words before the first match, for context. */
-	size_t first = best;
-	while (first < s.n && !s.w[first].match && best_count)
-		first++;
-	if (best_count && first > best + 3)
-		best = first - 3;
-	else if (best_count)
-		best = first >= 3 ? first - 3 : 0;
+	/* Centre the matches of that window in it, so that they have context
+	 * on both sides, without running past the end of the text. */
+	if (best_count) {
+		size_t f = best, l = best;
+		while (!s.w[f].match)
+			f++;
+		for (size_t k = f; k < s.n && k < best + WINDOW_WORDS; k++)
+			if (s.w[k].match)
+				l = k;
+		size_t spare = WINDOW_WORDS - (l - f + 1);
+		best = f > spare / 2 ? f - spare / 2 : 0;
+		if (best + WINDOW_WORDS > s.n)
+			best = s.n > WINDOW_WORDS ? s.n - WINDOW_WORDS : 0;
+		if (best > f)
+			best = f;
+	}
 	size_t last = best;
 	while (last + 1 < s.n && last + 1 < best + WINDOW_WORDS &&
 	       s.w[last + 1].off + s.w[last + 1].len - s.w[best].off <= MAX_BYTES)

@@ -1,0 +1,357 @@
+/* test-search.c: searching the corpus through the public API: what issue
+ * "Index and search events" must show, with exact values.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define EU_DIALOGUE "2022-05-25-eu-multistakeholder-dialogue-cybercrime-treaty"
+#define CHATHAM "2021-11-10-inclusive-cybercrime-policymaking-europe-regional-consultation"
+#define LETS_TALK "2021-11-03-responsible-state-behaviour-cyberspace-united-nations"
+#define CCPCJ "2022-05-16-ccpcj31-un-commission-crime-prevention-criminal-justice"
+#define AD_HOC "2022-02-28-un-ad-hoc-committee-cybercrime-first-session"
+#define STIMSON "2023-09-26-un-cybercrime-treaty-is-it-a-crime"
+#define ROUNDTABLE "2021-10-06-roundtable-implementing-digital-transformation-cyber-cooperation"
+#define OSCE "2021-09-07-osce-technical-briefing-capacity-building-cybercrime"
+
+typedef struct fixture {
+	char *dir;
+	evs_index *idx;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	f->dir = th_tmpdir();
+	char *corpus = th_source_path("corpus/events.jsonl");
+	const char *files[] = {corpus, NULL};
+	evs_add_stats stats = {0};
+	th_build_index(f->dir, files, &stats);
+	assert_int_equal(stats.added, 8);
+	assert_int_equal(stats.skipped, 0);
+	free(corpus);
+	f->idx = th_open(f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	evs_index_close(f->idx);
+	th_rmrf(f->dir);
+	free(f);
+	return 0;
+}
+
+static void test_search__multistakeholder_consultation(void **state)
+{
+	fixture *f = *state;
+	evs_results *r = th_search(f->idx, "multistakeholder consultation", NULL);
+	assert_int_equal(evs_results_total(r), 4);
+	assert_string_equal(evs_hit_id(r, 0), EU_DIALOGUE);
+	assert_true(th_hit_rank(r, CHATHAM) > 0);
+	assert_true(th_hit_rank(r, LETS_TALK) > 0);
+	assert_true(th_hit_rank(r, ROUNDTABLE) > 0);
+	/* Each matching event counts once under each of its organisers. */
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "EU Cyber Direct"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "Chatham House"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "Let's Talk Cyber"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "European Commission"),
+	                 1);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "OSCE"), 0);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_ORGANISER), 9);
+	/* Most frequent first. */
+	assert_string_equal(evs_facet_value(r, EVS_FACET_ORGANISER, 0, NULL),
+	                    "EU Cyber Direct");
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2022"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2021"), 3);
+	assert_int_equal(th_facet(r, EVS_FACET_MONTH, "2021-11"), 2);
+	evs_results_free(r);
+}
+
+static void test_search__compound_both_ways(void **state)
+{
+	fixture *f = *state;
+	evs_results *a = th_search(f->idx, "multistakeholder", NULL);
+	evs_results *b = th_search(f->idx, "multi-stakeholder", NULL);
+	assert_int_equal(evs_results_total(a), 3);
+	assert_int_equal(evs_results_total(b), 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_true(th_hit_rank(b, evs_hit_id(a, i)) >= 0);
+	assert_true(th_hit_rank(a, EU_DIALOGUE) >= 0);  /* written with '-' */
+	assert_true(th_hit_rank(b, LETS_TALK) >= 0);    /* written without */
+	evs_results_free(a);
+	evs_results_free(b);
+	/* "Ad-Hoc" in a title, "Ad Hoc" in the text. */
+	a = th_search(f->idx, "adhoc", NULL);
+	assert_int_equal(evs_results_total(a), 1);
+	assert_string_equal(evs_hit_id(a, 0), AD_HOC);
+	evs_results_free(a);
+	a = th_search(f->idx, "\"ad hoc committee\"", NULL);
+	assert_int_equal(evs_results_total(a), 1);
+	evs_results_free(a);
+}
+
+static void test_search__listing_newest_first(void **state)
+{
+	fixture *f = *state;
+	evs_results *r = th_search(f->idx, NULL, NULL);
+	assert_int_equal(evs_results_total(r), 8);
+	assert_int_equal(evs_results_count(r), 8);
+	const char *want[] = {STIMSON, EU_DIALOGUE, CCPCJ, AD_HOC,
+	                      CHATHAM, LETS_TALK, ROUNDTABLE, OSCE};
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(evs_hit_id(r, i), want[i]);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2023"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2022"), 3);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2021"), 4);
+	/* Chronological. */
+	assert_string_equal(evs_facet_value(r, EVS_FACET_YEAR, 0, NULL), "2021");
+	assert_int_equal(th_facet(r, EVS_FACET_TAG, "cybercrime"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "EU Cyber Direct"), 2);
+	evs_results_free(r);
+}
+
+static void test_search__organiser_filter(void **state)
+{
+	fixture *f = *state;
+	const char *org[] = {"EU Cyber Direct"};
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.organisers = org;
+	o.n_organisers = 1;
+	evs_results *r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 2);
+	assert_string_equal(evs_hit_id(r, 0), EU_DIALOGUE);
+	assert_string_equal(evs_hit_id(r, 1), CHATHAM);
+	evs_results_free(r);
+	/* Exact after normalisation: case and spacing do not matter... */
+	const char *org2[] = {"eu  CYBER direct"};
+	o.organisers = org2;
+	r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 2);
+	evs_results_free(r);
+	/* ...but a part of the name is not the name. */
+	const char *org3[] = {"EU Cyber"};
+	o.organisers = org3;
+	r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 0);
+	evs_results_free(r);
+	/* Values of one kind OR together; kinds AND. */
+	const char *two[] = {"Chatham House", "OSCE"};
+	o.organisers = two;
+	o.n_organisers = 2;
+	r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 2);
+	evs_results_free(r);
+	const char *tag[] = {"cybercrime"};
+	o.tags = tag;
+	o.n_tags = 1;
+	r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 0);
+	evs_results_free(r);
+	o.organisers = NULL;
+	o.n_organisers = 0;
+	r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 1);
+	assert_string_equal(evs_hit_id(r, 0), CCPCJ);
+	evs_results_free(r);
+}
+
+static void test_search__organiser_words_in_query(void **state)
+{
+	fixture *f = *state;
+	evs_results *r = th_search(f->idx, "organiser:chatham", NULL);
+	assert_int_equal(evs_results_total(r), 1);
+	assert_string_equal(evs_hit_id(r, 0), CHATHAM);
+	evs_results_free(r);
+	r = th_search(f->idx, "organiser:cyber", NULL);
+	assert_int_equal(evs_results_total(r), 3); /* EU Cyber Direct x2, LTC */
+	evs_results_free(r);
+}
+
+static void test_search__participants(void **state)
+{
+	fixture *f = *state;
+	evs_results *r = th_search(f->idx, "participant:hakmeh", NULL);
+	assert_int_equal(evs_results_total(r), 2);
+	assert_true(th_hit_rank(r, CCPCJ) >= 0);
+	assert_true(th_hit_rank(r, CHATHAM) >= 0);
+	evs_results_free(r);
+	/* Typed with accents the text does not have, or without those it has. */
+	r = th_search(f->idx, "participant:S\xC3\xB8g\xC3\xB4\x63i\xC3\xB6", NULL);
+	assert_int_equal(evs_results_total(r), 1);
+	assert_string_equal(evs_hit_id(r, 0), CCPCJ);
+	evs_results_free(r);
+	/* Names are free text too. */
+	r = th_search(f->idx, "pawlak", NULL);
+	assert_int_equal(evs_results_total(r), 1);
+	assert_string_equal(evs_hit_id(r, 0), CHATHAM);
+	evs_results_free(r);
+	/* A participant's name is a field of its own: "pawlak" is no title. */
+	r = th_search(f->idx, "title:pawlak", NULL);
+	assert_int_equal(evs_results_total(r), 0);
+	evs_results_free(r);
+}
+
+static void test_search__date_overlap(void **state)
+{
+	fixture *f = *state;
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.from = "2022-03-01";
+	o.to = "2022-03-05";
+	evs_results *r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 1);
+	assert_string_equal(evs_hit_id(r, 0), AD_HOC);
+	evs_results_free(r);
+	/* A month, and a year: whole periods. */
+	o.from = o.to = "2021-11";
+	r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 2);
+	evs_results_free(r);
+	o.from = "2022";
+	o.to = NULL;
+	r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 4);
+	evs_results_free(r);
+	/* The last day of a multi-day event still overlaps. */
+	o.from = "2022-05-20";
+	o.to = "2022-05-20";
+	r = th_search(f->idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 1);
+	assert_string_equal(evs_hit_id(r, 0), CCPCJ);
+	evs_results_free(r);
+}
+
+static void test_search__sort_and_paging(void **state)
+{
+	fixture *f = *state;
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.sort = EVS_SORT_DATE;
+	o.limit = 3;
+	o.offset = 2;
+	evs_results *r = th_search(f->idx, "cybercrime OR cyber", &o);
+	assert_int_equal(evs_results_offset(r), 2);
+	assert_int_equal(evs_results_count(r), 3);
+	/* Oldest first: OSCE, roundtable, Let's Talk, Chatham, ad hoc, ... */
+	assert_string_equal(evs_hit_id(r, 0), LETS_TALK);
+	assert_string_equal(evs_hit_id(r, 1), CHATHAM);
+	assert_string_equal(evs_hit_id(r, 2), AD_HOC);
+	evs_results_free(r);
+}
+
+static void test_search__snippet_marks_matches(void **state)
+{
+	fixture *f = *state;
+	evs_results *r = th_search(f->idx, "sogocio", NULL);
+	assert_int_equal(evs_results_count(r), 1);
+	char *s = evs_hit_snippet(r, 0, "[", "]");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "Eric do Val Lacerda [Sogocio]"));
+	assert_null(strstr(s, "[Eric]"));
+	evs_free(s);
+	evs_results_free(r);
+	r = th_search(f->idx, "multistakeholder", NULL);
+	s = evs_hit_snippet(r, th_hit_rank(r, EU_DIALOGUE), "<", ">");
+	assert_non_null(strstr(s, "<multi-stakeholder>"));
+	evs_free(s);
+	evs_results_free(r);
+}
+
+static void test_search__json_document(void **state)
+{
+	fixture *f = *state;
+	evs_results *r = th_search(f->idx, "treaty", NULL);
+	char *doc = evs_results_json(r);
+	assert_non_null(doc);
+	assert_non_null(strstr(doc, "\"format_version\": 1,"));
+	assert_non_null(strstr(doc, "\"query\": \"treaty\""));
+	char total[32];
+	snprintf(total, sizeof total, "\"total\": %llu,",
+	         (unsigned long long)evs_results_total(r));
+	assert_non_null(strstr(doc, total));
+	assert_non_null(strstr(doc, "<mark>treaty</mark>"));
+	assert_int_equal(doc[strlen(doc) - 1], '\n');
+	evs_free(doc);
+	evs_results_free(r);
+}
+
+static void test_search__zero_hits_is_success(void **state)
+{
+	fixture *f = *state;
+	evs_results *r = th_search(f->idx, "zzyzxquux", NULL);
+	assert_int_equal(evs_results_total(r), 0);
+	assert_int_equal(evs_results_count(r), 0);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_ORGANISER), 0);
+	evs_results_free(r);
+}
+
+/* The real schedules: every record indexes, and speakers are found by
+ * their names typed without accents. */
+static void test_search__fosdem_schedules(void **state)
+{
+	(void)state;
+	char *a = th_shared_path("data/events/fosdem-2024.jsonl");
+	char *b = th_shared_path("data/events/fosdem-2025.jsonl");
+	char *c = th_shared_path("data/events/fosdem-2026.jsonl");
+	if (!a || !b || !c) {
+		free(a);
+		free(b);
+		free(c);
+		skip();
+	}
+	char *dir = th_tmpdir();
+	const char *files[] = {a, b, c, NULL};
+	evs_add_stats stats = {0};
+	th_build_index(dir, files, &stats);
+	assert_int_equal(stats.read, 874 + 1105 + 1079);
+	assert_int_equal(stats.skipped, 0);
+	assert_int_equal(stats.added, 874 + 1105 + 1079);
+	evs_index *idx = th_open(dir);
+	evs_results *r = th_search(idx, "faeroy", NULL);
+	assert_int_equal(evs_results_total(r), 1);
+	assert_string_equal(evs_hit_id(r, 0), "fosdem-2026-9981");
+	evs_results_free(r);
+	r = th_search(idx, "participant:\"garcia veytia\"", NULL);
+	assert_int_equal(evs_results_total(r), 6);
+	evs_results_free(r);
+	r = th_search(idx, "participant:D'Intino", NULL);
+	assert_true(th_hit_rank(r, "fosdem-2025-6217") >= 0);
+	evs_results_free(r);
+	/* The devrooms are the organisers; facets count every match. */
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.from = o.to = "2026";
+	r = th_search(idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 1079);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2026"), 1079);
+	evs_results_free(r);
+	evs_index_close(idx);
+	th_rmrf(dir);
+	free(a);
+	free(b);
+	free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_search__multistakeholder_consultation),
+	    cmocka_unit_test(test_search__compound_both_ways),
+	    cmocka_unit_test(test_search__listing_newest_first),
+	    cmocka_unit_test(test_search__organiser_filter),
+	    cmocka_unit_test(test_search__organiser_words_in_query),
+	    cmocka_unit_test(test_search__participants),
+	    cmocka_unit_test(test_search__date_overlap),
+	    cmocka_unit_test(test_search__sort_and_paging),
+	    cmocka_unit_test(test_search__snippet_marks_matches),
+	    cmocka_unit_test(test_search__json_document),
+	    cmocka_unit_test(test_search__zero_hits_is_success),
+	};
+	const struct CMUnitTest shared[] = {
+	    cmocka_unit_test(test_search__fosdem_schedules),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	return failed + cmocka_run_group_tests(shared, NULL, NULL);
+}
