@@ -642,6 +642,36 @@ static xs_query *take(parser *p, qlist *l, xs_op op)
 	return q;
 }
 
+/* With the default operator OR, BM25 alone can rank an event that has one
+ * query word many times above one that has them all. Events matching
+ * every word must come first, so the optional items are also ANDed and
+ * that branch weighted EVS_EVERY_WORD_BOOST times: an event with all the
+ * words scores (1 + boost) times its BM25 sum, which puts it above events
+ * that miss a word for any realistic weights. */
+static xs_query *every_word(parser *p, const qlist *opt)
+{
+	xs_query **v = calloc(opt->n, sizeof *v);
+	xs_query *q = NULL;
+	if (!v) {
+		p->st = EVS_E_NOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < opt->n; i++)
+		if ((p->st = xs_query_clone(&v[i], opt->q[i], p->idx->errmsg)) !=
+		    EVS_OK) {
+			while (i--)
+				xs_query_free(v[i]);
+			free(v);
+			return NULL;
+		}
+	q = combine(p, XS_OP_AND, v, opt->n);
+	free(v);
+	if (q && (p->st = xs_query_scale(&q, q, EVS_EVERY_WORD_BOOST,
+	                                 p->idx->errmsg)) != EVS_OK)
+		q = NULL;
+	return q;
+}
+
 static node parse_seq(parser *p, const evs_query_field *f, int inner)
 {
 	qlist opt = {0}, req = {0}, excl = {0};
@@ -709,7 +739,14 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		goto done;
 
 	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
+	xs_query *every = NULL;
+	if (!all && !inner && opt.n >= 2)
+		every = every_word(p, &opt);
 	xs_query *main = take(p, &opt, all ? XS_OP_AND : XS_OP_OR);
+	if (every && main)
+		main = combine2(p, XS_OP_OR, main, every);
+	else
+		xs_query_free(every);
 	xs_query *must = take(p, &req, XS_OP_AND);
 	if (must)
 		main = main ? combine2(p, XS_OP_AND_MAYBE, must, main) : must;

@@ -56,6 +56,11 @@ enum {
 #define EVS_BM25_B 0.75
 #define EVS_TITLE_WEIGHT 3
 
+/* How much more the AND of a query's words weighs than their OR (see
+ * every_word() in query.c): large enough that events matching every word
+ * rank first. */
+#define EVS_EVERY_WORD_BOOST 1000.0
+
 /* Kinds of record field. */
 typedef enum evs_field_kind {
 	EVS_FIELD_TEXT,   /* a string */

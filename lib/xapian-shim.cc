@@ -445,6 +445,17 @@ evs_status xs_query_scale(xs_query **out, xs_query *sub, double factor,
 	return st;
 }
 
+evs_status xs_query_clone(xs_query **out, const xs_query *q, char *err)
+{
+	*out = NULL;
+	try {
+		*out = new xs_query{q->q};
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 void xs_query_free(xs_query *q)
 {
 	delete q;

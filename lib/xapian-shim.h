@@ -94,6 +94,8 @@ evs_status xs_query_value_cmp(xs_query **out, unsigned slot, int ge,
                               const char *bound, char *err);
 evs_status xs_query_scale(xs_query **out, xs_query *sub, double factor,
                           char *err);
+/* A second handle on q (queries are immutable and shared). */
+evs_status xs_query_clone(xs_query **out, const xs_query *q, char *err);
 void xs_query_free(xs_query *q);
 
 /* A search. */

@@ -320,6 +320,25 @@ static void test_search__fosdem_schedules(void **state)
 	r = th_search(idx, "participant:D'Intino", NULL);
 	assert_true(th_hit_rank(r, "fosdem-2025-6217") >= 0);
 	evs_results_free(r);
+	/* With the default OR, the events that have every word come first. */
+	const char *queries[] = {"rust compiler", "python security",
+	                         "open source hardware", "kernel scheduling"};
+	for (size_t k = 0; k < 4; k++) {
+		evs_search_options all = EVS_SEARCH_OPTIONS_INIT;
+		all.flags = EVS_SEARCH_ALL_WORDS;
+		all.limit = 1000;
+		evs_results *every = th_search(idx, queries[k], &all);
+		size_t n = evs_results_count(every);
+		assert_true(n >= 5);
+		evs_search_options any = EVS_SEARCH_OPTIONS_INIT;
+		any.limit = n;
+		evs_results *some = th_search(idx, queries[k], &any);
+		assert_true(evs_results_total(some) > n);
+		for (size_t i = 0; i < n; i++)
+			assert_true(th_hit_rank(every, evs_hit_id(some, i)) >= 0);
+		evs_results_free(every);
+		evs_results_free(some);
+	}
 	/* The devrooms are the organisers; facets count every match. */
 	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
 	o.from = o.to = "2026";
