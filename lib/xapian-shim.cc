@@ -101,7 +101,7 @@ static evs_status xs_fail(char *err) noexcept
 
 extern "C" {
 
-evs_status xs_db_open_reader(xs_db **out, const char *path, char *err)
+evs_status xs_db_open_reader(xs_db **out, const char *path, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -115,7 +115,7 @@ evs_status xs_db_open_reader(xs_db **out, const char *path, char *err)
 }
 
 evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
-                             char *err)
+                             char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -132,7 +132,7 @@ evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
 	}
 }
 
-evs_status xs_db_close(xs_db *db, char *err)
+evs_status xs_db_close(xs_db *db, char *err) noexcept
 {
 	if (!db)
 		return EVS_OK;
@@ -149,7 +149,7 @@ evs_status xs_db_close(xs_db *db, char *err)
 	return st;
 }
 
-evs_status xs_db_commit(xs_db *db, char *err)
+evs_status xs_db_commit(xs_db *db, char *err) noexcept
 {
 	try {
 		if (!db->wdb) {
@@ -163,7 +163,7 @@ evs_status xs_db_commit(xs_db *db, char *err)
 	}
 }
 
-evs_status xs_db_reopen(xs_db *db, char *err)
+evs_status xs_db_reopen(xs_db *db, char *err) noexcept
 {
 	try {
 		db->db->reopen();
@@ -173,7 +173,7 @@ evs_status xs_db_reopen(xs_db *db, char *err)
 	}
 }
 
-evs_status xs_db_doccount(const xs_db *db, uint64_t *out, char *err)
+evs_status xs_db_doccount(const xs_db *db, uint64_t *out, char *err) noexcept
 {
 	try {
 		*out = db->db->get_doccount();
@@ -184,7 +184,7 @@ evs_status xs_db_doccount(const xs_db *db, uint64_t *out, char *err)
 }
 
 evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
-                          uint64_t *out, char *err)
+                          uint64_t *out, char *err) noexcept
 {
 	try {
 		*out = db->db->get_termfreq(std::string(term, len));
@@ -195,7 +195,7 @@ evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
 }
 
 evs_status xs_db_get_metadata(const xs_db *db, const char *key, char **out,
-                              char *err)
+                              char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -213,7 +213,7 @@ evs_status xs_db_get_metadata(const xs_db *db, const char *key, char **out,
 }
 
 evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
-                              char *err)
+                              char *err) noexcept
 {
 	try {
 		if (!db->wdb) {
@@ -228,7 +228,7 @@ evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
 }
 
 evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
-                         const xs_doc *doc, char *err)
+                         const xs_doc *doc, char *err) noexcept
 {
 	try {
 		if (!db->wdb) {
@@ -242,7 +242,7 @@ evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
 	}
 }
 
-evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len, char *err)
+evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len, char *err) noexcept
 {
 	try {
 		if (!db->wdb) {
@@ -256,7 +256,7 @@ evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len, char *err)
 	}
 }
 
-evs_status xs_doc_new(xs_doc **out, char *err)
+evs_status xs_doc_new(xs_doc **out, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -267,13 +267,13 @@ evs_status xs_doc_new(xs_doc **out, char *err)
 	}
 }
 
-void xs_doc_free(xs_doc *doc)
+void xs_doc_free(xs_doc *doc) noexcept
 {
 	delete doc;
 }
 
 evs_status xs_doc_posting(xs_doc *doc, const char *term, size_t len,
-                          unsigned pos, unsigned wdf_inc, char *err)
+                          unsigned pos, unsigned wdf_inc, char *err) noexcept
 {
 	try {
 		doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
@@ -284,7 +284,7 @@ evs_status xs_doc_posting(xs_doc *doc, const char *term, size_t len,
 }
 
 evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
-                       unsigned wdf_inc, char *err)
+                       unsigned wdf_inc, char *err) noexcept
 {
 	try {
 		doc->doc.add_term(std::string(term, len), wdf_inc);
@@ -295,7 +295,7 @@ evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
 }
 
 evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
-                        size_t len, char *err)
+                        size_t len, char *err) noexcept
 {
 	try {
 		doc->doc.add_value(slot, std::string(val, len));
@@ -305,7 +305,7 @@ evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
 	}
 }
 
-evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len, char *err)
+evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len, char *err) noexcept
 {
 	try {
 		doc->doc.set_data(std::string(data, len));
@@ -315,7 +315,7 @@ evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len, char *err)
 	}
 }
 
-evs_status xs_stem_new(xs_stem **out, const char *lang, char *err)
+evs_status xs_stem_new(xs_stem **out, const char *lang, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -326,13 +326,13 @@ evs_status xs_stem_new(xs_stem **out, const char *lang, char *err)
 	}
 }
 
-void xs_stem_free(xs_stem *st)
+void xs_stem_free(xs_stem *st) noexcept
 {
 	delete st;
 }
 
 size_t xs_stem_word(xs_stem *st, const char *word, size_t len, char *out,
-                    size_t cap)
+                    size_t cap) noexcept
 {
 	try {
 		std::string s = st->stem(std::string(word, len));
@@ -358,7 +358,7 @@ static void free_subs(xs_query **subs, size_t n)
 }
 
 evs_status xs_query_term(xs_query **out, const char *term, size_t len,
-                         unsigned pos, char *err)
+                         unsigned pos, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -369,7 +369,7 @@ evs_status xs_query_term(xs_query **out, const char *term, size_t len,
 	}
 }
 
-evs_status xs_query_match_all(xs_query **out, char *err)
+evs_status xs_query_match_all(xs_query **out, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -381,7 +381,7 @@ evs_status xs_query_match_all(xs_query **out, char *err)
 }
 
 evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs,
-                            size_t n, char *err)
+                            size_t n, char *err) noexcept
 {
 	*out = NULL;
 	evs_status st = EVS_OK;
@@ -403,7 +403,7 @@ evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs,
 }
 
 evs_status xs_query_wildcard(xs_query **out, const char *prefix,
-                             unsigned max_expansion, char *err)
+                             unsigned max_expansion, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -417,7 +417,7 @@ evs_status xs_query_wildcard(xs_query **out, const char *prefix,
 }
 
 evs_status xs_query_value_cmp(xs_query **out, unsigned slot, int ge,
-                              const char *bound, char *err)
+                              const char *bound, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -431,7 +431,7 @@ evs_status xs_query_value_cmp(xs_query **out, unsigned slot, int ge,
 }
 
 evs_status xs_query_scale(xs_query **out, xs_query *sub, double factor,
-                          char *err)
+                          char *err) noexcept
 {
 	*out = NULL;
 	evs_status st = EVS_OK;
@@ -445,7 +445,7 @@ evs_status xs_query_scale(xs_query **out, xs_query *sub, double factor,
 	return st;
 }
 
-evs_status xs_query_clone(xs_query **out, const xs_query *q, char *err)
+evs_status xs_query_clone(xs_query **out, const xs_query *q, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -456,7 +456,7 @@ evs_status xs_query_clone(xs_query **out, const xs_query *q, char *err)
 	}
 }
 
-void xs_query_free(xs_query *q)
+void xs_query_free(xs_query *q) noexcept
 {
 	delete q;
 }
@@ -502,7 +502,7 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 }
 
 evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
-                     const xs_search_params *p, char *err)
+                     const xs_search_params *p, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -526,22 +526,22 @@ evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
 	}
 }
 
-void xs_mset_free(xs_mset *ms)
+void xs_mset_free(xs_mset *ms) noexcept
 {
 	delete ms;
 }
 
-uint64_t xs_mset_total(const xs_mset *ms)
+uint64_t xs_mset_total(const xs_mset *ms) noexcept
 {
 	return ms->mset.get_matches_estimated();
 }
 
-size_t xs_mset_size(const xs_mset *ms)
+size_t xs_mset_size(const xs_mset *ms) noexcept
 {
 	return ms->mset.size();
 }
 
-double xs_mset_weight(const xs_mset *ms, size_t i)
+double xs_mset_weight(const xs_mset *ms, size_t i) noexcept
 {
 	try {
 		return ms->mset[static_cast<Xapian::doccount>(i)].get_weight();
@@ -550,7 +550,7 @@ double xs_mset_weight(const xs_mset *ms, size_t i)
 	}
 }
 
-const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len)
+const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len) noexcept
 {
 	if (i >= ms->data.size()) {
 		*len = 0;
@@ -561,7 +561,7 @@ const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len)
 }
 
 const char *xs_mset_spy_value(const xs_mset *ms, size_t s, size_t j,
-                              size_t *len, uint64_t *count)
+                              size_t *len, uint64_t *count) noexcept
 {
 	if (s >= ms->spies.size() || j >= ms->spies[s].size())
 		return NULL;

@@ -20,6 +20,13 @@ extern "C" {
 
 #define XS_ERRLEN 512
 
+/* No exception ever leaves the shim. */
+#ifdef __cplusplus
+#define XS_NOEXCEPT noexcept
+#else
+#define XS_NOEXCEPT
+#endif
+
 typedef struct xs_db xs_db;
 typedef struct xs_doc xs_doc;
 typedef struct xs_query xs_query;
@@ -28,46 +35,46 @@ typedef struct xs_mset xs_mset;
 
 /* Databases. A writer opened with create 1 makes a new database when
  * none exists; with create 2 it also replaces an existing one. */
-evs_status xs_db_open_reader(xs_db **out, const char *path, char *err);
+evs_status xs_db_open_reader(xs_db **out, const char *path, char *err) XS_NOEXCEPT;
 evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
-                             char *err);
+                             char *err) XS_NOEXCEPT;
 /* Commits (writers) and frees. */
-evs_status xs_db_close(xs_db *db, char *err);
-evs_status xs_db_commit(xs_db *db, char *err);
-evs_status xs_db_reopen(xs_db *db, char *err);
-evs_status xs_db_doccount(const xs_db *db, uint64_t *out, char *err);
+evs_status xs_db_close(xs_db *db, char *err) XS_NOEXCEPT;
+evs_status xs_db_commit(xs_db *db, char *err) XS_NOEXCEPT;
+evs_status xs_db_reopen(xs_db *db, char *err) XS_NOEXCEPT;
+evs_status xs_db_doccount(const xs_db *db, uint64_t *out, char *err) XS_NOEXCEPT;
 evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
-                          uint64_t *out, char *err);
+                          uint64_t *out, char *err) XS_NOEXCEPT;
 /* *out is malloc'ed and NUL-terminated ("" when unset). */
 evs_status xs_db_get_metadata(const xs_db *db, const char *key, char **out,
-                              char *err);
+                              char *err) XS_NOEXCEPT;
 evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
-                              char *err);
+                              char *err) XS_NOEXCEPT;
 /* Replaces the document indexed by unique term (adding when none has it). */
 evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
-                         const xs_doc *doc, char *err);
+                         const xs_doc *doc, char *err) XS_NOEXCEPT;
 evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len,
-                        char *err);
+                        char *err) XS_NOEXCEPT;
 
 /* Documents under construction. */
-evs_status xs_doc_new(xs_doc **out, char *err);
-void xs_doc_free(xs_doc *doc);
+evs_status xs_doc_new(xs_doc **out, char *err) XS_NOEXCEPT;
+void xs_doc_free(xs_doc *doc) XS_NOEXCEPT;
 evs_status xs_doc_posting(xs_doc *doc, const char *term, size_t len,
-                          unsigned pos, unsigned wdf_inc, char *err);
+                          unsigned pos, unsigned wdf_inc, char *err) XS_NOEXCEPT;
 evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
-                       unsigned wdf_inc, char *err);
+                       unsigned wdf_inc, char *err) XS_NOEXCEPT;
 evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
-                        size_t len, char *err);
+                        size_t len, char *err) XS_NOEXCEPT;
 evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len,
-                       char *err);
+                       char *err) XS_NOEXCEPT;
 
 /* Snowball stemmers. xs_stem_new("none") stems nothing. */
-evs_status xs_stem_new(xs_stem **out, const char *lang, char *err);
-void xs_stem_free(xs_stem *st);
+evs_status xs_stem_new(xs_stem **out, const char *lang, char *err) XS_NOEXCEPT;
+void xs_stem_free(xs_stem *st) XS_NOEXCEPT;
 /* Writes the stem of word into out (capacity cap, NUL-terminated); the
  * stem is cut to fit. Returns its length. */
 size_t xs_stem_word(xs_stem *st, const char *word, size_t len, char *out,
-                    size_t cap);
+                    size_t cap) XS_NOEXCEPT;
 
 /* Query trees. A constructor takes ownership of the subqueries it is
  * given, also when it fails. */
@@ -81,22 +88,22 @@ typedef enum xs_op {
 } xs_op;
 
 evs_status xs_query_term(xs_query **out, const char *term, size_t len,
-                         unsigned pos, char *err);
-evs_status xs_query_match_all(xs_query **out, char *err);
+                         unsigned pos, char *err) XS_NOEXCEPT;
+evs_status xs_query_match_all(xs_query **out, char *err) XS_NOEXCEPT;
 evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs,
-                            size_t n, char *err);
+                            size_t n, char *err) XS_NOEXCEPT;
 /* Terms beginning with prefix (at most max_expansion of them, else
  * EVS_E_QUERY_SYNTAX). */
 evs_status xs_query_wildcard(xs_query **out, const char *prefix,
-                             unsigned max_expansion, char *err);
+                             unsigned max_expansion, char *err) XS_NOEXCEPT;
 /* Documents whose value in slot is <= hi (ge == 0) or >= lo (ge != 0). */
 evs_status xs_query_value_cmp(xs_query **out, unsigned slot, int ge,
-                              const char *bound, char *err);
+                              const char *bound, char *err) XS_NOEXCEPT;
 evs_status xs_query_scale(xs_query **out, xs_query *sub, double factor,
-                          char *err);
+                          char *err) XS_NOEXCEPT;
 /* A second handle on q (queries are immutable and shared). */
-evs_status xs_query_clone(xs_query **out, const xs_query *q, char *err);
-void xs_query_free(xs_query *q);
+evs_status xs_query_clone(xs_query **out, const xs_query *q, char *err) XS_NOEXCEPT;
+void xs_query_free(xs_query *q) XS_NOEXCEPT;
 
 /* A search. */
 typedef struct xs_search_params {
@@ -112,17 +119,17 @@ typedef struct xs_search_params {
 } xs_search_params;
 
 evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
-                     const xs_search_params *p, char *err);
-void xs_mset_free(xs_mset *ms);
-uint64_t xs_mset_total(const xs_mset *ms);
-size_t xs_mset_size(const xs_mset *ms);
-double xs_mset_weight(const xs_mset *ms, size_t i);
+                     const xs_search_params *p, char *err) XS_NOEXCEPT;
+void xs_mset_free(xs_mset *ms) XS_NOEXCEPT;
+uint64_t xs_mset_total(const xs_mset *ms) XS_NOEXCEPT;
+size_t xs_mset_size(const xs_mset *ms) XS_NOEXCEPT;
+double xs_mset_weight(const xs_mset *ms, size_t i) XS_NOEXCEPT;
 /* The document data of hit i: a pointer into ms, valid until freed. */
-const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len);
+const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len) XS_NOEXCEPT;
 /* Value j counted by spy s: pointer valid until ms is freed; NULL past
  * the end. */
 const char *xs_mset_spy_value(const xs_mset *ms, size_t s, size_t j,
-                              size_t *len, uint64_t *count);
+                              size_t *len, uint64_t *count) XS_NOEXCEPT;
 
 #ifdef __cplusplus
 }
