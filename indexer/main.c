@@ -365,10 +365,10 @@ int main(int argc, char **argv)
 	}
 	if (!a.quiet || st != EVS_OK)
 		fprintf(stderr,
-		        "%s: %s%llu records read: %llu added, %llu replaced, %llu "
+		        "%s: %s%llu record%s read: %llu added, %llu replaced, %llu "
 		        "skipped%s\n",
 		        prog, st == EVS_E_CANCELLED ? "interrupted: " : "",
-		        (unsigned long long)stats.read,
+		        (unsigned long long)stats.read, stats.read == 1 ? "" : "s",
 		        (unsigned long long)stats.added,
 		        (unsigned long long)stats.replaced,
 		        (unsigned long long)stats.skipped,

@@ -681,6 +681,8 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 		                       "the index is open read-only");
 	if (evs_reader__init(&rd, fd) < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	rd.cancel = opts->cancel;
+	rd.cancel_ctx = opts->ctx;
 	unsigned every = opts->commit_every ? opts->commit_every
 	                                    : DEFAULT_COMMIT_EVERY;
 	stream_ctx sc = {opts, source, 0, stats};
@@ -692,6 +694,10 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 		int r = evs_reader__next(&rd);
 		if (r == EVS_LINE_EOF)
 			break;
+		if (r == EVS_LINE_CANCELLED) {
+			st = EVS_E_CANCELLED;
+			break;
+		}
 		if (r == EVS_LINE_ERROR) {
 			st = evs_index__fail(idx, EVS_E_IO, "%s: cannot read: %s",
 			                     source, strerror(errno));

@@ -25,15 +25,19 @@ void evs_reader__dispose(evs_line_reader *r)
 	evs_buf__dispose(&r->line);
 }
 
-/* Refills the read buffer; returns 1, 0 at end of input, -1 on error. */
+/* Refills the read buffer; returns 1, 0 at end of input, -1 on error, -2
+ * when cancelled. */
 static int fill(evs_line_reader *r)
 {
 	if (r->eof)
 		return 0;
 	for (;;) {
 		ssize_t n = read(r->fd, r->buf, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR) {
+			if (r->cancel && r->cancel(r->cancel_ctx))
+				return -2;
 			continue;
+		}
 		if (n < 0)
 			return -1;
 		r->len = (size_t)n;
@@ -53,6 +57,8 @@ int evs_reader__next(evs_line_reader *r)
 	for (;;) {
 		if (r->pos == r->len) {
 			int f = fill(r);
+			if (f == -2)
+				return EVS_LINE_CANCELLED;
 			if (f < 0)
 				return EVS_LINE_ERROR;
 			if (f == 0) {

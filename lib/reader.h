@@ -19,6 +19,10 @@ typedef struct evs_line_reader {
 	int eof;
 	uint64_t lineno;    /* of the line last returned */
 	evs_buf line;
+	/* Asked when a read is interrupted by a signal (Ctrl-C while waiting
+	 * on a pipe): non-zero stops reading. May be NULL. */
+	int (*cancel)(void *ctx);
+	void *cancel_ctx;
 } evs_line_reader;
 
 int evs_reader__init(evs_line_reader *r, int fd);
@@ -29,6 +33,7 @@ enum {
 	EVS_LINE_EOF = 0,
 	EVS_LINE_OK = 1,       /* r->line holds the line, without CR LF */
 	EVS_LINE_TOO_LONG = 2, /* skipped to the next line */
+	EVS_LINE_CANCELLED = 3, /* a signal came and cancel() said stop */
 	EVS_LINE_ERROR = -1    /* read(2) failed; errno says why */
 };
 
