@@ -23,6 +23,9 @@ const char cli_exit_help[] =
     "full,\n"
     "       permission denied)\n"
     "  8    internal error (out of memory, unexpected backend error)\n"
+    "  9    evindex --rebuild/--sync: the new generation failed its "
+    "checks;\n"
+    "       the live index is unchanged\n"
     "  130  interrupted (what was committed before stays)\n";
 
 int cli_exit_status(evs_status st)
@@ -38,6 +41,7 @@ int cli_exit_status(evs_status st)
 	case EVS_E_IO:
 	case EVS_E_READONLY: return CLI_EXIT_IO;
 	case EVS_E_CANCELLED: return CLI_EXIT_INTERRUPTED;
+	case EVS_E_REJECTED: return CLI_EXIT_REJECTED;
 	case EVS_E_MODIFIED:
 	case EVS_E_NOMEM:
 	case EVS_E_BACKEND: return CLI_EXIT_INTERNAL;
@@ -147,7 +151,7 @@ int cli_parse(const char *prog, int argc, char **argv,
 				val = a + 2;
 			}
 		}
-		if (o->has_arg && !val) {
+		if (o->has_arg == 1 && !val) {
 			if (i + 1 >= argc) {
 				cli_error(prog, "--%s needs a value (%s)", o->name, o->arg);
 				return -1;
@@ -161,17 +165,36 @@ int cli_parse(const char *prog, int argc, char **argv,
 	return 0;
 }
 
+void cli_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
 void cli_print_options(FILE *out, const cli_option *opts)
 {
 	for (const cli_option *o = opts; o->name; o++) {
 		char left[64];
+		const char *sep = o->has_arg == 2 ? "[=" : o->has_arg ? " " : "";
+		const char *arg = o->has_arg ? o->arg : "";
+		const char *end = o->has_arg == 2 ? "]" : "";
 		if (o->short_name)
-			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name,
-			         o->name, o->has_arg ? " " : "",
-			         o->has_arg ? o->arg : "");
+			snprintf(left, sizeof left, "-%c, --%s%s%s%s", o->short_name,
+			         o->name, sep, arg, end);
 		else
-			snprintf(left, sizeof left, "    --%s%s%s", o->name,
-			         o->has_arg ? " " : "", o->has_arg ? o->arg : "");
+			snprintf(left, sizeof left, "    --%s%s%s%s", o->name, sep, arg,
+			         end);
 		fprintf(out, "  %-26s %s\n", left, o->help);
 	}
 }

@@ -19,6 +19,8 @@ enum {
 	CLI_EXIT_VERSION = 6,   /* built by another version: rebuild */
 	CLI_EXIT_IO = 7,        /* input unreadable, disk full, permission */
 	CLI_EXIT_INTERNAL = 8,  /* out of memory or an unexpected error */
+	CLI_EXIT_REJECTED = 9,  /* evindex: a rebuild failed its checks; the
+	                           live index is unchanged */
 	CLI_EXIT_INTERRUPTED = 130
 };
 
@@ -32,7 +34,7 @@ int cli_exit_status(evs_status st);
 typedef struct cli_option {
 	const char *name;   /* long name, without "--" */
 	char short_name;    /* 0 for none */
-	int has_arg;        /* 0 no, 1 required */
+	int has_arg;        /* 0 no, 1 required, 2 optional (--name=VALUE) */
 	const char *arg;    /* its name in --help, "DIR" */
 	const char *help;   /* one line */
 } cli_option;
@@ -54,6 +56,9 @@ void cli_print_options(FILE *out, const cli_option *opts);
  * $XDG_DATA_HOME/evsearch/index, else ~/.local/share/evsearch/index.
  * Returns a malloc'ed string or NULL. */
 char *cli_default_index(void);
+
+/* Writes s as a JSON string (quoted and escaped) to out. */
+void cli_json_string(FILE *out, const char *s);
 
 /* Prints "PROG: message" to stderr. */
 void cli_error(const char *prog, const char *fmt, ...)

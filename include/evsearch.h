@@ -60,7 +60,9 @@ typedef enum evs_status {
 	                       permission denied, ...) */
 	EVS_E_READONLY,     /* a write was asked of a handle opened read-only */
 	EVS_E_CANCELLED,    /* the caller's cancel callback asked to stop */
-	EVS_E_BACKEND       /* an unexpected error inside Xapian */
+	EVS_E_BACKEND,      /* an unexpected error inside Xapian */
+	EVS_E_REJECTED      /* a new generation failed its checks; the live
+	                       index is unchanged (evs_index_switch) */
 } evs_status;
 
 /* Returns a short constant English name for a status ("locked", ...).
@@ -77,21 +79,35 @@ EVS_API void evs_free(void *ptr);
 typedef struct evs_index evs_index;
 
 #define EVS_OPEN_READ 0     /* search only */
-#define EVS_OPEN_WRITE 1    /* add and delete; takes the writer lock */
-#define EVS_OPEN_CREATE 2   /* with EVS_OPEN_WRITE: create when missing */
+#define EVS_OPEN_WRITE 1    /* add and delete the live generation's events;
+                               takes the index directory's writer lock */
+#define EVS_OPEN_CREATE 2   /* with a write mode: create when missing */
+/* Write a complete new generation beside the live one, which readers go
+ * on using; evs_index_switch() checks it and makes it live at once.
+ * Closing the handle without switching removes it. Takes the lock. */
+#define EVS_OPEN_REBUILD 4
+/* Like EVS_OPEN_REBUILD, but the new generation starts as a copy of the
+ * live one; records that are unchanged are left alone, and at the switch
+ * events that were not added again are deleted: the index then holds
+ * exactly the events given, as a rebuild would. */
+#define EVS_OPEN_SYNC 8
 
 typedef struct evs_open_options {
 	int version;          /* EVS_OPEN_OPTIONS_VERSION */
 	int flags;            /* EVS_OPEN_* bits */
 	/* Stemming language for a new index ("english", "french", "none",
-	 * any of Xapian's Snowball stemmers). NULL means "english". An
-	 * existing index keeps its own; asking for another one fails with
-	 * EVS_E_VERSION. */
+	 * any of Xapian's Snowball stemmers). NULL means "english" for a new
+	 * index, and the live generation's for a rebuild. An existing index
+	 * keeps its own; asking for another one fails with EVS_E_VERSION,
+	 * except in a rebuild, which may change it. */
 	const char *stemmer;
+	/* When another process holds the writer lock: 0 fails at once with
+	 * EVS_E_LOCKED, N > 0 waits up to N seconds, -1 waits for ever. */
+	int wait_seconds;
 } evs_open_options;
 
 #define EVS_OPEN_OPTIONS_VERSION 1
-#define EVS_OPEN_OPTIONS_INIT {EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL}
+#define EVS_OPEN_OPTIONS_INIT {EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL, 0}
 
 /* Opens the evsearch index directory at path (see docs/schema.md for its
  * layout). opts may be NULL: read-only, default settings.
@@ -118,7 +134,11 @@ EVS_API const char *evs_errmsg(const evs_index *idx);
  * readers. Statuses: EVS_E_IO, EVS_E_READONLY. */
 EVS_API evs_status evs_index_commit(evs_index *idx);
 
-/* Brings a reader to the latest committed state of the index. */
+/* Brings a reader to the latest committed state of the index, and to the
+ * new generation when a rebuild has switched since it was opened (Xapian's
+ * own reopen does not follow the switch; this does). Readers are not
+ * reopened automatically: a search on a handle opened before a switch
+ * answers from the old generation, complete, until this is called. */
 EVS_API evs_status evs_index_reopen(evs_index *idx);
 
 /* Facts about an open index, for "evindex --info". Strings are owned by
@@ -146,7 +166,8 @@ EVS_API evs_status evs_index_info_get(evs_index *idx, evs_index_info *out);
 typedef enum evs_outcome {
 	EVS_ADDED = 0,    /* a new id */
 	EVS_REPLACED,     /* an id the index already had */
-	EVS_SKIPPED       /* a bad record: nothing changed */
+	EVS_SKIPPED,      /* a bad record: nothing changed */
+	EVS_UNCHANGED     /* sync: the index has this very record already */
 } evs_outcome;
 
 /* Adds one event given as a JSON object (docs/schema.md; the format of
@@ -198,6 +219,7 @@ typedef struct evs_add_stats {
 	uint64_t replaced;
 	uint64_t skipped;   /* bad records, each reported as an EVS_ERROR */
 	uint64_t warnings;
+	uint64_t unchanged; /* sync: records the index had already */
 } evs_add_stats;
 
 /* Reads JSON Lines from fd (a file descriptor the caller keeps open and
@@ -212,6 +234,63 @@ EVS_API evs_status evs_index_add_stream(evs_index *idx, int fd,
                                         const char *source,
                                         const evs_add_options *opts,
                                         evs_add_stats *stats);
+
+/* ------------------------------------------------------------------ */
+/* Generations: rebuild, sync, switch, rollback                        */
+
+typedef struct evs_switch_options {
+	int version;            /* EVS_SWITCH_OPTIONS_VERSION */
+	uint64_t min_events;    /* the new generation holds at least this
+	                           many events (default 1) */
+	/* It may hold at most this many percent fewer events than the live
+	 * one; a negative value disables the check (default 20). */
+	double max_shrink_percent;
+	/* At most this many records were skipped as bad (default 10); a
+	 * negative value disables the check. */
+	int64_t max_errors;
+} evs_switch_options;
+
+#define EVS_SWITCH_OPTIONS_VERSION 1
+#define EVS_SWITCH_OPTIONS_INIT {EVS_SWITCH_OPTIONS_VERSION, 1, 20.0, 10}
+
+/* What evs_index_switch() did. Strings are owned by the handle. */
+typedef struct evs_switch_report {
+	int version;              /* set by the caller */
+	uint64_t live_events;     /* events of the generation replaced (0 for
+	                             a new index) */
+	uint64_t new_events;      /* events of the new generation */
+	uint64_t skipped;         /* bad records skipped while building it */
+	uint64_t unchanged;       /* sync: records found identical */
+	uint64_t deleted;         /* sync: events not given again, deleted */
+	uint64_t dropped;         /* rebuild: live events not in the sources,
+	                             gone with the switch */
+	const char *old_generation; /* NULL for a new index */
+	const char *new_generation;
+	uint64_t bytes;           /* size of the new generation */
+} evs_switch_report;
+
+#define EVS_SWITCH_REPORT_VERSION 1
+
+/* Checks the generation that a handle opened with EVS_OPEN_REBUILD or
+ * EVS_OPEN_SYNC has built (it opens, holds the expected events, passes
+ * opts: NULL means EVS_SWITCH_OPTIONS_INIT), makes it durable, and makes
+ * it live in one atomic step: readers that open the index from then on
+ * get it whole. The replaced generation is kept for evs_index_rollback();
+ * older ones are removed. report may be NULL. The handle must still be
+ * closed. Statuses: EVS_E_REJECTED (a check failed: evs_errmsg() says
+ * which; the new generation is removed, the live one untouched), EVS_E_IO,
+ * EVS_E_INVALID (not a rebuild handle). */
+EVS_API evs_status evs_index_switch(evs_index *idx,
+                                    const evs_switch_options *opts,
+                                    evs_switch_report *report);
+
+/* Makes the previous generation live again (and the current one the
+ * previous, so that a second rollback undoes the first). opts: as for
+ * evs_index_open (wait_seconds is used). Statuses: EVS_E_NOTFOUND (no
+ * previous generation), EVS_E_LOCKED, EVS_E_IO. */
+EVS_API evs_status evs_index_rollback(const char *path,
+                                      const evs_open_options *opts,
+                                      char **errmsg_out);
 
 /* ------------------------------------------------------------------ */
 /* Searching                                                           */

@@ -1,6 +1,6 @@
 /* evindex: builds and updates an evsearch index from event files.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,41 +17,112 @@
 
 static const char *const prog = "evindex";
 
-enum { O_INDEX, O_STEMMER, O_DELETE, O_INFO, O_QUIET, O_VERSION, O_HELP };
+enum {
+	OPT_INDEX, OPT_STEMMER, OPT_DELETE, OPT_INFO, OPT_REBUILD, OPT_SYNC, OPT_ROLLBACK,
+	OPT_MIN_EVENTS, OPT_MAX_SHRINK, OPT_MAX_ERRORS, OPT_REPORT, OPT_WAIT, OPT_QUIET,
+	OPT_VERSION, OPT_HELP
+};
 
 static const cli_option options[] = {
-    [O_INDEX] = {"index", 'i', 1, "DIR",
+    [OPT_INDEX] = {"index", 'i', 1, "DIR",
                  "index directory (default: see ENVIRONMENT)"},
-    [O_STEMMER] = {"stemmer", 0, 1, "LANG",
+    [OPT_STEMMER] = {"stemmer", 0, 1, "LANG",
                    "stemming language of a NEW index (default english; "
                    "none to disable)"},
-    [O_DELETE] = {"delete", 'd', 0, NULL,
+    [OPT_DELETE] = {"delete", 'd', 0, NULL,
                   "delete the events whose ids are the arguments"},
-    [O_INFO] = {"info", 0, 0, NULL,
+    [OPT_INFO] = {"info", 0, 0, NULL,
                 "print event count, settings, schema version and size"},
-    [O_QUIET] = {"quiet", 'q', 0, NULL, "print errors only, no summary"},
-    [O_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
-    [O_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
+    [OPT_REBUILD] = {"rebuild", 0, 0, NULL,
+                   "build a new generation from FILEs only, check it, then "
+                   "switch to it"},
+    [OPT_SYNC] = {"sync", 0, 0, NULL,
+                "make the index hold exactly FILEs' events, changing only "
+                "what differs"},
+    [OPT_ROLLBACK] = {"rollback", 0, 0, NULL,
+                    "make the previous generation live again"},
+    [OPT_MIN_EVENTS] = {"min-events", 0, 1, "N",
+                      "rebuild/sync: refuse a result of fewer events "
+                      "(default 1)"},
+    [OPT_MAX_SHRINK] = {"max-shrink", 0, 1, "PERCENT",
+                      "rebuild/sync: refuse losing more than this share of "
+                      "events (default 20; -1: off)"},
+    [OPT_MAX_ERRORS] = {"max-errors", 0, 1, "N",
+                      "rebuild/sync: refuse more bad records than N "
+                      "(default 10; -1: off)"},
+    [OPT_REPORT] = {"report", 0, 1, "FILE",
+                  "rebuild/sync: write a JSON report to FILE"},
+    [OPT_WAIT] = {"wait", 0, 2, "SECONDS",
+                "when another process writes the index, wait (for ever, or "
+                "SECONDS)"},
+    [OPT_QUIET] = {"quiet", 'q', 0, NULL, "print errors only, no summary"},
+    [OPT_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
+    [OPT_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
     {0},
 };
 
 typedef struct args {
 	const char *index;
 	const char *stemmer;
-	int delete_ids, info, quiet, version, help;
+	const char *report;
+	int delete_ids, info, rebuild, sync, rollback, quiet, version, help;
+	int wait;
+	evs_switch_options checks;
 } args;
+
+static int parse_number(const char *opt, const char *v, double min,
+                        double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+	if (end == v || *end || d < min || d > 1e15) {
+		cli_error(prog, "--%s: \"%s\" is not a number%s", opt, v,
+		          min >= 0 ? " of 0 or more" : "");
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
 
 static int on_option(void *ctx, int which, const char *arg)
 {
 	args *a = ctx;
 	switch (which) {
-	case O_INDEX: a->index = arg; break;
-	case O_STEMMER: a->stemmer = arg; break;
-	case O_DELETE: a->delete_ids = 1; break;
-	case O_INFO: a->info = 1; break;
-	case O_QUIET: a->quiet = 1; break;
-	case O_VERSION: a->version = 1; break;
-	case O_HELP: a->help = 1; break;
+	case OPT_INDEX: a->index = arg; break;
+	case OPT_STEMMER: a->stemmer = arg; break;
+	case OPT_DELETE: a->delete_ids = 1; break;
+	case OPT_INFO: a->info = 1; break;
+	case OPT_REBUILD: a->rebuild = 1; break;
+	case OPT_SYNC: a->sync = 1; break;
+	case OPT_ROLLBACK: a->rollback = 1; break;
+	case OPT_REPORT: a->report = arg; break;
+	case OPT_MIN_EVENTS: {
+		double d;
+		if (parse_number("min-events", arg, 0, &d) < 0)
+			return -1;
+		a->checks.min_events = (uint64_t)d;
+		break;
+	}
+	case OPT_MAX_SHRINK:
+		return parse_number("max-shrink", arg, -1,
+		                    &a->checks.max_shrink_percent);
+	case OPT_MAX_ERRORS: {
+		double d;
+		if (parse_number("max-errors", arg, -1, &d) < 0)
+			return -1;
+		a->checks.max_errors = (int64_t)d;
+		break;
+	}
+	case OPT_WAIT: {
+		double d = -1;
+		if (arg && parse_number("wait", arg, 0, &d) < 0)
+			return -1;
+		a->wait = arg ? (int)(d < 1 && d > 0 ? 1 : d) : -1;
+		break;
+	}
+	case OPT_QUIET: a->quiet = 1; break;
+	case OPT_VERSION: a->version = 1; break;
+	case OPT_HELP: a->help = 1; break;
 	}
 	return 0;
 }
@@ -60,6 +131,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "Usage: evindex [--index DIR] [OPTIONS] FILE...\n"
+	        "       evindex [--index DIR] --rebuild|--sync [CHECKS] FILE...\n"
+	        "       evindex [--index DIR] --rollback\n"
 	        "       evindex [--index DIR] --delete ID...\n"
 	        "       evindex [--index DIR] --info\n"
 	        "\n"
@@ -71,6 +144,19 @@ static void usage(FILE *out)
 	        "changes nothing.\n"
 	        "FILE - reads standard input; a directory means every *.jsonl "
 	        "file in it.\n"
+	        "\n"
+	        "--rebuild builds a complete new generation from FILEs beside "
+	        "the live one,\n"
+	        "checks it (CHECKS: --min-events, --max-shrink, --max-errors) "
+	        "and switches\n"
+	        "readers to it in one atomic step; the previous generation is "
+	        "kept for\n"
+	        "--rollback. Events that are not in FILEs (say, added by a "
+	        "plain evindex\n"
+	        "run) are gone after a rebuild. --sync reaches the same result "
+	        "by changing\n"
+	        "only what differs. Searches keep working throughout. See "
+	        "docs/operations.md.\n"
 	        "\n"
 	        "Options:\n");
 	cli_print_options(out, options);
@@ -110,16 +196,27 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
+#define MAX_REPORTED 20
+
 typedef struct run {
 	int tty;
 	const char *current;
 	time_t last_progress;
 	uint64_t base; /* records read in earlier files */
+	/* The first errors, for --report. */
+	char *errors[MAX_REPORTED];
+	size_t nerrors;
 } run;
 
 static void on_report(void *ctx, const evs_diag *d)
 {
 	run *r = ctx;
+	if (d->severity == EVS_ERROR && r->nerrors < MAX_REPORTED) {
+		char *e = NULL;
+		if (asprintf(&e, "%s:%llu: %s", d->source,
+		             (unsigned long long)d->line, d->message) >= 0)
+			r->errors[r->nerrors++] = e;
+	}
 	if (r->tty)
 		fputs("\r\033[K", stderr);
 	if (d->line)
@@ -269,12 +366,136 @@ static int do_info(evs_index *idx, const char *dir)
 	return CLI_EXIT_OK;
 }
 
+/* Deletes the events whose ids are ids[0..n). */
+static int do_delete(evs_index *idx, char **ids, int n, int quiet)
+{
+	unsigned deleted = 0, missing = 0;
+	for (int i = 0; i < n; i++) {
+		evs_status st = evs_index_delete(idx, ids[i]);
+		if (st == EVS_OK) {
+			deleted++;
+		} else if (st == EVS_E_NOTFOUND) {
+			cli_error(prog, "%s", evs_errmsg(idx));
+			missing++;
+		} else {
+			cli_error(prog, "%s", evs_errmsg(idx));
+			return cli_exit_status(st);
+		}
+	}
+	if (!quiet)
+		fprintf(stderr, "%s: %u deleted, %u not found\n", prog, deleted,
+		        missing);
+	return missing ? CLI_EXIT_SKIPPED : CLI_EXIT_OK;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Writes the --report document (docs/operations.md). */
+static int write_report(const char *path, const char *dir, const args *a,
+                        const run *r, const evs_add_stats *stats,
+                        const evs_switch_report *sw, evs_status st,
+                        const char *reason, double secs, time_t started)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		cli_error(prog, "--report %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char when[32];
+	struct tm tm;
+	gmtime_r(&started, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "{\n  \"format_version\": 1,\n  \"kind\": \"%s\",\n",
+	        a->sync ? "sync" : "rebuild");
+	fputs("  \"index\": ", f);
+	cli_json_string(f, dir);
+	fprintf(f, ",\n  \"started\": \"%s\",\n  \"duration_seconds\": %.3f,\n",
+	        when, secs);
+	fprintf(f, "  \"switched\": %s,\n  \"status\": ",
+	        st == EVS_OK ? "true" : "false");
+	cli_json_string(f, evs_status_str(st));
+	fputs(",\n  \"reason\": ", f);
+	if (reason)
+		cli_json_string(f, reason);
+	else
+		fputs("null", f);
+	fprintf(f,
+	        ",\n  \"records\": {\"read\": %llu, \"added\": %llu, "
+	        "\"replaced\": %llu, \"unchanged\": %llu, \"skipped\": %llu, "
+	        "\"warnings\": %llu},\n",
+	        (unsigned long long)stats->read, (unsigned long long)stats->added,
+	        (unsigned long long)stats->replaced,
+	        (unsigned long long)stats->unchanged,
+	        (unsigned long long)stats->skipped,
+	        (unsigned long long)stats->warnings);
+	fputs("  \"errors\": [", f);
+	for (size_t i = 0; i < r->nerrors; i++) {
+		fputs(i ? ",\n    " : "\n    ", f);
+		cli_json_string(f, r->errors[i]);
+	}
+	fputs(r->nerrors ? "\n  ],\n" : "],\n", f);
+	if (st == EVS_OK) {
+		fputs("  \"generations\": {\"old\": ", f);
+		if (sw->old_generation)
+			cli_json_string(f, sw->old_generation);
+		else
+			fputs("null", f);
+		fputs(", \"new\": ", f);
+		cli_json_string(f, sw->new_generation);
+		fprintf(f,
+		        "},\n  \"events\": {\"before\": %llu, \"after\": %llu, "
+		        "\"deleted\": %llu, \"dropped\": %llu},\n  \"bytes\": %llu\n",
+		        (unsigned long long)sw->live_events,
+		        (unsigned long long)sw->new_events,
+		        (unsigned long long)sw->deleted,
+		        (unsigned long long)sw->dropped,
+		        (unsigned long long)sw->bytes);
+	} else {
+		fputs("  \"generations\": null,\n  \"events\": null,\n  \"bytes\": "
+		      "null\n",
+		      f);
+	}
+	fputs("}\n", f);
+	if (fclose(f) != 0) {
+		cli_error(prog, "--report %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int usage_error(const char *msg)
+{
+	cli_error(prog, "%s (see evindex --help)", msg);
+	return CLI_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	args a = {0};
+	args a;
+	memset(&a, 0, sizeof a);
+	evs_switch_options checks = EVS_SWITCH_OPTIONS_INIT;
+	a.checks = checks;
 	int nargs = 0, rc = CLI_EXIT_OK;
-	char *dir = NULL;
+	char *dir = NULL, *msg = NULL;
 	evs_index *idx = NULL;
+	run r;
+	memset(&r, 0, sizeof r);
 	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0)
 		return CLI_EXIT_USAGE;
 	if (a.help) {
@@ -285,16 +506,19 @@ int main(int argc, char **argv)
 		printf("evindex (evsearch) %s\n", evs_version());
 		return CLI_EXIT_OK;
 	}
-	if (!a.info && nargs == 0) {
-		cli_error(prog, a.delete_ids ? "--delete needs at least one ID"
-		                             : "no input FILE given (use - for "
-		                               "standard input; see evindex --help)");
-		return CLI_EXIT_USAGE;
-	}
-	if (a.info && (nargs || a.delete_ids)) {
-		cli_error(prog, "--info takes no FILE or --delete");
-		return CLI_EXIT_USAGE;
-	}
+	int modes = a.info + a.delete_ids + a.rebuild + a.sync + a.rollback;
+	if (modes > 1)
+		return usage_error("--info, --delete, --rebuild, --sync and "
+		                   "--rollback go one at a time");
+	if ((a.info || a.rollback) && nargs)
+		return usage_error(a.info ? "--info takes no FILE"
+		                          : "--rollback takes no FILE");
+	if (!a.info && !a.rollback && nargs == 0)
+		return usage_error(a.delete_ids ? "--delete needs at least one ID"
+		                                : "no input FILE given (use - for "
+		                                  "standard input)");
+	if (a.report && !a.rebuild && !a.sync)
+		return usage_error("--report goes with --rebuild or --sync");
 	dir = a.index ? strdup(a.index) : cli_default_index();
 	if (!dir) {
 		cli_error(prog, "no index directory: give --index DIR or set "
@@ -303,51 +527,44 @@ int main(int argc, char **argv)
 	}
 
 	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = a.info ? EVS_OPEN_READ
-	                  : EVS_OPEN_WRITE | (a.delete_ids ? 0 : EVS_OPEN_CREATE);
 	oo.stemmer = a.stemmer;
-	char *msg = NULL;
-	evs_status st = evs_index_open(&idx, dir, &oo, &msg);
+	oo.wait_seconds = a.wait;
+	evs_status st;
+	if (a.rollback) {
+		st = evs_index_rollback(dir, &oo, &msg);
+		if (st != EVS_OK)
+			cli_error(prog, "%s", msg ? msg : evs_status_str(st));
+		else if (!a.quiet)
+			fprintf(stderr, "%s: %s: rolled back to the previous generation\n",
+			        prog, dir);
+		rc = cli_exit_status(st);
+		goto done;
+	}
+	oo.flags = a.info        ? EVS_OPEN_READ
+	           : a.delete_ids ? EVS_OPEN_WRITE
+	           : a.rebuild    ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
+	           : a.sync       ? EVS_OPEN_SYNC | EVS_OPEN_CREATE
+	                          : EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	time_t started = time(NULL);
+	st = evs_index_open(&idx, dir, &oo, &msg);
 	if (st != EVS_OK) {
 		cli_error(prog, "%s", msg ? msg : evs_status_str(st));
-		evs_free(msg);
-		free(dir);
-		return cli_exit_status(st);
+		rc = cli_exit_status(st);
+		goto done;
 	}
 	if (a.info) {
 		rc = do_info(idx, dir);
 		goto done;
 	}
 	if (a.delete_ids) {
-		unsigned deleted = 0, missing = 0;
-		for (int i = 0; i < nargs; i++) {
-			st = evs_index_delete(idx, argv[i]);
-			if (st == EVS_OK) {
-				deleted++;
-			} else if (st == EVS_E_NOTFOUND) {
-				cli_error(prog, "%s", evs_errmsg(idx));
-				missing++;
-			} else {
-				cli_error(prog, "%s", evs_errmsg(idx));
-				rc = cli_exit_status(st);
-				goto done;
-			}
-		}
-		if (!a.quiet)
-			fprintf(stderr, "%s: %u deleted, %u not found\n", prog, deleted,
-			        missing);
-		rc = missing ? CLI_EXIT_SKIPPED : CLI_EXIT_OK;
+		rc = do_delete(idx, argv, nargs, a.quiet);
 		goto done;
 	}
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	run r = {isatty(2), NULL, 0, 0};
+	install_signals();
+	r.tty = isatty(2);
 	evs_add_stats stats = {0};
 	int io_failed = 0;
 	for (int i = 0; i < nargs && st == EVS_OK; i++)
@@ -356,6 +573,73 @@ int main(int argc, char **argv)
 		fputs("\r\033[K", stderr);
 	if (st != EVS_OK && st != EVS_E_CANCELLED)
 		cli_error(prog, "%s", evs_errmsg(idx));
+
+	if (a.rebuild || a.sync) {
+		const char *what = a.sync ? "sync" : "rebuild";
+		evs_switch_report sw;
+		memset(&sw, 0, sizeof sw);
+		sw.version = EVS_SWITCH_REPORT_VERSION;
+		char reason[600] = "";
+		if (st == EVS_OK && io_failed) {
+			/* A source that could not be read would make the new index
+			 * lose its events: never switch to that. */
+			st = EVS_E_REJECTED;
+			snprintf(reason, sizeof reason,
+			         "a source could not be read; the live index is "
+			         "unchanged");
+			cli_error(prog, "%s: %s", dir, reason);
+		} else if (st == EVS_OK) {
+			st = evs_index_switch(idx, &a.checks, &sw);
+			if (st != EVS_OK) {
+				snprintf(reason, sizeof reason, "%s", evs_errmsg(idx));
+				cli_error(prog, "%s", reason);
+			}
+		} else {
+			snprintf(reason, sizeof reason, "%s",
+			         st == EVS_E_CANCELLED ? "interrupted"
+			                               : evs_errmsg(idx));
+		}
+		if (st == EVS_OK && !a.quiet) {
+			fprintf(stderr,
+			        "%s: %s: %llu records read: %llu added, %llu replaced, "
+			        "%llu unchanged, %llu skipped\n",
+			        prog, what, (unsigned long long)stats.read,
+			        (unsigned long long)stats.added,
+			        (unsigned long long)stats.replaced,
+			        (unsigned long long)stats.unchanged,
+			        (unsigned long long)stats.skipped);
+			fprintf(stderr, "%s: %s: %s is live with %llu events", prog, dir,
+			        sw.new_generation, (unsigned long long)sw.new_events);
+			if (sw.old_generation)
+				fprintf(stderr, " (was %s with %llu; %s kept for "
+				                "--rollback)",
+				        sw.old_generation, (unsigned long long)sw.live_events,
+				        sw.old_generation);
+			fputc('\n', stderr);
+			if (sw.deleted)
+				fprintf(stderr, "%s: %llu events no longer in the sources "
+				                "were deleted\n",
+				        prog, (unsigned long long)sw.deleted);
+			if (sw.dropped)
+				fprintf(stderr, "%s: %llu events of the old generation are "
+				                "not in the sources and are gone\n",
+				        prog, (unsigned long long)sw.dropped);
+		} else if (st == EVS_E_CANCELLED) {
+			fprintf(stderr, "%s: %s interrupted; the live index is "
+			                "unchanged\n",
+			        prog, what);
+		}
+		if (a.report &&
+		    write_report(a.report, dir, &a, &r, &stats, &sw, st,
+		                 *reason ? reason : NULL, seconds_since(&t0),
+		                 started) < 0 &&
+		    st == EVS_OK)
+			rc = CLI_EXIT_IO;
+		if (st != EVS_OK)
+			rc = cli_exit_status(st);
+		goto done;
+	}
+
 	evs_status cst = evs_index_close(idx);
 	idx = NULL;
 	if (cst != EVS_OK && st == EVS_OK) {
@@ -385,6 +669,9 @@ done:
 		if (st != EVS_OK && rc == CLI_EXIT_OK)
 			rc = cli_exit_status(st);
 	}
+	for (size_t i = 0; i < r.nerrors; i++)
+		free(r.errors[i]);
+	evs_free(msg);
 	free(dir);
 	return rc;
 }

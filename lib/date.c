@@ -93,10 +93,13 @@ int evs_date__parse(evs_datetime *out, const char *s, size_t n,
 		i++;
 		if (digits(s, n, &i, 2, &oh))
 			return -1;
-		if (i < n && s[i] == ':')
+		if (i < n && s[i] == ':') {
 			i++;
-		if (i < n && digits(s, n, &i, 2, &om))
+			if (digits(s, n, &i, 2, &om))
+				return -1; /* "+02:" needs its minutes */
+		} else if (i < n && digits(s, n, &i, 2, &om)) {
 			return -1;
+		}
 		if (oh > 18 || om > 59 || oh * 60 + om > 18 * 60) {
 			*why = "UTC offset out of range";
 			return -1;

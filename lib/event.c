@@ -9,6 +9,7 @@
 
 #include "date.h"
 #include "schema.h"
+#include "sha256.h"
 
 /* State while one document is built. */
 typedef struct builder {
@@ -264,7 +265,7 @@ static evs_status set_value(builder *b, unsigned slot, const char *v,
 
 evs_status evs_event__build(evs_index *idx, const char *json, size_t len,
                             xs_doc **out, evs_buf *uterm, evs_buf *id,
-                            evs_warn_fn warn, void *ctx)
+                            char hash[65], evs_warn_fn warn, void *ctx)
 {
 	evs_status st = EVS_OK;
 	json_error_t jerr;
@@ -404,6 +405,9 @@ evs_status evs_event__build(evs_index *idx, const char *json, size_t len,
 		goto done;
 	}
 	if ((st = xs_doc_data(b.doc, data, strlen(data), idx->errmsg)) != EVS_OK)
+		goto done;
+	evs_sha256__hex(data, strlen(data), hash);
+	if ((st = set_value(&b, EVS_SLOT_HASH, hash, 64)) != EVS_OK)
 		goto done;
 	if (b.multi > idx->multi_slots)
 		idx->multi_slots = b.multi;

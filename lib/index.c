@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "generation.h"
 #include "reader.h"
 #include "schema.h"
 #include "sha256.h"
@@ -46,6 +47,7 @@ const char *evs_status_str(evs_status status)
 	case EVS_E_READONLY: return "read-only";
 	case EVS_E_CANCELLED: return "cancelled";
 	case EVS_E_BACKEND: return "backend error";
+	case EVS_E_REJECTED: return "rejected";
 	}
 	return "unknown status";
 }
@@ -131,7 +133,9 @@ static int mkdir_p(const char *path)
 	return rc;
 }
 
-/* Whether dir holds only what an interrupted creation leaves ("gen-*"). */
+/* Whether dir holds only what evsearch itself puts there (generations,
+ * its lock, links), as after an interrupted creation: then it may be
+ * written into. */
 static int only_generations(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -140,16 +144,20 @@ static int only_generations(const char *dir)
 	int ok = 1;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+		const char *n = e->d_name;
+		size_t len = strlen(n);
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+		    strcmp(n, "lock") == 0 || strcmp(n, "previous") == 0 ||
+		    strncmp(n, "gen-", 4) == 0 ||
+		    (len > 4 && strcmp(n + len - 4, ".tmp") == 0))
 			continue;
-		if (strncmp(e->d_name, "gen-", 4) != 0)
-			ok = 0;
+		ok = 0;
 	}
 	closedir(d);
 	return ok;
 }
 
-static evs_status load_settings(evs_index *idx)
+evs_status evs_index__load_settings(evs_index *idx)
 {
 	char *v = NULL;
 	evs_status st = xs_db_get_metadata(idx->db, EVS_META_SCHEMA, &v,
@@ -193,37 +201,15 @@ static evs_status load_settings(evs_index *idx)
 	return EVS_OK;
 }
 
-/* Makes a new index in dir: generation gen-1, its settings, and the
- * "current" link, which is made last so that an interrupted creation
- * leaves no index that looks complete. */
-static evs_status create_index(evs_index *idx, const char *stemmer)
+evs_status evs_index__init_settings(evs_index *idx, const char *stemmer)
 {
 	evs_status st;
-	char *link = NULL, *tmp = NULL;
-	if (mkdir_p(idx->dir) < 0) {
-		st = evs_index__fail(idx, EVS_E_IO, "%s: cannot create: %s",
-		                     idx->dir, strerror(errno));
-		goto done;
-	}
-	if (!only_generations(idx->dir)) {
-		st = evs_index__fail(idx, EVS_E_INVALID,
-		                     "%s: exists and is not an evsearch index "
-		                     "(no \"current\" link); refusing to write "
-		                     "into it",
-		                     idx->dir);
-		goto done;
-	}
 	if (strcmp(stemmer, "none") != 0 &&
-	    (st = xs_stem_new(&idx->stem, stemmer, idx->errmsg)) != EVS_OK) {
-		st = evs_index__fail(idx, EVS_E_INVALID,
-		                     "unknown stemmer \"%s\" (try english, french, "
-		                     "german, ... or none)",
-		                     stemmer);
-		goto done;
-	}
-	if ((st = xs_db_open_writer(&idx->db, idx->gen_path, 2, idx->errmsg)) !=
-	    EVS_OK)
-		goto done;
+	    xs_stem_new(&idx->stem, stemmer, idx->errmsg) != EVS_OK)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "unknown stemmer \"%s\" (try english, "
+		                       "french, german, ... or none)",
+		                       stemmer);
 	char ver[16];
 	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
 	if ((st = xs_db_set_metadata(idx->db, EVS_META_SCHEMA, ver,
@@ -234,30 +220,38 @@ static evs_status create_index(evs_index *idx, const char *stemmer)
 	                             EVS_NORMALISATION_NAME, idx->errmsg)) !=
 	        EVS_OK ||
 	    (st = xs_db_set_metadata(idx->db, EVS_META_MULTI, "0",
-	                             idx->errmsg)) != EVS_OK ||
-	    (st = xs_db_commit(idx->db, idx->errmsg)) != EVS_OK)
-		goto done;
-	link = join(idx->dir, "current");
-	tmp = join(idx->dir, "current.tmp");
-	if (!link || !tmp) {
-		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-		goto done;
-	}
-	unlink(tmp);
-	if (symlink(idx->gen_name, tmp) < 0 || rename(tmp, link) < 0) {
-		st = evs_index__fail(idx, EVS_E_IO, "%s: cannot create: %s", link,
-		                     strerror(errno));
-		goto done;
-	}
+	                             idx->errmsg)) != EVS_OK)
+		return st;
 	idx->schema_version = EVS_SCHEMA_VERSION;
+	free(idx->stemmer);
+	free(idx->normalisation);
 	idx->stemmer = strdup(stemmer);
 	idx->normalisation = strdup(EVS_NORMALISATION_NAME);
 	if (!idx->stemmer || !idx->normalisation)
-		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-done:
-	free(link);
-	free(tmp);
-	return st;
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	return EVS_OK;
+}
+
+/* Makes a new index in dir: generation gen-1, its settings, and the
+ * "current" link, which is made last so that an interrupted creation
+ * leaves no index that looks complete. */
+static evs_status create_index(evs_index *idx, const char *stemmer)
+{
+	evs_status st;
+	if (!only_generations(idx->dir))
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "%s: exists and is not an evsearch index "
+		                       "(no \"current\" link); refusing to write "
+		                       "into it",
+		                       idx->dir);
+	evs_gen__clean(idx->dir, NULL, NULL);
+	if ((st = xs_db_open_writer(&idx->db, idx->gen_path, 2, idx->errmsg)) !=
+	        EVS_OK ||
+	    (st = evs_index__init_settings(idx, stemmer)) != EVS_OK ||
+	    (st = xs_db_commit(idx->db, idx->errmsg)) != EVS_OK)
+		return st;
+	return evs_gen__set_link(idx->dir, "current", idx->gen_name,
+	                         idx->errmsg);
 }
 
 /* Reads where dir/current points. */
@@ -314,6 +308,14 @@ static void index_free(evs_index *idx)
 {
 	if (!idx)
 		return;
+	char ignore[XS_ERRLEN];
+	if (idx->db)
+		xs_db_close(idx->db, ignore);
+	if (idx->live)
+		xs_db_close(idx->live, ignore);
+	if (idx->lock_fd >= 0)
+		close(idx->lock_fd);
+	free(idx->live_name);
 	xs_stem_free(idx->stem);
 	free(idx->dir);
 	free(idx->gen_name);
@@ -323,6 +325,48 @@ static void index_free(evs_index *idx)
 	free(idx->seen);
 	evs_normalize__dispose(&idx->nz);
 	free(idx);
+}
+
+/* Opens the live generation of idx->dir, as a reader or a writer. */
+static evs_status open_live(evs_index *idx, const evs_open_options *opts)
+{
+	const char *stemmer = opts->stemmer ? opts->stemmer : "english";
+	evs_status st = find_generation(idx);
+	if (st == EVS_E_NOTFOUND && idx->writable &&
+	    (opts->flags & EVS_OPEN_CREATE)) {
+		idx->gen_name = strdup("gen-1");
+		idx->gen_path = join(idx->dir, "gen-1");
+		if (!idx->gen_name || !idx->gen_path)
+			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		return create_index(idx, stemmer);
+	}
+	if (st != EVS_OK)
+		return st;
+	st = idx->writable
+	         ? xs_db_open_writer(&idx->db, idx->gen_path, 0, idx->errmsg)
+	         : xs_db_open_reader(&idx->db, idx->gen_path, idx->errmsg);
+	if (st != EVS_OK) {
+		char detail[EVS_ERRLEN];
+		snprintf(detail, sizeof detail, "%s", idx->errmsg);
+		if (st == EVS_E_LOCKED)
+			return evs_index__fail(idx, st,
+			                       "%s: index is locked by another writer",
+			                       idx->dir);
+		if (st == EVS_E_NOTFOUND)
+			return evs_index__fail(idx, EVS_E_CORRUPT,
+			                       "%s: generation %s is missing or damaged "
+			                       "(%s)",
+			                       idx->dir, idx->gen_name, detail);
+		return evs_index__fail(idx, st, "%s: %s", idx->dir, detail);
+	}
+	if ((st = evs_index__load_settings(idx)) != EVS_OK)
+		return st;
+	if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0)
+		return evs_index__fail(idx, EVS_E_VERSION,
+		                       "%s: index uses stemmer \"%s\", not \"%s\": "
+		                       "rebuild it to change",
+		                       idx->dir, idx->stemmer, opts->stemmer);
+	return EVS_OK;
 }
 
 evs_status evs_index_open(evs_index **out, const char *path,
@@ -341,6 +385,7 @@ evs_status evs_index_open(evs_index **out, const char *path,
 		st = EVS_E_NOMEM;
 		goto done;
 	}
+	idx->lock_fd = -1;
 	if (!path || !*path) {
 		st = evs_index__fail(idx, EVS_E_INVALID, "no index path given");
 		goto done;
@@ -356,50 +401,55 @@ evs_status evs_index_open(evs_index **out, const char *path,
 		st = EVS_E_NOMEM;
 		goto done;
 	}
-	idx->writable = (opts->flags & EVS_OPEN_WRITE) != 0;
-	const char *stemmer = opts->stemmer ? opts->stemmer : "english";
-	st = find_generation(idx);
-	if (st == EVS_E_NOTFOUND && idx->writable &&
-	    (opts->flags & EVS_OPEN_CREATE)) {
-		idx->gen_name = strdup("gen-1");
-		idx->gen_path = join(idx->dir, "gen-1");
-		if (!idx->gen_name || !idx->gen_path) {
-			st = EVS_E_NOMEM;
+	int f = opts->flags;
+	idx->mode = f & EVS_OPEN_SYNC      ? EVS_MODE_SYNC
+	            : f & EVS_OPEN_REBUILD ? EVS_MODE_REBUILD
+	            : f & EVS_OPEN_WRITE   ? EVS_MODE_WRITE
+	                                   : EVS_MODE_READ;
+	idx->writable = idx->mode != EVS_MODE_READ;
+	if (idx->writable) {
+		/* One writer at a time, whatever it does: the lock is taken before
+		 * anything is read, so that what is read stays true. */
+		struct stat sb;
+		if (stat(idx->dir, &sb) < 0) {
+			if (!(f & EVS_OPEN_CREATE)) {
+				st = evs_index__fail(idx, EVS_E_NOTFOUND,
+				                     "%s: no index there (create one with "
+				                     "evindex)",
+				                     idx->dir);
+				goto done;
+			}
+			if (mkdir_p(idx->dir) < 0) {
+				st = evs_index__fail(idx, EVS_E_IO, "%s: cannot create: %s",
+				                     idx->dir, strerror(errno));
+				goto done;
+			}
+		} else if (!S_ISDIR(sb.st_mode)) {
+			st = evs_index__fail(idx, EVS_E_INVALID, "%s: not a directory",
+			                     idx->dir);
 			goto done;
 		}
-		st = create_index(idx, stemmer);
-		goto done;
+		char *link = join(idx->dir, "current");
+		struct stat lb;
+		int fresh = link && lstat(link, &lb) < 0;
+		free(link);
+		if (fresh && !only_generations(idx->dir)) {
+			st = evs_index__fail(idx, EVS_E_INVALID,
+			                     "%s: exists and is not an evsearch index "
+			                     "(no \"current\" link); refusing to write "
+			                     "into it",
+			                     idx->dir);
+			goto done;
+		}
+		st = evs_gen__lock(idx->dir, opts->wait_seconds, &idx->lock_fd,
+		                   idx->errmsg);
+		if (st != EVS_OK)
+			goto done;
 	}
-	if (st != EVS_OK)
-		goto done;
-	st = idx->writable
-	         ? xs_db_open_writer(&idx->db, idx->gen_path, 0, idx->errmsg)
-	         : xs_db_open_reader(&idx->db, idx->gen_path, idx->errmsg);
-	if (st == EVS_E_LOCKED) {
-		st = evs_index__fail(idx, st,
-		                     "%s: index is locked by another writer",
-		                     idx->dir);
-		goto done;
-	}
-	if (st == EVS_E_NOTFOUND) {
-		st = evs_index__fail(idx, EVS_E_CORRUPT,
-		                     "%s: generation %s is missing or damaged (%s)",
-		                     idx->dir, idx->gen_name, idx->errmsg);
-		goto done;
-	}
-	if (st != EVS_OK) {
-		char detail[EVS_ERRLEN];
-		snprintf(detail, sizeof detail, "%s", idx->errmsg);
-		st = evs_index__fail(idx, st, "%s: %s", idx->dir, detail);
-		goto done;
-	}
-	if ((st = load_settings(idx)) != EVS_OK)
-		goto done;
-	if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0)
-		st = evs_index__fail(idx, EVS_E_VERSION,
-		                     "%s: index uses stemmer \"%s\", not \"%s\": "
-		                     "rebuild it to change",
-		                     idx->dir, idx->stemmer, opts->stemmer);
+	if (idx->mode == EVS_MODE_REBUILD || idx->mode == EVS_MODE_SYNC)
+		st = evs_index__open_rebuild(idx, opts);
+	else
+		st = open_live(idx, opts);
 done:
 	if (st != EVS_OK) {
 		if (errmsg_out) {
@@ -408,12 +458,8 @@ done:
 			else
 				*errmsg_out = strdup(idx->errmsg);
 		}
-		if (idx) {
-			char ignore[XS_ERRLEN];
-			if (idx->db)
-				xs_db_close(idx->db, ignore);
-			idx->db = NULL;
-		}
+		if (idx)
+			evs_index__discard(idx);
 		index_free(idx);
 		return st;
 	}
@@ -454,11 +500,18 @@ evs_status evs_index_close(evs_index *idx)
 {
 	if (!idx)
 		return EVS_OK;
-	evs_status st = store_multi(idx);
-	char err[XS_ERRLEN];
-	evs_status st2 = xs_db_close(idx->db, err);
-	if (st == EVS_OK)
-		st = st2;
+	evs_status st = EVS_OK;
+	if (idx->mode == EVS_MODE_REBUILD || idx->mode == EVS_MODE_SYNC) {
+		/* A generation that was never switched to is thrown away. */
+		evs_index__discard(idx);
+	} else if (idx->db) {
+		st = store_multi(idx);
+		char err[XS_ERRLEN];
+		evs_status st2 = xs_db_close(idx->db, err);
+		idx->db = NULL;
+		if (st == EVS_OK)
+			st = st2;
+	}
 	index_free(idx);
 	return st;
 }
@@ -466,7 +519,46 @@ evs_status evs_index_close(evs_index *idx)
 evs_status evs_index_reopen(evs_index *idx)
 {
 	evs_index__reset(idx);
-	return xs_db_reopen(idx->db, idx->errmsg);
+	if (idx->mode != EVS_MODE_READ)
+		return xs_db_reopen(idx->db, idx->errmsg);
+	/* Follow a switch: Xapian's reopen stays in the generation it has. */
+	char *target = NULL;
+	evs_status st = evs_gen__read_link(idx->dir, "current", &target,
+	                                   idx->errmsg);
+	if (st != EVS_OK)
+		return st;
+	if (!target || strcmp(target, idx->gen_name) == 0) {
+		free(target);
+		return xs_db_reopen(idx->db, idx->errmsg);
+	}
+	char *path = join(idx->dir, target);
+	xs_db *db = NULL;
+	if (!path) {
+		free(target);
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	}
+	st = xs_db_open_reader(&db, path, idx->errmsg);
+	if (st == EVS_OK) {
+		xs_db *old = idx->db;
+		char *old_name = idx->gen_name, *old_path = idx->gen_path;
+		idx->db = db;
+		idx->gen_name = target;
+		idx->gen_path = path;
+		xs_stem_free(idx->stem);
+		idx->stem = NULL;
+		free(idx->stemmer);
+		free(idx->normalisation);
+		idx->stemmer = idx->normalisation = NULL;
+		st = evs_index__load_settings(idx);
+		char ignore[XS_ERRLEN];
+		xs_db_close(old, ignore);
+		free(old_name);
+		free(old_path);
+		return st;
+	}
+	free(target);
+	free(path);
+	return st;
 }
 
 static uint64_t dir_bytes(const char *path)
@@ -518,6 +610,20 @@ static uint64_t hash_id(const char *s, size_t n)
 	return h ? h : 1;
 }
 
+int evs_index__seen(const evs_index *idx, const char *id, size_t len)
+{
+	if (!idx->seen_cap)
+		return 0;
+	uint64_t h = hash_id(id, len);
+	size_t j = h & (idx->seen_cap - 1);
+	while (idx->seen[j]) {
+		if (idx->seen[j] == h)
+			return 1;
+		j = (j + 1) & (idx->seen_cap - 1);
+	}
+	return 0;
+}
+
 /* Adds h to the seen set; returns 1 when it was there already, 0 when
  * added, -1 when out of memory. */
 static int seen_add(evs_index *idx, uint64_t h)
@@ -559,17 +665,25 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 {
 	xs_doc *doc = NULL;
 	evs_buf uterm = EVS_BUF_INIT, id = EVS_BUF_INIT;
+	char hash[65];
+	char *old_hash = NULL;
 	evs_status st;
 	*outcome = EVS_SKIPPED;
 	*dup = 0;
-	if (!idx->writable) {
+	if (!idx->writable || idx->switched) {
 		st = evs_index__fail(idx, EVS_E_READONLY,
-		                     "the index is open read-only");
+		                     idx->switched ? "the generation was switched "
+		                                     "to; open the index again"
+		                                   : "the index is open read-only");
 		goto done;
 	}
-	st = evs_event__build(idx, json, len, &doc, &uterm, &id, warn, ctx);
-	if (st != EVS_OK)
+	st = evs_event__build(idx, json, len, &doc, &uterm, &id, hash, warn,
+	                      ctx);
+	if (st != EVS_OK) {
+		if (st == EVS_E_INVALID)
+			idx->skipped++;
 		goto done;
+	}
 	uint64_t freq = 0;
 	if ((st = xs_db_termfreq(idx->db, uterm.p, uterm.len, &freq,
 	                         idx->errmsg)) != EVS_OK)
@@ -580,6 +694,25 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 		goto done;
 	}
 	*dup = seen && freq > 0;
+	if (idx->mode == EVS_MODE_SYNC && freq && !*dup) {
+		/* A record the live generation has as it is needs no work. */
+		if ((st = xs_db_value_by_term(idx->db, uterm.p, uterm.len,
+		                              EVS_SLOT_HASH, &old_hash,
+		                              idx->errmsg)) != EVS_OK)
+			goto done;
+		if (strcmp(old_hash, hash) == 0) {
+			*outcome = EVS_UNCHANGED;
+			idx->unchanged++;
+			goto done;
+		}
+	}
+	if (idx->mode == EVS_MODE_REBUILD && idx->live && !seen) {
+		uint64_t live_freq = 0;
+		if ((st = xs_db_termfreq(idx->live, uterm.p, uterm.len, &live_freq,
+		                         idx->errmsg)) != EVS_OK)
+			goto done;
+		idx->kept += live_freq > 0;
+	}
 	if ((st = xs_db_replace(idx->db, uterm.p, uterm.len, doc,
 	                        idx->errmsg)) != EVS_OK)
 		goto done;
@@ -587,6 +720,7 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 	idx->uncommitted++;
 done:
 	xs_doc_free(doc);
+	free(old_hash);
 	evs_buf__dispose(&uterm);
 	evs_buf__dispose(&id);
 	return st;
@@ -708,6 +842,7 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 			char msg[96];
 			stats->read++;
 			stats->skipped++;
+			idx->skipped++;
 			snprintf(msg, sizeof msg, "line longer than %zu MiB",
 			         EVS_MAX_LINE >> 20);
 			report(&sc, EVS_ERROR, msg);
@@ -730,6 +865,8 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 		} else {
 			if (o == EVS_ADDED)
 				stats->added++;
+			else if (o == EVS_UNCHANGED)
+				stats->unchanged++;
 			else
 				stats->replaced++;
 			if (dup)

@@ -13,9 +13,27 @@
 
 #define EVS_ERRLEN XS_ERRLEN
 
+/* What a handle was opened for. */
+typedef enum evs_mode {
+	EVS_MODE_READ = 0,
+	EVS_MODE_WRITE,    /* the live generation, in place */
+	EVS_MODE_REBUILD,  /* a new generation, from nothing */
+	EVS_MODE_SYNC      /* a new generation, from a copy of the live one */
+} evs_mode;
+
 struct evs_index {
 	xs_db *db;
 	int writable;
+	evs_mode mode;
+	int lock_fd;        /* the directory's writer lock, or -1 */
+	/* Rebuild and sync: the live generation (read-only; NULL for a new
+	 * index), its name and size, and what the build has seen of it. */
+	xs_db *live;
+	char *live_name;
+	uint64_t live_events;
+	uint64_t kept;      /* records whose id the live generation has */
+	uint64_t skipped, unchanged, deleted;
+	int switched;       /* 1 after evs_index_switch, -1 after it failed */
 	char *dir;          /* the evsearch index directory */
 	char *gen_name;     /* the live generation, "gen-1" */
 	char *gen_path;     /* dir/gen_name */
@@ -46,6 +64,26 @@ void evs_index__reset(evs_index *idx);
  * stemmer the word is copied. */
 size_t evs_index__stem(evs_index *idx, const char *word, size_t len,
                        char *out, size_t cap);
+
+/* Reads the settings of the database idx->db into idx, refusing (with
+ * EVS_E_VERSION) a schema or normalisation other than this library's. */
+evs_status evs_index__load_settings(evs_index *idx);
+
+/* Writes the settings of a new database (idx->db) and sets up idx's
+ * stemmer: EVS_E_INVALID for an unknown stemmer. */
+evs_status evs_index__init_settings(evs_index *idx, const char *stemmer);
+
+/* rebuild.c: sets up a new generation for a handle opened with
+ * EVS_OPEN_REBUILD or EVS_OPEN_SYNC (the lock is held). */
+evs_status evs_index__open_rebuild(evs_index *idx,
+                                   const evs_open_options *opts);
+
+/* rebuild.c: throws away a generation that was not switched to. Safe on
+ * any handle (does nothing for others). */
+void evs_index__discard(evs_index *idx);
+
+/* Whether an event with this id was added through idx. */
+int evs_index__seen(const evs_index *idx, const char *id, size_t len);
 
 /* The unique term for an id: "Q" + id, or "XQH" + SHA-256 hex of it. */
 int evs_index__id_term(const char *id, size_t len, evs_buf *out);

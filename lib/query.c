@@ -62,6 +62,7 @@ typedef struct parser {
 typedef struct node {
 	xs_query *q;
 	const evs_query_field *filter;
+	int neg;  /* "-x" as an operand of AND, OR or NOT: x excluded */
 } node;
 
 static evs_status fail(parser *p, evs_status st, const char *fmt, ...)
@@ -414,7 +415,7 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
 static node text_node(parser *p, const tok *t, const evs_query_field *f,
                       int phrase)
 {
-	node nd = {NULL, NULL};
+	node nd = {NULL, NULL, 0};
 	if (f && f->boolean) {
 		evs_buf name = EVS_BUF_INIT;
 		if (evs_normalize__name(&p->idx->nz, t->s, t->n, &name) < 0) {
@@ -451,7 +452,16 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 			p->st = EVS_E_NOMEM;
 			goto done;
 		}
-		p->terms += EVS_MAX_WILDCARD / 10;
+		/* A wildcard may expand to EVS_MAX_WILDCARD terms, but most expand
+		 * to few: it weighs a quarter of that against the term limit. */
+		p->terms += EVS_MAX_WILDCARD / 4;
+		if (p->terms > EVS_MAX_QUERY_TERMS) {
+			fail(p, EVS_E_QUERY_SYNTAX,
+			     "the query has more than %d terms (a wildcard counts as "
+			     "%d)",
+			     EVS_MAX_QUERY_TERMS, EVS_MAX_WILDCARD / 4);
+			goto done;
+		}
 		evs_status st = xs_query_wildcard(&nd.q, term, EVS_MAX_WILDCARD,
 		                                  p->idx->errmsg);
 		if (st != EVS_OK)
@@ -485,11 +495,21 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner);
 
 static node parse_primary(parser *p, const evs_query_field *f)
 {
-	node nd = {NULL, NULL};
+	node nd = {NULL, NULL, 0};
 	tok *t = peek(p);
 	if (p->st != EVS_OK)
 		return nd;
 	const evs_query_field *tf = t->field ? t->field : f;
+	if (t->sign == '-') {
+		/* "a AND -b": the sign excludes, as NOT would. */
+		t->sign = 0;
+		p->negated++;
+		nd = parse_primary(p, f);
+		p->negated--;
+		nd.neg = nd.q != NULL;
+		nd.filter = NULL;
+		return nd;
+	}
 	switch (t->type) {
 	case T_LPAREN: {
 		size_t col = t->col;
@@ -535,12 +555,36 @@ static node parse_primary(parser *p, const evs_query_field *f)
 	}
 }
 
+/* Turns an excluded operand into the events without it. */
+static xs_query *complement(parser *p, xs_query *q)
+{
+	xs_query *all = NULL;
+	evs_status st = xs_query_match_all(&all, p->idx->errmsg);
+	if (st != EVS_OK) {
+		p->st = st;
+		xs_query_free(q);
+		return NULL;
+	}
+	return combine2(p, XS_OP_AND_NOT, all, q);
+}
+
 /* Joins a and b with op; a side that has no words is dropped. */
 static node join(parser *p, xs_op op, node a, node b)
 {
-	node r = {NULL, NULL};
+	node r = {NULL, NULL, 0};
 	if (!a.q && !b.q)
 		return r;
+	if (op == XS_OP_AND && (a.neg || b.neg) && a.q && b.q && !(a.neg && b.neg)) {
+		/* "a AND -b" is "a AND NOT b". */
+		node pos = a.neg ? b : a, neg = a.neg ? a : b;
+		r.q = combine2(p, XS_OP_AND_NOT, pos.q, neg.q);
+		return r;
+	}
+	if (a.neg && a.q)
+		a.q = complement(p, a.q);
+	if (b.neg && b.q)
+		b.q = complement(p, b.q);
+	a.neg = b.neg = 0;
 	if (!a.q) {
 		if (op == XS_OP_AND_NOT)
 			return r; /* nothing minus something */
@@ -679,7 +723,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 	const evs_query_field *ffield[16];
 	qlist fl[16];
 	size_t nf = 0;
-	node r = {NULL, NULL};
+	node r = {NULL, NULL, 0};
 	unsigned items = 0;
 	memset(fl, 0, sizeof fl);
 
@@ -697,6 +741,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 			break;
 		}
 		int sign = t->sign;
+		t->sign = 0;
 		if (t->type == T_NOT && items == 0) {
 			/* A leading NOT excludes, like '-'. */
 			next(p);
@@ -714,6 +759,10 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		}
 		if (!nd.q)
 			continue;
+		if (nd.neg)
+			nd.q = complement(p, nd.q);
+		if (!nd.q)
+			break;
 		if (sign == '-') {
 			qpush(p, &excl, nd.q);
 		} else if (sign == '+') {

@@ -27,6 +27,8 @@ enum {
 	EVS_SLOT_END_DATE = 3,   /* local end date (start when none) */
 	EVS_SLOT_YEAR = 4,       /* "YYYY" of the local start date */
 	EVS_SLOT_MONTH = 5,      /* "YYYY-MM" of the local start date */
+	EVS_SLOT_HASH = 6,       /* SHA-256 of the stored record: --sync leaves
+	                            records whose hash is unchanged alone */
 	/* One slot per position of a multi-valued field, so that Xapian's
 	 * built-in ValueCountMatchSpy (which counts one value per slot, also
 	 * across shards and remote databases) counts an event once under

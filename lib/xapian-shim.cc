@@ -132,6 +132,79 @@ evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
 	}
 }
 
+evs_status xs_db_open_fresh(xs_db **out, const char *path, int overwrite,
+                            char *err) noexcept
+{
+	*out = NULL;
+	try {
+		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL});
+		int action = (overwrite ? Xapian::DB_CREATE_OR_OVERWRITE
+		                        : Xapian::DB_OPEN) |
+		             Xapian::DB_NO_SYNC;
+		h->wdb = new Xapian::WritableDatabase(path, action);
+		h->db = h->wdb;
+		*out = h.release();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_value_by_term(const xs_db *db, const char *uterm,
+                               size_t len, unsigned slot, char **out,
+                               char *err) noexcept
+{
+	*out = NULL;
+	try {
+		std::string v;
+		std::string term(uterm, len);
+		Xapian::PostingIterator p = db->db->postlist_begin(term);
+		if (p != db->db->postlist_end(term))
+			v = db->db->get_document(*p).get_value(slot);
+		char *s = static_cast<char *>(malloc(v.size() + 1));
+		if (!s)
+			throw std::bad_alloc();
+		memcpy(s, v.data(), v.size());
+		s[v.size()] = '\0';
+		*out = s;
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_each_value(const xs_db *db, unsigned slot,
+                            int (*fn)(void *ctx, unsigned docid,
+                                      const char *val, size_t len),
+                            void *ctx, char *err) noexcept
+{
+	try {
+		for (Xapian::ValueIterator v = db->db->valuestream_begin(slot);
+		     v != db->db->valuestream_end(slot); ++v) {
+			std::string s = *v;
+			if (fn(ctx, v.get_docid(), s.data(), s.size()))
+				break;
+		}
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_delete_docid(xs_db *db, unsigned docid, char *err) noexcept
+{
+	try {
+		if (!db->wdb) {
+			set_err(err, "the index is open read-only");
+			return EVS_E_READONLY;
+		}
+		db->wdb->delete_document(docid);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 evs_status xs_db_close(xs_db *db, char *err) noexcept
 {
 	if (!db)

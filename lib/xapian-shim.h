@@ -38,6 +38,11 @@ typedef struct xs_mset xs_mset;
 evs_status xs_db_open_reader(xs_db **out, const char *path, char *err) XS_NOEXCEPT;
 evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
                              char *err) XS_NOEXCEPT;
+/* A writer for a generation that is not live yet: no fsync at commits
+ * (the caller syncs the files before the switch). overwrite != 0 creates
+ * a new database, else opens the one at path. */
+evs_status xs_db_open_fresh(xs_db **out, const char *path, int overwrite,
+                            char *err) XS_NOEXCEPT;
 /* Commits (writers) and frees. */
 evs_status xs_db_close(xs_db *db, char *err) XS_NOEXCEPT;
 evs_status xs_db_commit(xs_db *db, char *err) XS_NOEXCEPT;
@@ -55,6 +60,20 @@ evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
                          const xs_doc *doc, char *err) XS_NOEXCEPT;
 evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len,
                         char *err) XS_NOEXCEPT;
+
+/* The value in slot of the document indexed by unique term uterm: *out
+ * is malloc'ed ("" when there is no such document or value). */
+evs_status xs_db_value_by_term(const xs_db *db, const char *uterm,
+                               size_t len, unsigned slot, char **out,
+                               char *err) XS_NOEXCEPT;
+/* Calls fn for every document's value in slot (in docid order); fn
+ * returns non-zero to stop. */
+evs_status xs_db_each_value(const xs_db *db, unsigned slot,
+                            int (*fn)(void *ctx, unsigned docid,
+                                      const char *val, size_t len),
+                            void *ctx, char *err) XS_NOEXCEPT;
+evs_status xs_db_delete_docid(xs_db *db, unsigned docid,
+                              char *err) XS_NOEXCEPT;
 
 /* Documents under construction. */
 evs_status xs_doc_new(xs_doc **out, char *err) XS_NOEXCEPT;

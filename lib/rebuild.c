@@ -1,0 +1,356 @@
+/* rebuild.c: building a new generation beside the live one (rebuild and
+ * sync), checking it, switching readers to it, and rolling back.
+ *
+ * A new generation is written without fsync (Xapian's DB_NO_SYNC): it is
+ * not live, and a crash only loses a build that the next run redoes. Its
+ * files are synced once, before the switch, which is made durable by
+ * fsync of the directory.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "generation.h"
+#include "index.h"
+#include "schema.h"
+
+static char *join(const char *a, const char *b)
+{
+	char *s;
+	if (asprintf(&s, "%s/%s", a, b) < 0)
+		return NULL;
+	return s;
+}
+
+/* Reads the live generation's stemmer without judging its settings: a
+ * rebuild is how an index of another schema version is renewed. */
+static char *live_stemmer(xs_db *live)
+{
+	char *v = NULL, err[XS_ERRLEN];
+	if (xs_db_get_metadata(live, EVS_META_STEMMER, &v, err) != EVS_OK)
+		return NULL;
+	if (!*v) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+evs_status evs_index__open_rebuild(evs_index *idx,
+                                   const evs_open_options *opts)
+{
+	evs_status st;
+	char *previous = NULL, *stemmer = NULL;
+	st = evs_gen__read_link(idx->dir, "current", &idx->live_name,
+	                        idx->errmsg);
+	if (st != EVS_OK)
+		goto done;
+	if ((st = evs_gen__read_link(idx->dir, "previous", &previous,
+	                             idx->errmsg)) != EVS_OK)
+		goto done;
+	if (idx->live_name) {
+		char *path = join(idx->dir, idx->live_name);
+		if (!path) {
+			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+			goto done;
+		}
+		st = xs_db_open_reader(&idx->live, path, idx->errmsg);
+		free(path);
+		if (st == EVS_OK)
+			st = xs_db_doccount(idx->live, &idx->live_events, idx->errmsg);
+		if (st != EVS_OK) {
+			if (idx->mode == EVS_MODE_SYNC)
+				goto done;
+			/* A damaged live generation is what a rebuild replaces. */
+			char ignore[XS_ERRLEN];
+			xs_db_close(idx->live, ignore);
+			idx->live = NULL;
+			idx->live_events = 0;
+			st = EVS_OK;
+		}
+	}
+	/* What killed writers left behind goes now; the live and previous
+	 * generations stay. */
+	evs_gen__clean(idx->dir, idx->live_name, previous);
+	idx->gen_name = evs_gen__next_name(idx->dir);
+	idx->gen_path = idx->gen_name ? join(idx->dir, idx->gen_name) : NULL;
+	if (!idx->gen_path) {
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		goto done;
+	}
+	if (idx->mode == EVS_MODE_SYNC && !idx->live)
+		idx->mode = EVS_MODE_REBUILD; /* nothing to start from */
+	if (idx->mode == EVS_MODE_SYNC) {
+		/* The writer lock is held, so the live files do not change while
+		 * they are copied. */
+		char *live_path = join(idx->dir, idx->live_name);
+		if (!live_path) {
+			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+			goto done;
+		}
+		st = evs_gen__copy(live_path, idx->gen_path, idx->errmsg);
+		free(live_path);
+		if (st != EVS_OK ||
+		    (st = xs_db_open_fresh(&idx->db, idx->gen_path, 0,
+		                           idx->errmsg)) != EVS_OK ||
+		    (st = evs_index__load_settings(idx)) != EVS_OK)
+			goto done;
+		if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0)
+			st = evs_index__fail(idx, EVS_E_VERSION,
+			                     "%s: index uses stemmer \"%s\", not \"%s\": "
+			                     "a sync keeps it; rebuild to change it",
+			                     idx->dir, idx->stemmer, opts->stemmer);
+		goto done;
+	}
+	stemmer = opts->stemmer ? strdup(opts->stemmer)
+	                        : (idx->live ? live_stemmer(idx->live) : NULL);
+	if (!stemmer && !(stemmer = strdup("english"))) {
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		goto done;
+	}
+	if ((st = xs_db_open_fresh(&idx->db, idx->gen_path, 1, idx->errmsg)) !=
+	    EVS_OK)
+		goto done;
+	st = evs_index__init_settings(idx, stemmer);
+done:
+	free(previous);
+	free(stemmer);
+	return st;
+}
+
+void evs_index__discard(evs_index *idx)
+{
+	if (!idx || (idx->mode != EVS_MODE_REBUILD &&
+	             idx->mode != EVS_MODE_SYNC) ||
+	    idx->switched == 1)
+		return;
+	char ignore[XS_ERRLEN];
+	if (idx->db) {
+		xs_db_close(idx->db, ignore);
+		idx->db = NULL;
+	}
+	if (idx->gen_path && idx->lock_fd >= 0)
+		evs_gen__remove(idx->gen_path);
+}
+
+/* Sync: the events of the copied live generation that the sources did not
+ * give again. */
+typedef struct vanished {
+	evs_index *idx;
+	unsigned *docids;
+	size_t n, cap;
+	int failed;
+} vanished;
+
+static int collect_vanished(void *ctx, unsigned docid, const char *val,
+                            size_t len)
+{
+	vanished *v = ctx;
+	if (evs_index__seen(v->idx, val, len))
+		return 0;
+	if (v->n == v->cap) {
+		size_t c = v->cap ? v->cap * 2 : 256;
+		unsigned *d = realloc(v->docids, c * sizeof *d);
+		if (!d) {
+			v->failed = 1;
+			return 1;
+		}
+		v->docids = d;
+		v->cap = c;
+	}
+	v->docids[v->n++] = docid;
+	return 0;
+}
+
+static evs_status delete_vanished(evs_index *idx)
+{
+	vanished v = {idx, NULL, 0, 0, 0};
+	evs_status st = xs_db_each_value(idx->db, EVS_SLOT_ID, collect_vanished,
+	                                 &v, idx->errmsg);
+	if (st == EVS_OK && v.failed)
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	for (size_t i = 0; st == EVS_OK && i < v.n; i++)
+		st = xs_db_delete_docid(idx->db, v.docids[i], idx->errmsg);
+	if (st == EVS_OK)
+		idx->deleted = v.n;
+	free(v.docids);
+	return st;
+}
+
+/* Throws the new generation away after a failed check. */
+static evs_status reject(evs_index *idx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static evs_status reject(evs_index *idx, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[EVS_ERRLEN];
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	evs_index__discard(idx);
+	idx->switched = -1;
+	return evs_index__fail(idx, EVS_E_REJECTED,
+	                       "%s: new generation rejected, the live index is "
+	                       "unchanged: %s",
+	                       idx->dir, msg);
+}
+
+evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
+                            evs_switch_report *report)
+{
+	evs_switch_options def = EVS_SWITCH_OPTIONS_INIT;
+	evs_status st;
+	uint64_t events = 0;
+	evs_index__reset(idx);
+	if (!opts)
+		opts = &def;
+	if ((idx->mode != EVS_MODE_REBUILD && idx->mode != EVS_MODE_SYNC) ||
+	    idx->switched)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "not a rebuild or sync handle, or already "
+		                       "switched");
+	if (opts->version < 1 || opts->version > EVS_SWITCH_OPTIONS_VERSION)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "evs_switch_options version %d unknown",
+		                       opts->version);
+	if (idx->mode == EVS_MODE_SYNC && (st = delete_vanished(idx)) != EVS_OK)
+		return st;
+	if ((st = evs_index_commit(idx)) != EVS_OK)
+		return st;
+	char err[XS_ERRLEN];
+	st = xs_db_close(idx->db, err);
+	idx->db = NULL;
+	if (st != EVS_OK)
+		return evs_index__fail(idx, st, "%s: %s", idx->gen_path, err);
+	if ((st = evs_gen__sync(idx->gen_path, idx->errmsg)) != EVS_OK)
+		return st;
+
+	/* Check what readers will get: open it as they will. */
+	xs_db *check = NULL;
+	st = xs_db_open_reader(&check, idx->gen_path, err);
+	if (st == EVS_OK)
+		st = xs_db_doccount(check, &events, err);
+	char *schema = NULL;
+	if (st == EVS_OK)
+		st = xs_db_get_metadata(check, EVS_META_SCHEMA, &schema, err);
+	xs_db_close(check, err);
+	if (st != EVS_OK)
+		return reject(idx, "it does not open: %s", err);
+	int version = atoi(schema);
+	free(schema);
+	if (version != EVS_SCHEMA_VERSION)
+		return reject(idx, "it has schema version %d", version);
+	if (events < opts->min_events)
+		return reject(idx, "it has %llu events, fewer than the minimum of "
+		                   "%llu",
+		              (unsigned long long)events,
+		              (unsigned long long)opts->min_events);
+	if (idx->live && opts->max_shrink_percent >= 0 &&
+	    idx->live_events > 0 && events < idx->live_events) {
+		double shrink =
+		    100.0 * (double)(idx->live_events - events) / idx->live_events;
+		if (shrink > opts->max_shrink_percent)
+			return reject(idx,
+			              "it has %llu events, %.1f%% fewer than the live "
+			              "generation's %llu (the limit is %g%%)",
+			              (unsigned long long)events, shrink,
+			              (unsigned long long)idx->live_events,
+			              opts->max_shrink_percent);
+	}
+	if (opts->max_errors >= 0 && idx->skipped > (uint64_t)opts->max_errors)
+		return reject(idx,
+		              "%llu bad records were skipped, more than the limit "
+		              "of %lld",
+		              (unsigned long long)idx->skipped,
+		              (long long)opts->max_errors);
+
+	/* The switch itself: one rename. */
+	if ((st = evs_gen__set_link(idx->dir, "current", idx->gen_name,
+	                            idx->errmsg)) != EVS_OK)
+		return st;
+	idx->switched = 1;
+	if (idx->live_name)
+		evs_gen__set_link(idx->dir, "previous", idx->live_name, err);
+	evs_gen__clean(idx->dir, idx->gen_name, idx->live_name);
+	/* The handle now reads the generation it built. */
+	st = xs_db_open_reader(&idx->db, idx->gen_path, idx->errmsg);
+	if (report && report->version >= 1) {
+		report->live_events = idx->live_events;
+		report->new_events = events;
+		report->skipped = idx->skipped;
+		report->unchanged = idx->unchanged;
+		report->deleted = idx->deleted;
+		report->dropped = idx->mode == EVS_MODE_REBUILD && idx->live
+		                      ? idx->live_events - idx->kept
+		                      : 0;
+		report->old_generation = idx->live_name;
+		report->new_generation = idx->gen_name;
+		report->bytes = evs_gen__bytes(idx->gen_path);
+	}
+	return st;
+}
+
+evs_status evs_index_rollback(const char *path, const evs_open_options *opts,
+                              char **errmsg_out)
+{
+	char err[XS_ERRLEN] = "";
+	char *cur = NULL, *prev = NULL, *prev_path = NULL;
+	int fd = -1;
+	xs_db *check = NULL;
+	evs_status st;
+	if (errmsg_out)
+		*errmsg_out = NULL;
+	if (!path) {
+		snprintf(err, sizeof err, "no index path given");
+		st = EVS_E_INVALID;
+		goto done;
+	}
+	if (access(path, F_OK) < 0) {
+		snprintf(err, sizeof err, "%s: no index there", path);
+		st = EVS_E_NOTFOUND;
+		goto done;
+	}
+	if ((st = evs_gen__lock(path, opts ? opts->wait_seconds : 0, &fd, err)) !=
+	        EVS_OK ||
+	    (st = evs_gen__read_link(path, "current", &cur, err)) != EVS_OK ||
+	    (st = evs_gen__read_link(path, "previous", &prev, err)) != EVS_OK)
+		goto done;
+	if (!cur || !prev) {
+		snprintf(err, sizeof err,
+		         "%s: no previous generation to roll back to", path);
+		st = EVS_E_NOTFOUND;
+		goto done;
+	}
+	prev_path = join(path, prev);
+	if (!prev_path) {
+		st = EVS_E_NOMEM;
+		snprintf(err, sizeof err, "out of memory");
+		goto done;
+	}
+	if ((st = xs_db_open_reader(&check, prev_path, err)) != EVS_OK) {
+		char detail[XS_ERRLEN];
+		snprintf(detail, sizeof detail, "%s", err);
+		snprintf(err, sizeof err, "%.200s: previous generation %.40s does "
+		                          "not open: %.200s",
+		         path, prev, detail);
+		st = EVS_E_CORRUPT;
+		goto done;
+	}
+	if ((st = evs_gen__set_link(path, "current", prev, err)) != EVS_OK)
+		goto done;
+	st = evs_gen__set_link(path, "previous", cur, err);
+done:
+	if (check)
+		xs_db_close(check, err);
+	if (fd >= 0)
+		close(fd);
+	if (st != EVS_OK && errmsg_out)
+		*errmsg_out = strdup(err);
+	free(cur);
+	free(prev);
+	free(prev_path);
+	return st;
+}
