@@ -15,7 +15,7 @@ const char cli_exit_help[] =
     "indexed\n"
     "  2    bad usage, bad option value or query syntax error\n"
     "  3    no index at the given path\n"
-    "  4    the index is locked by another writer\n"
+    "  4    another process is writing the index (see --wait)\n"
     "  5    the index is damaged: rebuild it\n"
     "  6    the index was built with another schema or settings: rebuild "
     "it\n"
@@ -144,8 +144,15 @@ int cli_parse(const char *prog, int argc, char **argv,
 				return -1;
 			}
 			if (a[2]) {
-				if (!o->has_arg) {
-					cli_error(prog, "-%c takes no value", a[1]);
+				/* "-n5" is -n 5, but "-treaty" is no "-t reaty": only
+				 * numbers attach, so a query word that begins with '-'
+				 * is not taken for an option with a value. */
+				if (!o->has_arg || strcmp(o->arg, "N") != 0 ||
+				    strspn(a + 2, "0123456789") != strlen(a + 2)) {
+					cli_error(prog,
+					          "unknown option %s (see %s --help; put "
+					          "arguments that begin with '-' after --)",
+					          a, prog);
 					return -1;
 				}
 				val = a + 2;
@@ -195,6 +202,23 @@ void cli_print_options(FILE *out, const cli_option *opts)
 		else
 			snprintf(left, sizeof left, "    --%s%s%s%s", o->name, sep, arg,
 			         end);
-		fprintf(out, "  %-26s %s\n", left, o->help);
+		/* The help wrapped at 79 columns, under its first line. */
+		const char *h = o->help;
+		int first = 1;
+		while (*h) {
+			size_t room = 79 - 29, n = strlen(h);
+			if (n > room) {
+				n = room;
+				while (n > 0 && h[n] != ' ')
+					n--;
+				if (n == 0)
+					n = room;
+			}
+			fprintf(out, "  %-26s %.*s\n", first ? left : "", (int)n, h);
+			first = 0;
+			h += n;
+			while (*h == ' ')
+				h++;
+		}
 	}
 }

@@ -385,7 +385,7 @@ EVS_API const char *evs_hit_record(const evs_results *res, size_t i);
 
 /* A snippet of hit i's description (or title) around the matched words,
  * each match wrapped in open and close (neither may be NULL), at most
- * about 240 bytes of text, "..." where cut. Returns NULL when out of
+ * about 240 bytes of text, "…" (U+2026) where cut. Returns NULL when out of
  * memory; free with evs_free(). */
 EVS_API char *evs_hit_snippet(const evs_results *res, size_t i,
                               const char *open, const char *close);

@@ -25,7 +25,7 @@ enum {
 
 static const cli_option options[] = {
     [OPT_INDEX] = {"index", 'i', 1, "DIR",
-                 "index directory (default: see ENVIRONMENT)"},
+                 "index directory (default: see Environment below)"},
     [OPT_STEMMER] = {"stemmer", 0, 1, "LANG",
                    "stemming language of a NEW index (default english; "
                    "none to disable)"},
@@ -76,8 +76,8 @@ static int parse_number(const char *opt, const char *v, double min,
 	char *end;
 	double d = strtod(v, &end);
 	if (end == v || *end || d < min || d > 1e15) {
-		cli_error(prog, "--%s: \"%s\" is not a number%s", opt, v,
-		          min >= 0 ? " of 0 or more" : "");
+		cli_error(prog, "--%s: \"%s\" is not a number of %g or more", opt,
+		          v, min);
 		return -1;
 	}
 	*out = d;
@@ -170,14 +170,17 @@ static void usage(FILE *out)
 	        "record is indexed.\n"
 	        "Changes are committed every 10000 records and at the end; "
 	        "Ctrl-C stops after\n"
-	        "the current record and commits what was read.\n"
+	        "the current record and commits what was read (a --rebuild "
+	        "or --sync that is\n"
+	        "stopped changes nothing).\n"
 	        "\n"
 	        "Examples:\n"
 	        "  evindex --index ~/events corpus/events.jsonl\n"
 	        "  evindex --index ~/events data/            # every *.jsonl "
 	        "in data/\n"
 	        "  curl -s https://example.org/events.jsonl | evindex -\n"
-	        "  evindex --index ~/events --delete 2021-09-07-osce-briefing\n"
+	        "  evindex --index ~/events --delete "
+	        "2021-09-07-osce-technical-briefing-capacity-building-cybercrime\n"
 	        "\n"
 	        "Environment:\n"
 	        "  EVSEARCH_INDEX  index directory when --index is not given\n"

@@ -186,7 +186,7 @@ static evs_status check_list(builder *b, json_t *root, const evs_field *f,
 		    i, f->kind == EVS_FIELD_PEOPLE ? " or {\"name\": ...}" : "");
 	}
 	if (n > f->max_items) {
-		warnf(b, "\"%s\": only the first %zu items are indexed", f->key,
+		warnf(b, "\"%s\": only the first %zu items are kept", f->key,
 		      f->max_items);
 		while (json_array_size(v) > f->max_items)
 			json_array_remove(v, json_array_size(v) - 1);
@@ -199,6 +199,26 @@ static evs_status check_list(builder *b, json_t *root, const evs_field *f,
 static json_t *item_text(json_t *it)
 {
 	return json_is_object(it) ? json_object_get(it, "name") : it;
+}
+
+/* Whether an item before item i of list normalises to the name in
+ * scratch. Lists are short (EVS_MAX_MULTI items where this matters). */
+static int seen_before(json_t *list, size_t i, const evs_buf *name,
+                       evs_normalizer *nz)
+{
+	evs_buf other = EVS_BUF_INIT;
+	int found = 0;
+	for (size_t k = 0; k < i && !found; k++) {
+		json_t *t = item_text(json_array_get(list, k));
+		if (!json_is_string(t) ||
+		    evs_normalize__name(nz, json_string_value(t),
+		                        json_string_length(t), &other) < 0)
+			continue;
+		found = other.len == name->len &&
+		        memcmp(other.p, name->p, name->len) == 0;
+	}
+	evs_buf__dispose(&other);
+	return found;
 }
 
 static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
@@ -228,17 +248,15 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 			if (scratch->len == 0)
 				continue; /* no words: nothing to match or count */
 		}
+		/* A value given twice (or spelt twice alike) counts once. */
+		if ((f->exact_prefix || f->facet_slot >= 0) &&
+		    seen_before(list, i, scratch, &b->idx->nz))
+			continue;
 		if (f->exact_prefix) {
 			char term[EVS_MAX_ID_TERM + 1];
-			size_t pl = strlen(f->exact_prefix);
-			size_t tl = scratch->len;
-			if (pl + tl > EVS_MAX_ID_TERM)
-				tl = EVS_MAX_ID_TERM - pl;
-			while (tl > 0 && ((unsigned char)scratch->p[tl] & 0xC0) == 0x80)
-				tl--;
-			memcpy(term, f->exact_prefix, pl);
-			memcpy(term + pl, scratch->p, tl);
-			evs_status st = xs_doc_term(b->doc, term, pl + tl, 0,
+			size_t tl = evs_schema__exact_term(term, f->exact_prefix,
+			                                   scratch->p, scratch->len);
+			evs_status st = xs_doc_term(b->doc, term, tl, 0,
 			                            b->idx->errmsg);
 			if (st != EVS_OK)
 				return st;
@@ -320,10 +338,14 @@ evs_status evs_event__build(evs_index *idx, const char *json, size_t len,
 	if (end) {
 		if ((st = check_date(idx, end, "end", &de)) != EVS_OK)
 			goto done;
+		/* Two times compare as instants; a date end means "through that
+		 * day", so only its day must not come before the start's. */
 		char ks[9], ke[9];
 		evs_date__local_key(&ds, ks);
 		evs_date__local_key(&de, ke);
-		if (evs_date__cmp(&de, &ds) < 0 && strcmp(ke, ks) < 0) {
+		int before = ds.has_time && de.has_time ? evs_date__cmp(&de, &ds) < 0
+		                                        : strcmp(ke, ks) < 0;
+		if (before) {
 			st = evs_index__fail(idx, EVS_E_INVALID,
 			                     "\"end\": before \"start\"");
 			goto done;

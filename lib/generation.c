@@ -47,7 +47,7 @@ evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd,
 		free(path);
 		return EVS_E_IO;
 	}
-	time_t deadline = time(NULL) + (wait_seconds > 0 ? wait_seconds : 0);
+	long waited_ms = 0;
 	for (;;) {
 		if (flock(f, LOCK_EX | LOCK_NB) == 0)
 			break;
@@ -59,7 +59,7 @@ evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd,
 			return EVS_E_IO;
 		}
 		if (wait_seconds == 0 ||
-		    (wait_seconds > 0 && time(NULL) >= deadline)) {
+		    (wait_seconds > 0 && waited_ms >= wait_seconds * 1000L)) {
 			char pid[32] = "";
 			ssize_t n = pread(f, pid, sizeof pid - 1, 0);
 			pid[n > 0 ? n : 0] = '\0';
@@ -73,6 +73,7 @@ evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd,
 			return EVS_E_LOCKED;
 		}
 		sleep_ms(100);
+		waited_ms += 100;
 	}
 	char pid[32];
 	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());

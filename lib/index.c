@@ -170,7 +170,7 @@ evs_status evs_index__load_settings(evs_index *idx)
 		return evs_index__fail(
 		    idx, EVS_E_VERSION,
 		    "%s: index has schema version %d, this evsearch needs %d: "
-		    "rebuild it (remove the directory and run evindex again)",
+		    "rebuild it (evindex --rebuild)",
 		    idx->dir, idx->schema_version, EVS_SCHEMA_VERSION);
 	if ((st = xs_db_get_metadata(idx->db, EVS_META_NORMALISATION,
 	                             &idx->normalisation, idx->errmsg)) != EVS_OK)
@@ -179,8 +179,7 @@ evs_status evs_index__load_settings(evs_index *idx)
 		return evs_index__fail(
 		    idx, EVS_E_VERSION,
 		    "%s: index uses text normalisation \"%s\", this evsearch uses "
-		    "\"%s\": rebuild it (remove the directory and run evindex "
-		    "again)",
+		    "\"%s\": rebuild it (evindex --rebuild)",
 		    idx->dir, idx->normalisation, EVS_NORMALISATION_NAME);
 	if ((st = xs_db_get_metadata(idx->db, EVS_META_STEMMER, &idx->stemmer,
 	                             idx->errmsg)) != EVS_OK)
@@ -323,6 +322,7 @@ static void index_free(evs_index *idx)
 	free(idx->stemmer);
 	free(idx->normalisation);
 	free(idx->seen);
+	free(idx->given);
 	evs_normalize__dispose(&idx->nz);
 	free(idx);
 }
@@ -407,6 +407,18 @@ evs_status evs_index_open(evs_index **out, const char *path,
 	            : f & EVS_OPEN_WRITE   ? EVS_MODE_WRITE
 	                                   : EVS_MODE_READ;
 	idx->writable = idx->mode != EVS_MODE_READ;
+	if (opts->stemmer && strcmp(opts->stemmer, "none") != 0) {
+		/* Refuse an unknown language before anything is created. */
+		xs_stem *probe = NULL;
+		if (xs_stem_new(&probe, opts->stemmer, idx->errmsg) != EVS_OK) {
+			st = evs_index__fail(idx, EVS_E_INVALID,
+			                     "unknown stemmer \"%s\" (try english, "
+			                     "french, german, ... or none)",
+			                     opts->stemmer);
+			goto done;
+		}
+		xs_stem_free(probe);
+	}
 	if (idx->writable) {
 		/* One writer at a time, whatever it does: the lock is taken before
 		 * anything is read, so that what is read stays true. */
@@ -599,7 +611,8 @@ evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
 	return EVS_OK;
 }
 
-/* FNV-1a: only to notice repeated ids cheaply; a hit is confirmed. */
+/* FNV-1a: only to notice repeated ids cheaply, for a warning; a hit is
+ * confirmed by the index having the id. */
 static uint64_t hash_id(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -610,18 +623,33 @@ static uint64_t hash_id(const char *s, size_t n)
 	return h ? h : 1;
 }
 
-int evs_index__seen(const evs_index *idx, const char *id, size_t len)
+int evs_index__given(const evs_index *idx, unsigned docid)
 {
-	if (!idx->seen_cap)
-		return 0;
-	uint64_t h = hash_id(id, len);
-	size_t j = h & (idx->seen_cap - 1);
-	while (idx->seen[j]) {
-		if (idx->seen[j] == h)
-			return 1;
-		j = (j + 1) & (idx->seen_cap - 1);
+	return (size_t)docid / 8 < idx->given_len &&
+	       (idx->given[docid / 8] >> (docid % 8) & 1);
+}
+
+/* Sync: notes that the document indexed by uterm was given again. */
+static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
+{
+	unsigned docid = 0;
+	evs_status st = xs_db_docid_by_term(idx->db, uterm, len, &docid,
+	                                    idx->errmsg);
+	if (st != EVS_OK || docid == 0)
+		return st;
+	if ((size_t)docid / 8 >= idx->given_len) {
+		size_t n = idx->given_len ? idx->given_len : 1024;
+		while (n <= (size_t)docid / 8)
+			n *= 2;
+		unsigned char *g = realloc(idx->given, n);
+		if (!g)
+			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		memset(g + idx->given_len, 0, n - idx->given_len);
+		idx->given = g;
+		idx->given_len = n;
 	}
-	return 0;
+	idx->given[docid / 8] |= (unsigned char)(1u << (docid % 8));
+	return EVS_OK;
 }
 
 /* Adds h to the seen set; returns 1 when it was there already, 0 when
@@ -703,6 +731,7 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 		if (strcmp(old_hash, hash) == 0) {
 			*outcome = EVS_UNCHANGED;
 			idx->unchanged++;
+			st = mark_given(idx, uterm.p, uterm.len);
 			goto done;
 		}
 	}
@@ -718,6 +747,8 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 		goto done;
 	*outcome = freq ? EVS_REPLACED : EVS_ADDED;
 	idx->uncommitted++;
+	if (idx->mode == EVS_MODE_SYNC)
+		st = mark_given(idx, uterm.p, uterm.len);
 done:
 	xs_doc_free(doc);
 	free(old_hash);
@@ -846,6 +877,8 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 			snprintf(msg, sizeof msg, "line longer than %zu MiB",
 			         EVS_MAX_LINE >> 20);
 			report(&sc, EVS_ERROR, msg);
+			if (opts->progress)
+				opts->progress(opts->ctx, stats->read);
 			continue;
 		}
 		if (is_blank(rd.line.p, rd.line.len))

@@ -34,6 +34,10 @@ struct evs_index {
 	uint64_t kept;      /* records whose id the live generation has */
 	uint64_t skipped, unchanged, deleted;
 	int switched;       /* 1 after evs_index_switch, -1 after it failed */
+	/* Sync: one bit per docid of the documents given again, so that the
+	 * switch deletes exactly the others (1 bit an event: 125 KB for 1M). */
+	unsigned char *given;
+	size_t given_len;
 	char *dir;          /* the evsearch index directory */
 	char *gen_name;     /* the live generation, "gen-1" */
 	char *gen_path;     /* dir/gen_name */
@@ -82,8 +86,8 @@ evs_status evs_index__open_rebuild(evs_index *idx,
  * any handle (does nothing for others). */
 void evs_index__discard(evs_index *idx);
 
-/* Whether an event with this id was added through idx. */
-int evs_index__seen(const evs_index *idx, const char *id, size_t len);
+/* Whether sync was given the document docid again. */
+int evs_index__given(const evs_index *idx, unsigned docid);
 
 /* The unique term for an id: "Q" + id, or "XQH" + SHA-256 hex of it. */
 int evs_index__id_term(const char *id, size_t len, evs_buf *out);

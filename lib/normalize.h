@@ -31,7 +31,8 @@ void evs_normalize__dispose(evs_normalizer *nz);
 
 /* Normalises one word (valid UTF-8, n bytes): NFKC, case folding, accents
  * removed, letters that do not decompose folded to their usual Latin
- * spelling (ø o, ł l, đ d, æ ae, œ oe, þ th, ß ss), typographic
+ * spelling (ø o, ł l, đ d, ð d, ħ h, ı i, ŧ t, æ ae, œ oe, þ th, ß ss),
+ * typographic
  * apostrophes made ASCII. The result is nz->out (cut to EVS_MAX_WORD
  * bytes). Returns 0, or -1 when out of memory or s is not UTF-8. */
 int evs_normalize__word(evs_normalizer *nz, const char *s, size_t n);

@@ -1,13 +1,17 @@
-/* query.c: the query language (docs/query-syntax in the evsearch --help):
+/* query.c: the query language (docs/query-syntax.md):
  *
  *   query    := item*                  items join with the default
  *                                      operator (OR; AND with --all)
- *   item     := ['+'|'-'] or_expr      + required, - excluded
+ *   item     := ['+'] or_expr | 'NOT' or_expr
  *   or_expr  := and_expr ('OR' and_expr)*
  *   and_expr := not_expr ('AND' ['NOT'] not_expr)*
  *   not_expr := primary ('NOT' primary)*
- *   primary  := '(' query ')' | field ':' (word | phrase | '(' query ')')
- *             | phrase | word['*']
+ *   primary  := ['-'] ( '(' query ')' | field ':' (word | phrase |
+ *               '(' query ')') | phrase | word['*'] )
+ *
+ * '+' makes an item required; '-' excludes what it is on: a lone "-a" is
+ * excluded from the whole query, "a AND -b" is "a AND NOT b", and "-a
+ * AND -b" matches the events with neither.
  *
  * Operators are recognised in capitals only, so "and" stays a word. A
  * boolean field item (tag:, topic:, id:) at the top of a sequence filters,
@@ -195,9 +199,6 @@ static evs_status lex(parser *p, tok *t)
 		return EVS_OK;
 	}
 	if (s[p->i] == ')') {
-		if (t->sign)
-			return fail(p, EVS_E_QUERY_SYNTAX,
-			            "column %zu: '%c' before ')'", t->col, t->sign);
 		p->i++;
 		t->type = T_RPAREN;
 		return EVS_OK;
@@ -423,14 +424,41 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 			return nd;
 		}
 		if (name.len) {
+			char term[EVS_MAX_ID_TERM + 1];
+			size_t tl;
 			if (strcmp(f->prefix, EVS_PREFIX_ID) == 0) {
 				/* Ids are matched as given, not normalised. */
-				evs_index__id_term(t->s, t->n, &name);
-				nd.q = term_query(p, "", name.p, name.len);
+				if (evs_index__id_term(t->s, t->n, &name) < 0) {
+					p->st = EVS_E_NOMEM;
+					evs_buf__dispose(&name);
+					return nd;
+				}
+				tl = name.len < sizeof term ? name.len : sizeof term - 1;
+				memcpy(term, name.p, tl);
 			} else {
-				nd.q = term_query(p, f->prefix, name.p, name.len);
+				tl = evs_schema__exact_term(term, f->prefix, name.p,
+				                            name.len);
 			}
-			nd.filter = f;
+			if (t->wildcard && strcmp(f->prefix, EVS_PREFIX_ID) != 0) {
+				/* tag:cyber* : every tag that begins so. */
+				term[tl] = '\0';
+				p->terms += EVS_MAX_WILDCARD / 4;
+				evs_status st = xs_query_wildcard(&nd.q, term,
+				                                  EVS_MAX_WILDCARD,
+				                                  p->idx->errmsg);
+				if (st != EVS_OK)
+					p->st = st;
+			} else if (++p->terms > EVS_MAX_QUERY_TERMS) {
+				fail(p, EVS_E_QUERY_SYNTAX,
+				     "the query has more than %d terms",
+				     EVS_MAX_QUERY_TERMS);
+			} else {
+				evs_status st = xs_query_term(&nd.q, term, tl, 0,
+				                              p->idx->errmsg);
+				if (st != EVS_OK)
+					p->st = st;
+			}
+			nd.filter = nd.q ? f : NULL;
 		}
 		evs_buf__dispose(&name);
 		return nd;
@@ -740,15 +768,17 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 			     t->col);
 			break;
 		}
-		int sign = t->sign;
-		t->sign = 0;
+		/* '+' binds to the item; '-' to the word, phrase or group it is
+		 * on (parse_primary), so that "-a AND -b" excludes both. */
+		int sign = t->sign == '+' ? '+' : 0;
+		if (sign)
+			t->sign = 0;
 		if (t->type == T_NOT && items == 0) {
 			/* A leading NOT excludes, like '-'. */
 			next(p);
 			sign = '-';
-		}
-		if (sign == '-')
 			p->negated++;
+		}
 		node nd = parse_or(p, f);
 		if (sign == '-')
 			p->negated--;
@@ -759,10 +789,11 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		}
 		if (!nd.q)
 			continue;
-		if (nd.neg)
-			nd.q = complement(p, nd.q);
-		if (!nd.q)
-			break;
+		if (nd.neg) {
+			/* A lone "-word": excluded from the whole query. */
+			nd.neg = 0;
+			sign = '-';
+		}
 		if (sign == '-') {
 			qpush(p, &excl, nd.q);
 		} else if (sign == '+') {

@@ -9,7 +9,9 @@
 #include "buf.h"
 
 /* Lines longer than this are reported and skipped; reading goes on at the
- * next line. Well above the largest field limit (a 10 MB description). */
+ * next line. Well above the largest field limit, so that a record with a
+ * 10 MB description is read (and its description cut to its 1 MiB limit,
+ * with a warning). */
 #define EVS_MAX_LINE ((size_t)64 << 20)
 
 typedef struct evs_line_reader {

@@ -18,6 +18,22 @@
 #include "schema.h"
 
 #include <string.h>
+#include <strings.h>
+
+size_t evs_schema__exact_term(char *out, const char *prefix,
+                              const char *value, size_t len)
+{
+	size_t pl = strlen(prefix);
+	if (pl + len > EVS_MAX_ID_TERM) {
+		len = EVS_MAX_ID_TERM - pl;
+		while (len > 0 && ((unsigned char)value[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(out, prefix, pl);
+	memcpy(out + pl, value, len);
+	out[pl + len] = '\0';
+	return pl + len;
+}
 
 const evs_field evs_schema__fields[] = {
     /* key           kind               prefix exact  wdf  facet slot */
@@ -50,7 +66,7 @@ const evs_query_field *evs_schema__query_field(const char *name, size_t n)
 	for (size_t i = 0; i < sizeof query_fields / sizeof query_fields[0];
 	     i++)
 		if (strlen(query_fields[i].name) == n &&
-		    memcmp(query_fields[i].name, name, n) == 0)
+		    strncasecmp(query_fields[i].name, name, n) == 0)
 			return &query_fields[i];
 	return NULL;
 }

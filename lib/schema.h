@@ -63,6 +63,13 @@ enum {
  * rank first. */
 #define EVS_EVERY_WORD_BOOST 1000.0
 
+/* Builds a boolean term: prefix + a normalised whole value, cut (at a
+ * character boundary) so that the term fits EVS_MAX_ID_TERM bytes. The
+ * indexer and both query paths (tag:, --tag, ...) use it, so that they cut
+ * alike. out must hold EVS_MAX_ID_TERM + 1 bytes. Returns the length. */
+size_t evs_schema__exact_term(char *out, const char *prefix,
+                              const char *value, size_t len);
+
 /* Kinds of record field. */
 typedef enum evs_field_kind {
 	EVS_FIELD_TEXT,   /* a string */

@@ -230,7 +230,7 @@ static evs_status build_filters(evs_index *idx, const evs_search_options *o,
 	xs_query *parts[4] = {NULL};
 	size_t np = 0;
 	evs_status st = EVS_OK;
-	evs_buf name = EVS_BUF_INIT, term = EVS_BUF_INIT;
+	evs_buf name = EVS_BUF_INIT;
 	char lo[9] = "", hi[9] = "";
 	*out = NULL;
 	if (o->from && evs_date__filter_bound(o->from, 0, lo) < 0) {
@@ -274,14 +274,13 @@ static evs_status build_filters(evs_index *idx, const evs_search_options *o,
 		}
 		for (size_t i = 0; i < counts[k]; i++) {
 			const char *v = lists[k][i] ? lists[k][i] : "";
-			evs_buf__clear(&term);
-			if (evs_normalize__name(&idx->nz, v, strlen(v), &name) < 0 ||
-			    evs_buf__adds(&term, prefixes[k]) < 0 ||
-			    evs_buf__add(&term, name.p, name.len) < 0) {
+			char term[EVS_MAX_ID_TERM + 1];
+			if (evs_normalize__name(&idx->nz, v, strlen(v), &name) < 0) {
 				st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 			} else {
-				st = xs_query_term(&alts[i], term.p, term.len, 0,
-				                   idx->errmsg);
+				size_t tl = evs_schema__exact_term(term, prefixes[k], name.p,
+				                                   name.len);
+				st = xs_query_term(&alts[i], term, tl, 0, idx->errmsg);
 			}
 			if (st != EVS_OK) {
 				for (size_t j = 0; j < i; j++)
@@ -307,7 +306,6 @@ done:
 	for (size_t i = 0; i < 4; i++)
 		xs_query_free(parts[i]);
 	evs_buf__dispose(&name);
-	evs_buf__dispose(&term);
 	return st;
 }
 
@@ -379,6 +377,10 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	res->norganisers = opts->organisers ? opts->n_organisers : 0;
 	res->ntags = opts->tags ? opts->n_tags : 0;
 
+	/* Options are checked first, so that a bad date is reported whatever
+	 * the query. */
+	if ((st = build_filters(idx, opts, &filter)) != EVS_OK)
+		goto done;
 	if (text) {
 		if ((st = evs_query__parse(idx, query, opts->flags, &q, &res->hl)) !=
 		    EVS_OK)
@@ -392,8 +394,6 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	} else if ((st = xs_query_match_all(&q, idx->errmsg)) != EVS_OK) {
 		goto done;
 	}
-	if ((st = build_filters(idx, opts, &filter)) != EVS_OK)
-		goto done;
 	if (filter) {
 		xs_query *v[2] = {q, filter};
 		q = filter = NULL;

@@ -191,6 +191,21 @@ evs_status xs_db_each_value(const xs_db *db, unsigned slot,
 	}
 }
 
+evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm,
+                               size_t len, unsigned *out, char *err) noexcept
+{
+	*out = 0;
+	try {
+		std::string term(uterm, len);
+		Xapian::PostingIterator p = db->db->postlist_begin(term);
+		if (p != db->db->postlist_end(term))
+			*out = *p;
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 evs_status xs_db_delete_docid(xs_db *db, unsigned docid, char *err) noexcept
 {
 	try {

@@ -74,6 +74,10 @@ evs_status xs_db_each_value(const xs_db *db, unsigned slot,
                             void *ctx, char *err) XS_NOEXCEPT;
 evs_status xs_db_delete_docid(xs_db *db, unsigned docid,
                               char *err) XS_NOEXCEPT;
+/* The docid of the document indexed by unique term uterm (0: none). */
+evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm,
+                               size_t len, unsigned *out,
+                               char *err) XS_NOEXCEPT;
 
 /* Documents under construction. */
 evs_status xs_doc_new(xs_doc **out, char *err) XS_NOEXCEPT;
@@ -111,8 +115,8 @@ evs_status xs_query_term(xs_query **out, const char *term, size_t len,
 evs_status xs_query_match_all(xs_query **out, char *err) XS_NOEXCEPT;
 evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs,
                             size_t n, char *err) XS_NOEXCEPT;
-/* Terms beginning with prefix (at most max_expansion of them, else
- * EVS_E_QUERY_SYNTAX). */
+/* Terms beginning with prefix: the max_expansion most frequent of them
+ * when there are more. */
 evs_status xs_query_wildcard(xs_query **out, const char *prefix,
                              unsigned max_expansion, char *err) XS_NOEXCEPT;
 /* Documents whose value in slot is <= hi (ge == 0) or >= lo (ge != 0). */

@@ -101,8 +101,9 @@ int format_text(FILE *out, const evs_results *res, const char *query,
 		             "(offset %zu).\n",
 		        (unsigned long long)total, off0);
 	else
-		fprintf(out, "Showing %zu-%zu of %llu results%s%s%s\n", off0 + 1,
-		        off0 + n, (unsigned long long)total, query ? " for \"" : "",
+		fprintf(out, "Showing %zu-%zu of %llu result%s%s%s%s\n", off0 + 1,
+		        off0 + n, (unsigned long long)total, total == 1 ? "" : "s",
+		        query ? " for \"" : "",
 		        query ? query : "", query ? "\"" : "");
 	for (size_t i = 0; i < n; i++) {
 		char dates[128];

@@ -12,8 +12,8 @@
 int format_text(FILE *out, const evs_results *res, const char *query,
                 int color);
 
-/* Formats an event's dates for people: "Wed 25 May 2022, 13:00-14:00
- * (UTC+02:00)", "28 Feb - 11 Mar 2022". start and end are the record's
+/* Formats an event's dates for people: "25 May 2022, 13:00-14:00
+ * UTC+02:00", "28 Feb - 11 Mar 2022". start and end are the record's
  * ISO 8601 strings (end may be NULL). */
 void format_dates(char *out, size_t cap, const char *start, const char *end);
 

@@ -21,7 +21,7 @@ enum {
 
 static const cli_option options[] = {
     [O_INDEX] = {"index", 'i', 1, "DIR",
-                 "index directory (default: see ENVIRONMENT)"},
+                 "index directory (default: see Environment below)"},
     [O_ALL] = {"all", 'a', 0, NULL, "require every word (default: any word)"},
     [O_PLAIN] = {"plain", 'p', 0, NULL,
                  "plain words: no operators, fields, phrases or wildcards"},
@@ -146,8 +146,8 @@ static void usage(FILE *out)
 	        "\n"
 	        "Searches the events indexed by evindex and prints them, best "
 	        "match first,\n"
-	        "with counts by organiser, year, month and tag. With no QUERY "
-	        "it lists every\n"
+	        "with counts by organiser, year, month, tag and topic. With no "
+	        "QUERY it lists\nevery "
 	        "event that passes the filters, newest first.\n"
 	        "\n"
 	        "Options:\n");

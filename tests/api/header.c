@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The public header compiles alone as strict C11 (-std=c11 -Wpedantic
  * -Werror) and its macros initialise what they name. */
 #include "evsearch.h"

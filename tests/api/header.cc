@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The public header compiles as C++ and links from C++.
 #include "evsearch.h"
 

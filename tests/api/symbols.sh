@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The shared library exports exactly the evs_* functions that
 # include/evsearch.h declares: nothing internal leaks, nothing is missing.
 # usage: symbols.sh LIBRARY HEADER
