@@ -104,10 +104,14 @@ typedef struct evs_open_options {
 	/* When another process holds the writer lock: 0 fails at once with
 	 * EVS_E_LOCKED, N > 0 waits up to N seconds, -1 waits for ever. */
 	int wait_seconds;
+	/* EVS_OPEN_REBUILD: threads that build documents (0: one per
+	 * processor, at most 4). Other modes write on the caller's thread. */
+	int threads;
 } evs_open_options;
 
 #define EVS_OPEN_OPTIONS_VERSION 1
-#define EVS_OPEN_OPTIONS_INIT {EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL, 0}
+#define EVS_OPEN_OPTIONS_INIT \
+	{EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL, 0, 0}
 
 /* Opens the evsearch index directory at path (see docs/schema.md for its
  * layout). opts may be NULL: read-only, default settings.

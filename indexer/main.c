@@ -19,7 +19,8 @@ static const char *const prog = "evindex";
 
 enum {
 	OPT_INDEX, OPT_STEMMER, OPT_DELETE, OPT_INFO, OPT_REBUILD, OPT_SYNC, OPT_ROLLBACK,
-	OPT_MIN_EVENTS, OPT_MAX_SHRINK, OPT_MAX_ERRORS, OPT_REPORT, OPT_WAIT, OPT_QUIET,
+	OPT_MIN_EVENTS, OPT_MAX_SHRINK, OPT_MAX_ERRORS, OPT_REPORT, OPT_WAIT, OPT_JOBS,
+	OPT_QUIET,
 	OPT_VERSION, OPT_HELP
 };
 
@@ -55,6 +56,9 @@ static const cli_option options[] = {
     [OPT_WAIT] = {"wait", 0, 2, "SECONDS",
                 "when another process writes the index, wait (for ever, or "
                 "SECONDS)"},
+    [OPT_JOBS] = {"jobs", 'j', 1, "N",
+                  "rebuild: build on N threads (default: one per processor, "
+                  "at most 4)"},
     [OPT_QUIET] = {"quiet", 'q', 0, NULL, "print errors only, no summary"},
     [OPT_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
     [OPT_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
@@ -67,6 +71,7 @@ typedef struct args {
 	const char *report;
 	int delete_ids, info, rebuild, sync, rollback, quiet, version, help;
 	int wait;
+	int jobs;
 	evs_switch_options checks;
 } args;
 
@@ -118,6 +123,13 @@ static int on_option(void *ctx, int which, const char *arg)
 		if (arg && parse_number("wait", arg, 0, &d) < 0)
 			return -1;
 		a->wait = arg ? (int)(d < 1 && d > 0 ? 1 : d) : -1;
+		break;
+	}
+	case OPT_JOBS: {
+		double d;
+		if (parse_number("jobs", arg, 1, &d) < 0)
+			return -1;
+		a->jobs = d > 64 ? 64 : (int)d;
 		break;
 	}
 	case OPT_QUIET: a->quiet = 1; break;
@@ -532,6 +544,7 @@ int main(int argc, char **argv)
 	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
 	oo.stemmer = a.stemmer;
 	oo.wait_seconds = a.wait;
+	oo.threads = a.jobs;
 	evs_status st;
 	if (a.rollback) {
 		st = evs_index_rollback(dir, &oo, &msg);

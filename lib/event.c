@@ -1,37 +1,260 @@
-/* event.c: from a JSON record to a Xapian document.
+/* event.c: from a JSON record to a Xapian document: checking (with the
+ * cuts and their warnings), then terms, values and the stored data.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "event.h"
 
-#include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
+#include "index.h"
 #include "schema.h"
 #include "sha256.h"
 
+void evs_record__dispose(evs_record *rec)
+{
+	json_decref(rec->root);
+	rec->root = NULL;
+	evs_buf__dispose(&rec->id);
+	evs_buf__dispose(&rec->uterm);
+}
+
+/* ---- checking ---- */
+
+typedef struct checker {
+	char *errmsg;
+	evs_warn_fn warn;
+	void *warn_ctx;
+} checker;
+
+static evs_status failf(checker *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static evs_status failf(checker *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->errmsg, XS_ERRLEN, fmt, ap);
+	va_end(ap);
+	return EVS_E_INVALID;
+}
+
+static void warnf(checker *c, const char *fmt, const char *key, size_t limit)
+{
+	if (!c->warn)
+		return;
+	char msg[256];
+	snprintf(msg, sizeof msg, fmt, key, limit);
+	c->warn(c->warn_ctx, msg);
+}
+
+/* Cuts a string value to max bytes (at a character boundary), with a
+ * warning. Returns the new string (a new reference), val itself when it
+ * fits, or NULL when out of memory. */
+static json_t *cut_string(checker *c, json_t *val, size_t max,
+                          const char *label)
+{
+	size_t n = json_string_length(val);
+	if (n <= max)
+		return json_incref(val);
+	const char *s = json_string_value(val);
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	json_t *cut = json_stringn(s, max);
+	if (cut)
+		warnf(c, "\"%s\": cut to %zu bytes", label, max);
+	return cut;
+}
+
+/* A required or optional string field; NULL (and no error) when absent
+ * and optional. */
+static evs_status get_string(checker *c, json_t *root, const char *key,
+                             int required, json_t **out)
+{
+	json_t *v = json_object_get(root, key);
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (required)
+			return failf(c, "\"%s\": missing (required)", key);
+		return EVS_OK;
+	}
+	if (!json_is_string(v))
+		return failf(c, "\"%s\": expected a string", key);
+	*out = v;
+	return EVS_OK;
+}
+
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+static evs_status check_date(checker *c, json_t *v, const char *key,
+                             evs_datetime *out)
+{
+	const char *why;
+	if (evs_date__parse(out, json_string_value(v), json_string_length(v),
+	                    &why) < 0)
+		return failf(c, "\"%s\": %s: \"%.40s\"", key, why,
+		             json_string_value(v));
+	return EVS_OK;
+}
+
+/* The text of list item it (a string, or a person's name). */
+static json_t *item_text(json_t *it)
+{
+	return json_is_object(it) ? json_object_get(it, "name") : it;
+}
+
+/* Checks a list field; cuts it to its item limit and each item to its
+ * byte limit. */
+static evs_status check_list(checker *c, json_t *root, const evs_field *f)
+{
+	json_t *v = json_object_get(root, f->key);
+	if (!v || json_is_null(v))
+		return EVS_OK;
+	if (!json_is_array(v))
+		return failf(c, "\"%s\": expected an array", f->key);
+	size_t n = json_array_size(v);
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(v, i);
+		if (json_is_string(it))
+			continue;
+		if (f->kind == EVS_FIELD_PEOPLE && json_is_object(it)) {
+			if (json_is_string(json_object_get(it, "name")))
+				continue;
+			return failf(c, "\"%s\"[%zu]: \"name\" must be a string",
+			             f->key, i);
+		}
+		return failf(c, "\"%s\"[%zu]: expected a string%s", f->key, i,
+		             f->kind == EVS_FIELD_PEOPLE ? " or {\"name\": ...}"
+		                                         : "");
+	}
+	if (n > f->max_items) {
+		warnf(c, "\"%s\": only the first %zu items are kept", f->key,
+		      f->max_items);
+		while (json_array_size(v) > f->max_items)
+			json_array_remove(v, json_array_size(v) - 1);
+	}
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		json_t *it = json_array_get(v, i);
+		json_t *txt = item_text(it);
+		json_t *cut = cut_string(c, txt, f->max_bytes, f->key);
+		if (!cut)
+			return EVS_E_NOMEM;
+		if (cut == txt)
+			json_decref(cut);
+		else if (json_is_object(it))
+			json_object_set_new(it, "name", cut);
+		else
+			json_array_set_new(v, i, cut);
+	}
+	return EVS_OK;
+}
+
+evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
+                            char *errmsg, evs_warn_fn warn, void *ctx)
+{
+	checker c = {errmsg, warn, ctx};
+	json_error_t jerr;
+	evs_status st;
+	evs_record__dispose(rec);
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	rec->root = root;
+	if (!root)
+		return failf(&c, "invalid JSON at column %d: %s", jerr.column,
+		             jerr.text);
+	if (!json_is_object(root))
+		return failf(&c, "a record must be a JSON object");
+
+	/* The id: a string, or an integer written as one. */
+	json_t *jid = json_object_get(root, "id");
+	if (json_is_integer(jid)) {
+		char num[32];
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(jid));
+		if (json_object_set_new(root, "id", json_string(num)) < 0)
+			return EVS_E_NOMEM;
+	}
+	if ((st = get_string(&c, root, "id", 1, &jid)) != EVS_OK)
+		return st;
+	if (json_string_length(jid) == 0)
+		return failf(&c, "\"id\": empty");
+
+	json_t *title, *start, *end;
+	if ((st = get_string(&c, root, "title", 1, &title)) != EVS_OK)
+		return st;
+	if (blank(json_string_value(title)))
+		return failf(&c, "\"title\": empty");
+	if ((st = get_string(&c, root, "start", 1, &start)) != EVS_OK ||
+	    (st = check_date(&c, start, "start", &rec->start)) != EVS_OK)
+		return st;
+	rec->end = rec->start;
+	if ((st = get_string(&c, root, "end", 0, &end)) != EVS_OK)
+		return st;
+	if (end) {
+		if ((st = check_date(&c, end, "end", &rec->end)) != EVS_OK)
+			return st;
+		/* Two times compare as instants; a date end means "through that
+		 * day", so only its day must not come before the start's. */
+		char ks[9], ke[9];
+		evs_date__local_key(&rec->start, ks);
+		evs_date__local_key(&rec->end, ke);
+		int before = rec->start.has_time && rec->end.has_time
+		                 ? evs_date__cmp(&rec->end, &rec->start) < 0
+		                 : strcmp(ke, ks) < 0;
+		if (before)
+			return failf(&c, "\"end\": before \"start\"");
+	}
+	static const char *const strings[] = {"description", "timezone",
+	                                      "location", "url", "language"};
+	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+		json_t *v;
+		if ((st = get_string(&c, root, strings[i], 0, &v)) != EVS_OK)
+			return st;
+	}
+	for (size_t i = 0; i < evs_schema__nfields; i++) {
+		const evs_field *f = &evs_schema__fields[i];
+		if (f->kind != EVS_FIELD_TEXT) {
+			if ((st = check_list(&c, root, f)) != EVS_OK)
+				return st;
+			continue;
+		}
+		json_t *v = json_object_get(root, f->key);
+		if (!json_is_string(v))
+			continue;
+		json_t *cut = cut_string(&c, v, f->max_bytes, f->key);
+		if (!cut)
+			return EVS_E_NOMEM;
+		if (cut == v)
+			json_decref(cut);
+		else if (json_object_set_new(root, f->key, cut) < 0)
+			return EVS_E_NOMEM;
+	}
+	jid = json_object_get(root, "id");
+	const char *ids = json_string_value(jid);
+	size_t idl = json_string_length(jid);
+	if (evs_buf__add(&rec->id, ids, idl) < 0 ||
+	    evs_index__id_term(ids, idl, &rec->uterm) < 0)
+		return EVS_E_NOMEM;
+	return EVS_OK;
+}
+
+/* ---- building ---- */
+
 /* State while one document is built. */
 typedef struct builder {
-	evs_index *idx;
+	const evs_analyzer *an;
 	xs_doc *doc;
 	const evs_field *field;
 	unsigned pos;       /* last position used */
 	evs_status st;      /* first failure of a callback */
-	evs_warn_fn warn;
-	void *warn_ctx;
 	unsigned multi;     /* highest multi-valued slot count used */
 } builder;
-
-static void warnf(builder *b, const char *fmt, const char *key,
-                  size_t limit)
-{
-	if (!b->warn)
-		return;
-	char msg[256];
-	snprintf(msg, sizeof msg, fmt, key, limit);
-	b->warn(b->warn_ctx, msg);
-}
 
 /* Adds a term built of prefix and word to the document, as a posting at
  * pos when pos != 0. */
@@ -46,8 +269,8 @@ static int add_term(builder *b, const char *prefix, const char *word,
 	memcpy(term + pl, word, len);
 	evs_status st =
 	    pos ? xs_doc_posting(b->doc, term, pl + len, pos, wdf,
-	                         b->idx->errmsg)
-	        : xs_doc_term(b->doc, term, pl + len, wdf, b->idx->errmsg);
+	                         b->an->errmsg)
+	        : xs_doc_term(b->doc, term, pl + len, wdf, b->an->errmsg);
 	if (st != EVS_OK) {
 		b->st = st;
 		return -1;
@@ -66,17 +289,19 @@ static int on_token(void *ctx, const evs_token *t)
 	else
 		pos = b->pos - t->back;
 	char stem[EVS_MAX_WORD * 2 + 8];
-	size_t sl = evs_index__stem(b->idx, t->term, t->len, stem, sizeof stem);
+	size_t sl = 0;
+	if (b->an->stem)
+		sl = xs_stem_word(b->an->stem, t->term, t->len, stem, sizeof stem);
 	if (f->wdf) {
 		if (add_term(b, "", t->term, t->len, pos, f->wdf) < 0)
 			return -1;
-		if (b->idx->stem && add_term(b, "Z", stem, sl, 0, f->wdf) < 0)
+		if (b->an->stem && add_term(b, "Z", stem, sl, 0, f->wdf) < 0)
 			return -1;
 	}
 	if (f->prefix) {
 		if (add_term(b, f->prefix, t->term, t->len, pos, 1) < 0)
 			return -1;
-		if (b->idx->stem) {
+		if (b->an->stem) {
 			char zp[8];
 			snprintf(zp, sizeof zp, "Z%s", f->prefix);
 			if (add_term(b, zp, stem, sl, 0, 1) < 0)
@@ -89,116 +314,11 @@ static int on_token(void *ctx, const evs_token *t)
 /* Indexes one piece of text of the current field. */
 static int index_text(builder *b, const char *s, size_t n)
 {
-	int rc = evs_tokenize__text(&b->idx->nz, s, n, on_token, b);
+	int rc = evs_tokenize__text(b->an->nz, s, n, on_token, b);
 	if (rc == -1 && b->st == EVS_OK)
 		b->st = EVS_E_NOMEM;
 	b->pos += EVS_FIELD_GAP;
 	return rc ? -1 : 0;
-}
-
-/* Cuts the string value of obj[key] to max bytes (at a character
- * boundary), with a warning. Returns the (possibly new) string. */
-static json_t *cut_string(builder *b, json_t *obj, const char *key,
-                          json_t *val, size_t max, const char *label)
-{
-	size_t n = json_string_length(val);
-	if (n <= max)
-		return val;
-	const char *s = json_string_value(val);
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	json_t *cut = json_stringn(s, max);
-	if (!cut)
-		return NULL;
-	warnf(b, "\"%s\": cut to %zu bytes", label, max);
-	if (obj)
-		json_object_set_new(obj, key, cut);
-	return cut;
-}
-
-/* A required or optional string field; NULL (and no error) when absent
- * and optional. */
-static evs_status get_string(evs_index *idx, json_t *root, const char *key,
-                             int required, json_t **out)
-{
-	json_t *v = json_object_get(root, key);
-	*out = NULL;
-	if (!v || json_is_null(v)) {
-		if (required)
-			return evs_index__fail(idx, EVS_E_INVALID,
-			                       "\"%s\": missing (required)", key);
-		return EVS_OK;
-	}
-	if (!json_is_string(v))
-		return evs_index__fail(idx, EVS_E_INVALID,
-		                       "\"%s\": expected a string", key);
-	*out = v;
-	return EVS_OK;
-}
-
-static int blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return 0;
-	return 1;
-}
-
-static evs_status check_date(evs_index *idx, json_t *v, const char *key,
-                             evs_datetime *out)
-{
-	const char *why;
-	if (evs_date__parse(out, json_string_value(v), json_string_length(v),
-	                    &why) < 0)
-		return evs_index__fail(idx, EVS_E_INVALID, "\"%s\": %s: \"%.40s\"",
-		                       key, why, json_string_value(v));
-	return EVS_OK;
-}
-
-/* Checks a list field and returns its item strings (each item a json
- * string; for people, the name). */
-static evs_status check_list(builder *b, json_t *root, const evs_field *f,
-                             json_t **out)
-{
-	evs_index *idx = b->idx;
-	json_t *v = json_object_get(root, f->key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return EVS_OK;
-	if (!json_is_array(v))
-		return evs_index__fail(idx, EVS_E_INVALID,
-		                       "\"%s\": expected an array", f->key);
-	size_t n = json_array_size(v);
-	for (size_t i = 0; i < n; i++) {
-		json_t *it = json_array_get(v, i);
-		if (json_is_string(it))
-			continue;
-		if (f->kind == EVS_FIELD_PEOPLE && json_is_object(it)) {
-			json_t *name = json_object_get(it, "name");
-			if (json_is_string(name))
-				continue;
-			return evs_index__fail(idx, EVS_E_INVALID,
-			                       "\"%s\"[%zu]: \"name\" must be a string",
-			                       f->key, i);
-		}
-		return evs_index__fail(
-		    idx, EVS_E_INVALID, "\"%s\"[%zu]: expected a string%s", f->key,
-		    i, f->kind == EVS_FIELD_PEOPLE ? " or {\"name\": ...}" : "");
-	}
-	if (n > f->max_items) {
-		warnf(b, "\"%s\": only the first %zu items are kept", f->key,
-		      f->max_items);
-		while (json_array_size(v) > f->max_items)
-			json_array_remove(v, json_array_size(v) - 1);
-	}
-	*out = v;
-	return EVS_OK;
-}
-
-/* The text of list item it (a string, or a person's name). */
-static json_t *item_text(json_t *it)
-{
-	return json_is_object(it) ? json_object_get(it, "name") : it;
 }
 
 /* Whether an item before item i of list normalises to the name in
@@ -227,44 +347,34 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 	size_t n = json_array_size(list);
 	unsigned slot_i = 0;
 	for (size_t i = 0; i < n; i++) {
-		json_t *it = json_array_get(list, i);
-		json_t *txt = item_text(it);
-		json_t *cut = cut_string(b, json_is_object(it) ? it : NULL, "name",
-		                         txt, f->max_bytes, f->key);
-		if (!cut)
-			return EVS_E_NOMEM;
-		if (cut != txt && !json_is_object(it)) {
-			json_array_set_new(list, i, cut);
-			it = cut;
-		}
-		txt = cut;
+		json_t *txt = item_text(json_array_get(list, i));
 		const char *s = json_string_value(txt);
 		size_t len = json_string_length(txt);
 		if (index_text(b, s, len) < 0)
 			return b->st;
 		if (f->exact_prefix || f->facet_slot >= 0) {
-			if (evs_normalize__name(&b->idx->nz, s, len, scratch) < 0)
+			if (evs_normalize__name(b->an->nz, s, len, scratch) < 0)
 				return EVS_E_NOMEM;
 			if (scratch->len == 0)
 				continue; /* no words: nothing to match or count */
 		}
 		/* A value given twice (or spelt twice alike) counts once. */
 		if ((f->exact_prefix || f->facet_slot >= 0) &&
-		    seen_before(list, i, scratch, &b->idx->nz))
+		    seen_before(list, i, scratch, b->an->nz))
 			continue;
 		if (f->exact_prefix) {
 			char term[EVS_MAX_ID_TERM + 1];
 			size_t tl = evs_schema__exact_term(term, f->exact_prefix,
 			                                   scratch->p, scratch->len);
 			evs_status st = xs_doc_term(b->doc, term, tl, 0,
-			                            b->idx->errmsg);
+			                            b->an->errmsg);
 			if (st != EVS_OK)
 				return st;
 		}
 		if (f->facet_slot >= 0 && slot_i < EVS_MAX_MULTI) {
 			evs_status st =
 			    xs_doc_value(b->doc, (unsigned)f->facet_slot + slot_i, s, len,
-			                 b->idx->errmsg);
+			                 b->an->errmsg);
 			if (st != EVS_OK)
 				return st;
 			slot_i++;
@@ -278,125 +388,45 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 static evs_status set_value(builder *b, unsigned slot, const char *v,
                             size_t n)
 {
-	return xs_doc_value(b->doc, slot, v, n, b->idx->errmsg);
+	return xs_doc_value(b->doc, slot, v, n, b->an->errmsg);
 }
 
-evs_status evs_event__build(evs_index *idx, const char *json, size_t len,
-                            xs_doc **out, evs_buf *uterm, evs_buf *id,
-                            char hash[65], evs_warn_fn warn, void *ctx)
+evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
+                               const evs_record *rec, char hash[65],
+                               unsigned *multi)
 {
 	evs_status st = EVS_OK;
-	json_error_t jerr;
-	json_t *root = NULL;
 	char *data = NULL;
 	evs_buf scratch = EVS_BUF_INIT;
-	builder b = {idx, NULL, NULL, 0, EVS_OK, warn, ctx, 0};
+	builder b = {an, NULL, NULL, 0, EVS_OK, 0};
+	json_t *root = rec->root;
 	*out = NULL;
 
-	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		st = evs_index__fail(idx, EVS_E_INVALID, "invalid JSON at column %d: %s",
-		                     jerr.column, jerr.text);
-		goto done;
-	}
-	if (!json_is_object(root)) {
-		st = evs_index__fail(idx, EVS_E_INVALID,
-		                     "a record must be a JSON object");
-		goto done;
-	}
-
-	/* The id: a string, or an integer written as one. */
-	json_t *jid = json_object_get(root, "id");
-	if (json_is_integer(jid)) {
-		char num[32];
-		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-		         json_integer_value(jid));
-		json_object_set_new(root, "id", json_string(num));
-		jid = json_object_get(root, "id");
-	}
-	if ((st = get_string(idx, root, "id", 1, &jid)) != EVS_OK)
-		goto done;
-	if (json_string_length(jid) == 0) {
-		st = evs_index__fail(idx, EVS_E_INVALID, "\"id\": empty");
-		goto done;
-	}
-
-	json_t *title, *start, *end;
-	if ((st = get_string(idx, root, "title", 1, &title)) != EVS_OK)
-		goto done;
-	if (blank(json_string_value(title))) {
-		st = evs_index__fail(idx, EVS_E_INVALID, "\"title\": empty");
-		goto done;
-	}
-	evs_datetime ds, de;
-	if ((st = get_string(idx, root, "start", 1, &start)) != EVS_OK ||
-	    (st = check_date(idx, start, "start", &ds)) != EVS_OK)
-		goto done;
-	de = ds;
-	if ((st = get_string(idx, root, "end", 0, &end)) != EVS_OK)
-		goto done;
-	if (end) {
-		if ((st = check_date(idx, end, "end", &de)) != EVS_OK)
-			goto done;
-		/* Two times compare as instants; a date end means "through that
-		 * day", so only its day must not come before the start's. */
-		char ks[9], ke[9];
-		evs_date__local_key(&ds, ks);
-		evs_date__local_key(&de, ke);
-		int before = ds.has_time && de.has_time ? evs_date__cmp(&de, &ds) < 0
-		                                        : strcmp(ke, ks) < 0;
-		if (before) {
-			st = evs_index__fail(idx, EVS_E_INVALID,
-			                     "\"end\": before \"start\"");
-			goto done;
-		}
-	}
-	static const char *const strings[] = {"description", "timezone",
-	                                      "location", "url", "language"};
-	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
-		json_t *v;
-		if ((st = get_string(idx, root, strings[i], 0, &v)) != EVS_OK)
-			goto done;
-	}
-	/* Check every list before anything is built. */
-	json_t *lists[16] = {NULL};
-	for (size_t i = 0; i < evs_schema__nfields; i++)
-		if (evs_schema__fields[i].kind != EVS_FIELD_TEXT &&
-		    (st = check_list(&b, root, &evs_schema__fields[i], &lists[i])) !=
-		        EVS_OK)
-			goto done;
-
-	if ((st = xs_doc_new(&b.doc, idx->errmsg)) != EVS_OK)
+	if ((st = xs_doc_new(&b.doc, an->errmsg)) != EVS_OK)
 		goto done;
 	for (size_t i = 0; i < evs_schema__nfields; i++) {
 		const evs_field *f = &evs_schema__fields[i];
+		json_t *v = json_object_get(root, f->key);
 		b.field = f;
 		if (f->kind == EVS_FIELD_TEXT) {
-			json_t *v = json_object_get(root, f->key);
-			if (!json_is_string(v))
-				continue;
-			v = cut_string(&b, root, f->key, v, f->max_bytes, f->key);
-			if (!v) {
-				st = EVS_E_NOMEM;
-				goto done;
-			}
-			if (index_text(&b, json_string_value(v),
-			               json_string_length(v)) < 0) {
+			if (json_is_string(v) &&
+			    index_text(&b, json_string_value(v), json_string_length(v)) <
+			        0) {
 				st = b.st;
 				goto done;
 			}
-		} else if (lists[i] &&
-		           (st = index_list(&b, lists[i], &scratch)) != EVS_OK) {
+		} else if (json_is_array(v) &&
+		           (st = index_list(&b, v, &scratch)) != EVS_OK) {
 			goto done;
 		}
 	}
 
 	/* Values: dates for filters, sorting and facets; the id. */
 	char key[16];
-	evs_date__utc_key(&ds, key);
+	evs_date__utc_key(&rec->start, key);
 	if ((st = set_value(&b, EVS_SLOT_SORT, key, 14)) != EVS_OK)
 		goto done;
-	evs_date__local_key(&ds, key);
+	evs_date__local_key(&rec->start, key);
 	if ((st = set_value(&b, EVS_SLOT_START_DATE, key, 8)) != EVS_OK ||
 	    (st = set_value(&b, EVS_SLOT_YEAR, key, 4)) != EVS_OK)
 		goto done;
@@ -404,21 +434,11 @@ evs_status evs_event__build(evs_index *idx, const char *json, size_t len,
 	snprintf(month, sizeof month, "%.4s-%.2s", key, key + 4);
 	if ((st = set_value(&b, EVS_SLOT_MONTH, month, 7)) != EVS_OK)
 		goto done;
-	evs_date__local_key(&de, key);
-	if ((st = set_value(&b, EVS_SLOT_END_DATE, key, 8)) != EVS_OK)
-		goto done;
-	const char *ids = json_string_value(jid);
-	size_t idl = json_string_length(jid);
-	if ((st = set_value(&b, EVS_SLOT_ID, ids, idl)) != EVS_OK)
-		goto done;
-	evs_buf__clear(id);
-	if (evs_buf__add(id, ids, idl) < 0 ||
-	    evs_index__id_term(ids, idl, uterm) < 0) {
-		st = EVS_E_NOMEM;
-		goto done;
-	}
-	if ((st = xs_doc_term(b.doc, uterm->p, uterm->len, 0, idx->errmsg)) !=
-	    EVS_OK)
+	evs_date__local_key(&rec->end, key);
+	if ((st = set_value(&b, EVS_SLOT_END_DATE, key, 8)) != EVS_OK ||
+	    (st = set_value(&b, EVS_SLOT_ID, rec->id.p, rec->id.len)) != EVS_OK ||
+	    (st = xs_doc_term(b.doc, rec->uterm.p, rec->uterm.len, 0,
+	                      an->errmsg)) != EVS_OK)
 		goto done;
 
 	data = json_dumps(root, JSON_COMPACT);
@@ -426,21 +446,20 @@ evs_status evs_event__build(evs_index *idx, const char *json, size_t len,
 		st = EVS_E_NOMEM;
 		goto done;
 	}
-	if ((st = xs_doc_data(b.doc, data, strlen(data), idx->errmsg)) != EVS_OK)
+	size_t dl = strlen(data);
+	evs_sha256__hex(data, dl, hash);
+	if ((st = xs_doc_data(b.doc, data, dl, an->errmsg)) != EVS_OK ||
+	    (st = set_value(&b, EVS_SLOT_HASH, hash, 64)) != EVS_OK)
 		goto done;
-	evs_sha256__hex(data, strlen(data), hash);
-	if ((st = set_value(&b, EVS_SLOT_HASH, hash, 64)) != EVS_OK)
-		goto done;
-	if (b.multi > idx->multi_slots)
-		idx->multi_slots = b.multi;
+	if (b.multi > *multi)
+		*multi = b.multi;
 	*out = b.doc;
 	b.doc = NULL;
 done:
 	if (st == EVS_E_NOMEM)
-		evs_index__fail(idx, st, "out of memory");
+		snprintf(an->errmsg, XS_ERRLEN, "out of memory");
 	xs_doc_free(b.doc);
 	free(data);
 	evs_buf__dispose(&scratch);
-	json_decref(root);
 	return st;
 }

@@ -20,6 +20,7 @@
 
 #include "event.h"
 #include "generation.h"
+#include "parallel.h"
 #include "reader.h"
 #include "schema.h"
 #include "sha256.h"
@@ -323,6 +324,9 @@ static void index_free(evs_index *idx)
 	free(idx->normalisation);
 	free(idx->seen);
 	free(idx->given);
+	for (unsigned i = 0; i < idx->nparts; i++)
+		free(idx->parts[i]);
+	free(idx->parts);
 	evs_normalize__dispose(&idx->nz);
 	free(idx);
 }
@@ -483,7 +487,8 @@ done:
  * so that searches count them all. */
 static evs_status store_multi(evs_index *idx)
 {
-	if (!idx->writable || idx->multi_slots <= idx->multi_stored)
+	if (!idx->writable || !idx->db || idx->switched ||
+	    idx->multi_slots <= idx->multi_stored)
 		return EVS_OK;
 	char v[16];
 	snprintf(v, sizeof v, "%u", idx->multi_slots);
@@ -500,6 +505,8 @@ evs_status evs_index_commit(evs_index *idx)
 	if (!idx->writable)
 		return evs_index__fail(idx, EVS_E_READONLY,
 		                       "the index is open read-only");
+	if (idx->pool || idx->switched)
+		return EVS_OK; /* parts flush themselves; the switch syncs */
 	evs_status st = store_multi(idx);
 	if (st == EVS_OK)
 		st = xs_db_commit(idx->db, idx->errmsg);
@@ -599,6 +606,9 @@ evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
 	if (!out || out->version < 1)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "evs_index_info: version not set");
+	if (!idx->db)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "the new generation is being built");
 	evs_status st = xs_db_doccount(idx->db, &out->events, idx->errmsg);
 	if (st != EVS_OK)
 		return st;
@@ -692,10 +702,11 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
                              evs_warn_fn warn, void *ctx)
 {
 	xs_doc *doc = NULL;
-	evs_buf uterm = EVS_BUF_INIT, id = EVS_BUF_INIT;
+	evs_record rec;
 	char hash[65];
 	char *old_hash = NULL;
 	evs_status st;
+	memset(&rec, 0, sizeof rec);
 	*outcome = EVS_SKIPPED;
 	*dup = 0;
 	if (!idx->writable || idx->switched) {
@@ -705,55 +716,66 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 		                                   : "the index is open read-only");
 		goto done;
 	}
-	st = evs_event__build(idx, json, len, &doc, &uterm, &id, hash, warn,
-	                      ctx);
+	st = evs_event__check(&rec, json, len, idx->errmsg, warn, ctx);
 	if (st != EVS_OK) {
 		if (st == EVS_E_INVALID)
 			idx->skipped++;
+		else if (st == EVS_E_NOMEM)
+			evs_index__fail(idx, st, "out of memory");
 		goto done;
 	}
-	uint64_t freq = 0;
-	if ((st = xs_db_termfreq(idx->db, uterm.p, uterm.len, &freq,
-	                         idx->errmsg)) != EVS_OK)
-		goto done;
-	int seen = seen_add(idx, hash_id(id.p, id.len));
+	int seen = seen_add(idx, hash_id(rec.id.p, rec.id.len));
 	if (seen < 0) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
 	}
+	if (idx->mode == EVS_MODE_REBUILD && idx->live && !seen) {
+		uint64_t live_freq = 0;
+		if ((st = xs_db_termfreq(idx->live, rec.uterm.p, rec.uterm.len,
+		                         &live_freq, idx->errmsg)) != EVS_OK)
+			goto done;
+		idx->kept += live_freq > 0;
+	}
+	if (idx->pool) {
+		/* A fresh generation has an id only when this run gave it. */
+		*dup = seen;
+		*outcome = seen ? EVS_REPLACED : EVS_ADDED;
+		st = evs_pool__add(idx->pool, &rec, idx->errmsg);
+		goto done;
+	}
+	evs_analyzer an = {&idx->nz, idx->stem, idx->errmsg};
+	if ((st = evs_event__document(&doc, &an, &rec, hash, &idx->multi_slots)) !=
+	    EVS_OK)
+		goto done;
+	uint64_t freq = 0;
+	if ((st = xs_db_termfreq(idx->db, rec.uterm.p, rec.uterm.len, &freq,
+	                         idx->errmsg)) != EVS_OK)
+		goto done;
 	*dup = seen && freq > 0;
 	if (idx->mode == EVS_MODE_SYNC && freq && !*dup) {
 		/* A record the live generation has as it is needs no work. */
-		if ((st = xs_db_value_by_term(idx->db, uterm.p, uterm.len,
+		if ((st = xs_db_value_by_term(idx->db, rec.uterm.p, rec.uterm.len,
 		                              EVS_SLOT_HASH, &old_hash,
 		                              idx->errmsg)) != EVS_OK)
 			goto done;
 		if (strcmp(old_hash, hash) == 0) {
 			*outcome = EVS_UNCHANGED;
 			idx->unchanged++;
-			st = mark_given(idx, uterm.p, uterm.len);
+			st = mark_given(idx, rec.uterm.p, rec.uterm.len);
 			goto done;
 		}
 	}
-	if (idx->mode == EVS_MODE_REBUILD && idx->live && !seen) {
-		uint64_t live_freq = 0;
-		if ((st = xs_db_termfreq(idx->live, uterm.p, uterm.len, &live_freq,
-		                         idx->errmsg)) != EVS_OK)
-			goto done;
-		idx->kept += live_freq > 0;
-	}
-	if ((st = xs_db_replace(idx->db, uterm.p, uterm.len, doc,
+	if ((st = xs_db_replace(idx->db, rec.uterm.p, rec.uterm.len, doc,
 	                        idx->errmsg)) != EVS_OK)
 		goto done;
 	*outcome = freq ? EVS_REPLACED : EVS_ADDED;
 	idx->uncommitted++;
 	if (idx->mode == EVS_MODE_SYNC)
-		st = mark_given(idx, uterm.p, uterm.len);
+		st = mark_given(idx, rec.uterm.p, rec.uterm.len);
 done:
 	xs_doc_free(doc);
 	free(old_hash);
-	evs_buf__dispose(&uterm);
-	evs_buf__dispose(&id);
+	evs_record__dispose(&rec);
 	return st;
 }
 

@@ -38,6 +38,11 @@ struct evs_index {
 	 * switch deletes exactly the others (1 bit an event: 125 KB for 1M). */
 	unsigned char *given;
 	size_t given_len;
+	/* Rebuild and sync: the databases the new generation is made of,
+	 * merged into gen_path at the switch; a rebuild's workers. */
+	char **parts;
+	unsigned nparts;
+	struct evs_pool *pool;
 	char *dir;          /* the evsearch index directory */
 	char *gen_name;     /* the live generation, "gen-1" */
 	char *gen_path;     /* dir/gen_name */

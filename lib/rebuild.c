@@ -14,6 +14,7 @@
 
 #include "generation.h"
 #include "index.h"
+#include "parallel.h"
 #include "schema.h"
 
 static char *join(const char *a, const char *b)
@@ -82,6 +83,28 @@ evs_status evs_index__open_rebuild(evs_index *idx,
 	}
 	if (idx->mode == EVS_MODE_SYNC && !idx->live)
 		idx->mode = EVS_MODE_REBUILD; /* nothing to start from */
+	/* The new generation is written as parts, merged into gen_path at the
+	 * switch: a sync's one part is a copy of the live generation; a
+	 * rebuild has one per worker thread. */
+	unsigned n = 1;
+	if (idx->mode == EVS_MODE_REBUILD)
+		n = opts->threads > 0 ? (unsigned)opts->threads
+		                      : evs_pool__default_size();
+	if (n > 16)
+		n = 16;
+	idx->parts = calloc(n, sizeof *idx->parts);
+	if (!idx->parts) {
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		goto done;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		if (asprintf(&idx->parts[k], "%s.part-%u", idx->gen_path, k) < 0) {
+			idx->parts[k] = NULL;
+			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+			goto done;
+		}
+		idx->nparts = k + 1;
+	}
 	if (idx->mode == EVS_MODE_SYNC) {
 		/* The writer lock is held, so the live files do not change while
 		 * they are copied. */
@@ -90,10 +113,10 @@ evs_status evs_index__open_rebuild(evs_index *idx,
 			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 			goto done;
 		}
-		st = evs_gen__copy(live_path, idx->gen_path, idx->errmsg);
+		st = evs_gen__copy(live_path, idx->parts[0], idx->errmsg);
 		free(live_path);
 		if (st != EVS_OK ||
-		    (st = xs_db_open_fresh(&idx->db, idx->gen_path, 0,
+		    (st = xs_db_open_fresh(&idx->db, idx->parts[0], 0,
 		                           idx->errmsg)) != EVS_OK ||
 		    (st = evs_index__load_settings(idx)) != EVS_OK)
 			goto done;
@@ -110,10 +133,21 @@ evs_status evs_index__open_rebuild(evs_index *idx,
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
 	}
-	if ((st = xs_db_open_fresh(&idx->db, idx->gen_path, 1, idx->errmsg)) !=
-	    EVS_OK)
+	if (strcmp(stemmer, "none") != 0 &&
+	    (st = xs_stem_new(&idx->stem, stemmer, idx->errmsg)) != EVS_OK) {
+		st = evs_index__fail(idx, EVS_E_INVALID, "unknown stemmer \"%s\"",
+		                     stemmer);
 		goto done;
-	st = evs_index__init_settings(idx, stemmer);
+	}
+	idx->schema_version = EVS_SCHEMA_VERSION;
+	idx->stemmer = strdup(stemmer);
+	idx->normalisation = strdup(EVS_NORMALISATION_NAME);
+	if (!idx->stemmer || !idx->normalisation) {
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		goto done;
+	}
+	st = evs_pool__start(&idx->pool, (const char *const *)idx->parts,
+	                     idx->nparts, stemmer, idx->errmsg);
 done:
 	free(previous);
 	free(stemmer);
@@ -127,12 +161,49 @@ void evs_index__discard(evs_index *idx)
 	    idx->switched == 1)
 		return;
 	char ignore[XS_ERRLEN];
+	evs_pool__free(idx->pool);
+	idx->pool = NULL;
 	if (idx->db) {
 		xs_db_close(idx->db, ignore);
 		idx->db = NULL;
 	}
-	if (idx->gen_path && idx->lock_fd >= 0)
+	if (idx->lock_fd < 0)
+		return; /* another writer's files, not ours */
+	for (unsigned k = 0; k < idx->nparts; k++)
+		evs_gen__remove(idx->parts[k]);
+	if (idx->gen_path)
 		evs_gen__remove(idx->gen_path);
+}
+
+/* Merges the parts into the new generation (compacting it: smaller, and
+ * faster to search) and removes them. */
+static evs_status merge_parts(evs_index *idx)
+{
+	evs_status st = EVS_OK;
+	char err[XS_ERRLEN];
+	if (idx->pool) {
+		unsigned multi = 0;
+		st = evs_pool__finish(idx->pool, &multi, idx->errmsg);
+		evs_pool__free(idx->pool);
+		idx->pool = NULL;
+		if (st != EVS_OK)
+			return st;
+	} else {
+		if ((st = evs_index_commit(idx)) != EVS_OK)
+			return st;
+		st = xs_db_close(idx->db, err);
+		idx->db = NULL;
+		if (st != EVS_OK)
+			return evs_index__fail(idx, st, "%s: %s", idx->parts[0], err);
+	}
+	st = xs_compact((const char *const *)idx->parts, idx->nparts,
+	                idx->gen_path, err);
+	if (st != EVS_OK)
+		return evs_index__fail(idx, st, "%s: merging the new generation: %s",
+		                       idx->dir, err);
+	for (unsigned k = 0; k < idx->nparts; k++)
+		evs_gen__remove(idx->parts[k]);
+	return EVS_OK;
 }
 
 /* Sync: the events of the copied live generation that the sources did not
@@ -220,15 +291,10 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 		                       opts->version);
 	if (idx->mode == EVS_MODE_SYNC && (st = delete_vanished(idx)) != EVS_OK)
 		return st;
-	if ((st = evs_index_commit(idx)) != EVS_OK)
+	if ((st = merge_parts(idx)) != EVS_OK ||
+	    (st = evs_gen__sync(idx->gen_path, idx->errmsg)) != EVS_OK)
 		return st;
 	char err[XS_ERRLEN];
-	st = xs_db_close(idx->db, err);
-	idx->db = NULL;
-	if (st != EVS_OK)
-		return evs_index__fail(idx, st, "%s: %s", idx->gen_path, err);
-	if ((st = evs_gen__sync(idx->gen_path, idx->errmsg)) != EVS_OK)
-		return st;
 
 	/* Check what readers will get: open it as they will. */
 	xs_db *check = NULL;

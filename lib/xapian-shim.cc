@@ -206,6 +206,20 @@ evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm,
 	}
 }
 
+evs_status xs_compact(const char *const *sources, size_t n,
+                      const char *dest, char *err) noexcept
+{
+	try {
+		Xapian::Database all;
+		for (size_t i = 0; i < n; i++)
+			all.add_database(Xapian::Database(sources[i]));
+		all.compact(dest, Xapian::DBCOMPACT_MULTIPASS);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 evs_status xs_db_delete_docid(xs_db *db, unsigned docid, char *err) noexcept
 {
 	try {

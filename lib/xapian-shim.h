@@ -79,6 +79,11 @@ evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm,
                                size_t len, unsigned *out,
                                char *err) XS_NOEXCEPT;
 
+/* Merges the databases at sources[0..n) into a new, compact database at
+ * dest (docids renumbered; user metadata taken from the first source). */
+evs_status xs_compact(const char *const *sources, size_t n,
+                      const char *dest, char *err) XS_NOEXCEPT;
+
 /* Documents under construction. */
 evs_status xs_doc_new(xs_doc **out, char *err) XS_NOEXCEPT;
 void xs_doc_free(xs_doc *doc) XS_NOEXCEPT;

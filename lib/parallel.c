@@ -1,0 +1,275 @@
+/* parallel.c: worker threads for rebuilds (see parallel.h).
+ *
+ * Each worker owns a queue of checked records, a normaliser, a stemmer and
+ * a Xapian database opened without fsync. Queues are short, so memory
+ * stays flat whatever the input size: Xapian's own buffer of pending
+ * documents is what grows, and each worker commits (flushes) it every
+ * PART_FLUSH documents.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "parallel.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "schema.h"
+
+#define QUEUE_LEN 64
+/* Documents between two flushes of one part. A third of Xapian's default
+ * (10000), because several parts buffer at once. */
+#define PART_FLUSH 4000
+
+typedef struct worker {
+	pthread_t thread;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	evs_record queue[QUEUE_LEN];
+	size_t head, count;
+	int closing;          /* no more records will come */
+	int busy;             /* a record is being built */
+	xs_db *db;
+	xs_stem *stem;
+	evs_normalizer nz;
+	unsigned multi;
+	unsigned since_flush;
+	evs_status st;        /* first failure */
+	char err[XS_ERRLEN];
+} worker;
+
+struct evs_pool {
+	worker *w;
+	unsigned n;
+};
+
+unsigned evs_pool__default_size(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > 4 ? 4 : (unsigned)n;
+}
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+	evs_analyzer an = {&w->nz, w->stem, w->err};
+	evs_record rec;
+	memset(&rec, 0, sizeof rec);
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->count == 0 && !w->closing)
+			pthread_cond_wait(&w->more, &w->mu);
+		if (w->count == 0) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		rec = w->queue[w->head];
+		memset(&w->queue[w->head], 0, sizeof rec);
+		w->head = (w->head + 1) % QUEUE_LEN;
+		w->count--;
+		w->busy = 1;
+		int failed = w->st != EVS_OK;
+		pthread_cond_signal(&w->room);
+		pthread_mutex_unlock(&w->mu);
+
+		evs_status st = EVS_OK;
+		if (!failed) {
+			xs_doc *doc = NULL;
+			char hash[65];
+			st = evs_event__document(&doc, &an, &rec, hash, &w->multi);
+			if (st == EVS_OK)
+				st = xs_db_replace(w->db, rec.uterm.p, rec.uterm.len, doc,
+				                   w->err);
+			xs_doc_free(doc);
+			if (st == EVS_OK && ++w->since_flush >= PART_FLUSH) {
+				st = xs_db_commit(w->db, w->err);
+				w->since_flush = 0;
+			}
+		}
+		evs_record__dispose(&rec);
+		pthread_mutex_lock(&w->mu);
+		if (st != EVS_OK && w->st == EVS_OK)
+			w->st = st;
+		w->busy = 0;
+		pthread_cond_signal(&w->room);
+		pthread_mutex_unlock(&w->mu);
+	}
+	return NULL;
+}
+
+static evs_status write_settings(xs_db *db, const char *stemmer,
+                                 unsigned multi, char *err)
+{
+	char ver[16], m[16];
+	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
+	snprintf(m, sizeof m, "%u", multi);
+	evs_status st;
+	if ((st = xs_db_set_metadata(db, EVS_META_SCHEMA, ver, err)) != EVS_OK ||
+	    (st = xs_db_set_metadata(db, EVS_META_STEMMER, stemmer, err)) !=
+	        EVS_OK ||
+	    (st = xs_db_set_metadata(db, EVS_META_NORMALISATION,
+	                             EVS_NORMALISATION_NAME, err)) != EVS_OK)
+		return st;
+	return xs_db_set_metadata(db, EVS_META_MULTI, m, err);
+}
+
+evs_status evs_pool__start(evs_pool **out, const char *const *paths,
+                           unsigned n, const char *stemmer, char *err)
+{
+	evs_status st = EVS_OK;
+	evs_pool *p = calloc(1, sizeof *p);
+	*out = NULL;
+	if (!p || !(p->w = calloc(n, sizeof *p->w))) {
+		free(p);
+		snprintf(err, XS_ERRLEN, "out of memory");
+		return EVS_E_NOMEM;
+	}
+	p->n = n;
+	for (unsigned i = 0; i < n && st == EVS_OK; i++) {
+		worker *w = &p->w[i];
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->more, NULL);
+		pthread_cond_init(&w->room, NULL);
+		if (strcmp(stemmer, "none") != 0 &&
+		    (st = xs_stem_new(&w->stem, stemmer, err)) != EVS_OK)
+			break;
+		if ((st = xs_db_open_fresh(&w->db, paths[i], 1, err)) != EVS_OK ||
+		    (st = write_settings(w->db, stemmer, 0, err)) != EVS_OK)
+			break;
+		if (pthread_create(&w->thread, NULL, work, w) != 0) {
+			snprintf(err, XS_ERRLEN, "cannot start a thread");
+			st = EVS_E_NOMEM;
+			break;
+		}
+		w->started = 1;
+	}
+	if (st != EVS_OK) {
+		evs_pool__free(p);
+		return st;
+	}
+	*out = p;
+	return EVS_OK;
+}
+
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* The first failure of any worker, copied to err. */
+static evs_status failure(evs_pool *p, char *err)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		worker *w = &p->w[i];
+		pthread_mutex_lock(&w->mu);
+		evs_status st = w->st;
+		if (st != EVS_OK)
+			snprintf(err, XS_ERRLEN, "%s", w->err);
+		pthread_mutex_unlock(&w->mu);
+		if (st != EVS_OK)
+			return st;
+	}
+	return EVS_OK;
+}
+
+evs_status evs_pool__add(evs_pool *p, evs_record *rec, char *err)
+{
+	worker *w = &p->w[fnv(rec->id.p, rec->id.len) % p->n];
+	pthread_mutex_lock(&w->mu);
+	while (w->count == QUEUE_LEN && w->st == EVS_OK)
+		pthread_cond_wait(&w->room, &w->mu);
+	evs_status st = w->st;
+	if (st == EVS_OK) {
+		w->queue[(w->head + w->count) % QUEUE_LEN] = *rec;
+		memset(rec, 0, sizeof *rec);
+		w->count++;
+		pthread_cond_signal(&w->more);
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (st != EVS_OK)
+		return failure(p, err);
+	return EVS_OK;
+}
+
+/* Tells the workers that nothing more comes and waits for them. */
+static void join_all(evs_pool *p)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		worker *w = &p->w[i];
+		if (!w->started)
+			continue;
+		pthread_mutex_lock(&w->mu);
+		w->closing = 1;
+		pthread_cond_signal(&w->more);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		w->started = 0;
+	}
+}
+
+evs_status evs_pool__finish(evs_pool *p, unsigned *multi, char *err)
+{
+	join_all(p);
+	evs_status st = failure(p, err);
+	unsigned m = 0;
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->w[i].multi > m)
+			m = p->w[i].multi;
+	*multi = m;
+	for (unsigned i = 0; i < p->n && st == EVS_OK; i++) {
+		worker *w = &p->w[i];
+		char stemmer[64] = "none";
+		char *v = NULL;
+		if ((st = xs_db_get_metadata(w->db, EVS_META_STEMMER, &v, err)) !=
+		    EVS_OK)
+			break;
+		snprintf(stemmer, sizeof stemmer, "%s", v);
+		free(v);
+		if ((st = write_settings(w->db, stemmer, m, err)) != EVS_OK)
+			break;
+		st = xs_db_close(w->db, err);
+		w->db = NULL;
+	}
+	return st;
+}
+
+void evs_pool__free(evs_pool *p)
+{
+	if (!p)
+		return;
+	/* Workers that are still running drop what is queued. */
+	for (unsigned i = 0; i < p->n; i++) {
+		worker *w = &p->w[i];
+		if (!w->started)
+			continue;
+		pthread_mutex_lock(&w->mu);
+		if (w->st == EVS_OK)
+			w->st = EVS_E_CANCELLED;
+		pthread_mutex_unlock(&w->mu);
+	}
+	join_all(p);
+	for (unsigned i = 0; i < p->n; i++) {
+		worker *w = &p->w[i];
+		char ignore[XS_ERRLEN];
+		for (size_t k = 0; k < QUEUE_LEN; k++)
+			evs_record__dispose(&w->queue[k]);
+		if (w->db)
+			xs_db_close(w->db, ignore);
+		xs_stem_free(w->stem);
+		evs_normalize__dispose(&w->nz);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->more);
+		pthread_cond_destroy(&w->room);
+	}
+	free(p->w);
+	free(p);
+}

@@ -1,0 +1,37 @@
+/* parallel.h: a rebuild's documents built on several threads, each into
+ * a part database of its own; the parts are merged (and compacted) into
+ * the new generation at the switch. Records are checked in order on the
+ * caller's thread (so that messages come in order, with their lines) and
+ * handed to the part that owns their id, so that a repeated id still
+ * replaces the earlier record.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_PARALLEL_H
+#define EVS_PARALLEL_H
+
+#include "event.h"
+
+typedef struct evs_pool evs_pool;
+
+/* Starts n workers writing new databases at paths[0..n) with the
+ * settings (stemmer name or "none"). On failure err says why. */
+evs_status evs_pool__start(evs_pool **out, const char *const *paths,
+                           unsigned n, const char *stemmer, char *err);
+
+/* Hands a checked record (its contents are moved out of rec) to the
+ * worker that owns its id; waits while that worker is busy. Returns the
+ * first failure of any worker (with its message in err). */
+evs_status evs_pool__add(evs_pool *p, evs_record *rec, char *err);
+
+/* Waits until every record handed over is in its part, then writes the
+ * settings and commits every part and closes them. *multi is the number
+ * of multi-valued facet slots used. */
+evs_status evs_pool__finish(evs_pool *p, unsigned *multi, char *err);
+
+/* Stops the workers (what they did is lost) and frees the pool. */
+void evs_pool__free(evs_pool *p);
+
+/* The number of workers a rebuild uses when the caller leaves it to the
+ * library: the processors online, at most 4. */
+unsigned evs_pool__default_size(void);
+
+#endif
