@@ -1,32 +1,64 @@
 /* cli.c: what the tools share.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
-const char cli_exit_help[] =
-    "Exit status:\n"
-    "  0    success (a search with no hits is a success)\n"
-    "  1    evindex: some records were bad and skipped; the rest are "
-    "indexed\n"
-    "  2    bad usage, bad option value or query syntax error\n"
-    "  3    no index at the given path\n"
+#define EXIT_COMMON_TOP                                                    \
+	"Exit status:\n"                                                      \
+	"  0    success (a search with no hits is a success)\n"
+#define EXIT_USAGE                                                         \
+	"  2    bad usage, bad option value or query syntax error\n"           \
+	"  3    no index at the given path\n"
+#define EXIT_COMMON_BOTTOM                                                 \
+	"  5    the index is damaged: rebuild it\n"                            \
+	"  6    the index was built with another schema or settings: "      \
+	"rebuild it\n"                                                        \
+	"  7    input or index unreadable or unwritable (missing file, disk "  \
+	"full,\n"                                                             \
+	"       permission denied)\n"                                          \
+	"  8    internal error (out of memory, unexpected backend error)\n"
+
+const char cli_exit_help_evindex[] =
+    EXIT_COMMON_TOP
+    "  1    some records were bad and skipped; the rest are indexed\n"
+    EXIT_USAGE
     "  4    another process is writing the index (see --wait)\n"
-    "  5    the index is damaged: rebuild it\n"
-    "  6    the index was built with another schema or settings: rebuild "
-    "it\n"
-    "  7    input or index unreadable or unwritable (missing file, disk "
-    "full,\n"
-    "       permission denied)\n"
-    "  8    internal error (out of memory, unexpected backend error)\n"
-    "  9    evindex --rebuild/--sync: the new generation failed its "
-    "checks;\n"
-    "       the live index is unchanged\n"
+    EXIT_COMMON_BOTTOM
+    "  9    --rebuild/--sync: the new generation failed its checks; the "
+    "live\n"
+    "       index is unchanged\n"
     "  130  interrupted (what was committed before stays)\n";
+
+const char cli_exit_help_evsearch[] =
+    EXIT_COMMON_TOP EXIT_USAGE EXIT_COMMON_BOTTOM;
+
+int cli_finish_stdout(const char *prog, int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			return rc;
+		cli_error(prog, "writing the output: %s", strerror(errno));
+		return rc == CLI_EXIT_OK ? CLI_EXIT_IO : rc;
+	}
+	return rc;
+}
+
+size_t cli_terminal_width(void)
+{
+	struct winsize ws;
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		return ws.ws_col;
+	return 80;
+}
 
 int cli_exit_status(evs_status st)
 {
@@ -63,7 +95,8 @@ void cli_error(const char *prog, const char *fmt, ...)
 int cli_use_color(FILE *f)
 {
 	const char *nc = getenv("NO_COLOR");
-	if (nc && *nc)
+	const char *term = getenv("TERM");
+	if ((nc && *nc) || (term && strcmp(term, "dumb") == 0))
 		return 0;
 	return isatty(fileno(f));
 }
@@ -75,7 +108,8 @@ char *cli_default_index(void)
 		return strdup(e);
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
-	const char *base = xdg && *xdg ? xdg : NULL;
+	/* The XDG spec says a relative XDG_DATA_HOME is to be ignored. */
+	const char *base = xdg && xdg[0] == '/' ? xdg : NULL;
 	const char *suffix = "/evsearch/index";
 	const char *mid = "";
 	if (!base) {

@@ -24,8 +24,16 @@ enum {
 	CLI_EXIT_INTERRUPTED = 130
 };
 
-/* The exit statuses as --help prints them. */
-extern const char cli_exit_help[];
+/* The exit statuses as each tool's --help prints them. */
+extern const char cli_exit_help_evindex[];
+extern const char cli_exit_help_evsearch[];
+
+/* Flushes stdout at the end of a run; when that fails (a full disk, not a
+ * reader that went away) says so and returns CLI_EXIT_IO, else rc. */
+int cli_finish_stdout(const char *prog, int rc);
+
+/* Columns of the terminal on stdout (0 when it is none). */
+size_t cli_terminal_width(void);
 
 /* The exit status for a library status. */
 int cli_exit_status(evs_status st);

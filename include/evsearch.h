@@ -387,7 +387,8 @@ EVS_API const char *evs_hit_list_item(const evs_results *res, size_t i,
 /* The whole stored record of hit i as compact JSON. */
 EVS_API const char *evs_hit_record(const evs_results *res, size_t i);
 
-/* A snippet of hit i's description (or title) around the matched words,
+/* A snippet of hit i's description around the matched words ("" when it
+ * has no description),
  * each match wrapped in open and close (neither may be NULL), at most
  * about 240 bytes of text, "…" (U+2026) where cut. Returns NULL when out of
  * memory; free with evs_free(). */

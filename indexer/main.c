@@ -200,7 +200,7 @@ static void usage(FILE *out)
 	        "                  ~/.local/share/evsearch/index)\n"
 	        "\n"
 	        "%s",
-	        cli_exit_help);
+	        cli_exit_help_evindex);
 }
 
 static volatile sig_atomic_t interrupted;
@@ -221,7 +221,22 @@ typedef struct run {
 	/* The first errors, for --report. */
 	char *errors[MAX_REPORTED];
 	size_t nerrors;
+	uint64_t printed;
 } run;
+
+/* Errors and warnings printed before the rest are only counted: a file
+ * of the wrong kind should not bury the terminal. */
+#define MAX_PRINTED 100
+
+/* Prints s with control characters (a record's bytes quoted in a message)
+ * made visible as '?', so that input cannot drive the terminal. */
+static void put_safe(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char u = (unsigned char)*s;
+		fputc(u < 0x20 || u == 0x7F ? '?' : u, f);
+	}
+}
 
 static void on_report(void *ctx, const evs_diag *d)
 {
@@ -234,13 +249,20 @@ static void on_report(void *ctx, const evs_diag *d)
 	}
 	if (r->tty)
 		fputs("\r\033[K", stderr);
+	if (++r->printed > MAX_PRINTED) {
+		if (r->printed == MAX_PRINTED + 1)
+			fprintf(stderr, "%s: further errors and warnings are only "
+			                "counted\n",
+			        prog);
+		return;
+	}
+	fprintf(stderr, "%s: ", prog);
+	put_safe(stderr, d->source);
 	if (d->line)
-		fprintf(stderr, "%s: %s:%llu: %s: %s\n", prog, d->source,
-		        (unsigned long long)d->line,
-		        d->severity == EVS_ERROR ? "error" : "warning", d->message);
-	else
-		fprintf(stderr, "%s: %s: %s: %s\n", prog, d->source,
-		        d->severity == EVS_ERROR ? "error" : "warning", d->message);
+		fprintf(stderr, ":%llu", (unsigned long long)d->line);
+	fprintf(stderr, ": %s: ", d->severity == EVS_ERROR ? "error" : "warning");
+	put_safe(stderr, d->message);
+	fputc('\n', stderr);
 }
 
 static int on_cancel(void *ctx)
@@ -333,6 +355,8 @@ static evs_status index_file(evs_index *idx, const char *path, run *r,
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 			return index_dir(idx, path, r, stats, io_failed);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && errno == EINTR && interrupted)
+			return EVS_E_CANCELLED; /* Ctrl-C while a fifo waited */
 		if (fd < 0) {
 			cli_error(prog, "%s: %s", path, strerror(errno));
 			*io_failed = 1;
@@ -515,11 +539,11 @@ int main(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	if (a.help) {
 		usage(stdout);
-		return CLI_EXIT_OK;
+		return cli_finish_stdout(prog, CLI_EXIT_OK);
 	}
 	if (a.version) {
 		printf("evindex (evsearch) %s\n", evs_version());
-		return CLI_EXIT_OK;
+		return cli_finish_stdout(prog, CLI_EXIT_OK);
 	}
 	int modes = a.info + a.delete_ids + a.rebuild + a.sync + a.rollback;
 	if (modes > 1)
@@ -571,7 +595,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (a.info) {
-		rc = do_info(idx, dir);
+		rc = cli_finish_stdout(prog, do_info(idx, dir));
 		goto done;
 	}
 	if (a.delete_ids) {

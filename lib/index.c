@@ -272,8 +272,9 @@ static evs_status find_generation(evs_index *idx)
 			                       "evindex)",
 			                       idx->dir);
 		if (!S_ISDIR(sb.st_mode))
-			return evs_index__fail(idx, EVS_E_INVALID,
-			                       "%s: not a directory", idx->dir);
+			return evs_index__fail(idx, EVS_E_NOTFOUND,
+			                       "%s: no index there (not a directory)",
+			                       idx->dir);
 		char *glass = join(idx->dir, "iamglass");
 		int bare = glass && access(glass, F_OK) == 0;
 		free(glass);
@@ -356,10 +357,11 @@ static evs_status open_live(evs_index *idx, const evs_open_options *opts)
 			return evs_index__fail(idx, st,
 			                       "%s: index is locked by another writer",
 			                       idx->dir);
-		if (st == EVS_E_NOTFOUND)
+		if (st == EVS_E_NOTFOUND || st == EVS_E_CORRUPT)
 			return evs_index__fail(idx, EVS_E_CORRUPT,
 			                       "%s: generation %s is missing or damaged "
-			                       "(%s)",
+			                       "(%s): rebuild the index (evindex "
+			                       "--rebuild)",
 			                       idx->dir, idx->gen_name, detail);
 		return evs_index__fail(idx, st, "%s: %s", idx->dir, detail);
 	}
@@ -479,6 +481,7 @@ done:
 		index_free(idx);
 		return st;
 	}
+	evs_index__reset(idx);
 	*out = idx;
 	return EVS_OK;
 }

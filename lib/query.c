@@ -207,6 +207,13 @@ static evs_status lex(parser *p, tok *t)
 	size_t j = p->i;
 	while (j < n && is_alpha(s[j]))
 		j++;
+	if (j > p->i && j < n && s[j] == ':' &&
+	    (j + 1 >= n || is_space(s, n, j + 1, &l)) &&
+	    evs_schema__query_field(s + p->i, j - p->i))
+		return fail(p, EVS_E_QUERY_SYNTAX,
+		            "column %zu: \"%.*s:\" needs a word or a phrase after "
+		            "it",
+		            t->col, (int)(j - p->i), s + p->i);
 	if (j > p->i && j < n && s[j] == ':' && j + 1 < n &&
 	    !is_space(s, n, j + 1, &l)) {
 		const evs_query_field *f = evs_schema__query_field(s + p->i, j - p->i);

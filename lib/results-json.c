@@ -59,7 +59,9 @@ static json_t *hit_json(const evs_results *res, size_t i)
 	json_object_set_new(o, "tags", list_array(h, EVS_LIST_TAGS));
 	json_object_set_new(o, "topics", list_array(h, EVS_LIST_TOPICS));
 	json_object_set_new(o, "url", str_or_null(h->url));
-	json_object_set_new(o, "snippet", str_or_null(snippet));
+	json_object_set_new(o, "snippet",
+	                    snippet && *snippet ? json_string(snippet)
+	                                        : json_null());
 	free(snippet);
 	return o;
 }

@@ -401,9 +401,12 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		    EVS_OK)
 			goto done;
 	}
-	res->sort = opts->sort != EVS_SORT_DEFAULT
-	                ? opts->sort
-	                : (text ? EVS_SORT_RELEVANCE : EVS_SORT_DATE_DESC);
+	/* Without words every event is as relevant as any other: a listing is
+	 * newest first. */
+	res->sort = opts->sort != EVS_SORT_DEFAULT ? opts->sort
+	                                           : EVS_SORT_RELEVANCE;
+	if (!text && res->sort == EVS_SORT_RELEVANCE)
+		res->sort = EVS_SORT_DATE_DESC;
 
 	unsigned slots[3 * EVS_MAX_MULTI + 2];
 	int spy_facet[3 * EVS_MAX_MULTI + 2];
@@ -434,8 +437,17 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	sp.bm25_b = EVS_BM25_B;
 	sp.spy_slots = slots;
 	sp.n_spies = nspies;
-	if ((st = xs_search(&ms, idx->db, q, &sp, idx->errmsg)) != EVS_OK)
+	if ((st = xs_search(&ms, idx->db, q, &sp, idx->errmsg)) != EVS_OK) {
+		if (st == EVS_E_CORRUPT) {
+			char detail[EVS_ERRLEN];
+			snprintf(detail, sizeof detail, "%s", idx->errmsg);
+			evs_index__fail(idx, st,
+			                "%s: the index is damaged (%s): rebuild it "
+			                "(evindex --rebuild)",
+			                idx->dir, detail);
+		}
 		goto done;
+	}
 	res->total = xs_mset_total(ms);
 	size_t n = xs_mset_size(ms);
 	res->hits = calloc(n ? n : 1, sizeof *res->hits);

@@ -84,13 +84,22 @@ static int on_token(void *ctx, const evs_token *t)
 	return 0;
 }
 
-/* Appends text with runs of white space made one space; with html,
- * escaped. */
+/* Appends text with runs of white space made one space and control
+ * characters left out (a snippet is for display, and a feed's escape
+ * sequences must not reach a terminal); with html, escaped. */
 static int add_text(evs_buf *b, const char *s, size_t n, int html)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
+		unsigned char u = (unsigned char)c;
 		int rc;
+		if (u == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9F) {
+			i++; /* a C1 control */
+			continue;
+		}
+		if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F)
+			continue;
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			if (b->len && b->p[b->len - 1] == ' ')
 				continue;
@@ -114,12 +123,12 @@ char *evs_snippet__make(const evs_results *res, size_t i, const char *open,
                         const char *close, int html)
 {
 	const evs_hit *h = &res->hits[i];
-	const char *text = NULL;
+	/* The description's words around the matches; an event without one
+	 * has no snippet (its title is shown anyway). */
+	const char *text = "";
 	json_t *d = json_object_get(h->rec, "description");
-	if (json_is_string(d) && json_string_length(d) > 0)
+	if (json_is_string(d))
 		text = json_string_value(d);
-	else
-		text = h->title ? h->title : "";
 	size_t n = strlen(text);
 	snip s = {&res->hl, NULL, NULL, 0, 0, 0};
 	evs_normalizer nz = {0};

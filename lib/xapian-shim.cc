@@ -71,13 +71,16 @@ static evs_status xs_fail(char *err) noexcept
 		set_err(err, e.get_msg());
 		return EVS_E_NOTFOUND;
 	} catch (const Xapian::DatabaseError &e) {
-		// Xapian reports write failures (disk full, EROFS) as
-		// DatabaseError with the system's message.
-		set_err(err, e.get_msg() +
-		                 (e.get_error_string()
-		                      ? std::string(" (") + e.get_error_string() + ")"
-		                      : std::string()));
-		return EVS_E_IO;
+		// Xapian reports failures of the system (disk full, EROFS, EIO) as
+		// DatabaseError with the system's message; one without it ("EOF
+		// reading block 4") means the files are not what they should be.
+		const char *sys = e.get_error_string();
+		if (sys && *sys) {
+			set_err(err, e.get_msg() + " (" + sys + ")");
+			return EVS_E_IO;
+		}
+		set_err(err, e.get_msg());
+		return EVS_E_CORRUPT;
 	} catch (const Xapian::InvalidArgumentError &e) {
 		set_err(err, e.get_msg());
 		return EVS_E_INVALID;

@@ -1,6 +1,9 @@
 /* format-text.c: evsearch's text output, formatted from the same results
- * that the JSON document is built from.
+ * that the JSON document is built from. Text from records is printed
+ * without control characters (a feed must not drive the terminal), and on
+ * a terminal long lines are wrapped under their indentation.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
 #include "format.h"
 
 #include <stdlib.h>
@@ -70,22 +73,143 @@ void format_dates(char *out, size_t cap, const char *start, const char *end)
 	}
 }
 
-static void print_list(FILE *out, const evs_results *res, size_t i,
-                       evs_list l, const char *label, size_t max)
+/* A paragraph being put together before it is printed. */
+typedef struct para {
+	char *p;
+	size_t len, cap;
+} para;
+
+static void add(para *g, const char *s, size_t n)
+{
+	if (g->len + n + 1 > g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 256;
+		while (cap < g->len + n + 1)
+			cap *= 2;
+		char *p = realloc(g->p, cap);
+		if (!p)
+			return; /* out of memory: the line comes out short */
+		g->p = p;
+		g->cap = cap;
+	}
+	memcpy(g->p + g->len, s, n);
+	g->len += n;
+	g->p[g->len] = '\0';
+}
+
+static void adds(para *g, const char *s)
+{
+	add(g, s, strlen(s));
+}
+
+/* Adds text from a record: control characters (C0, DEL, C1) become
+ * spaces. */
+static void add_safe(para *g, const char *s)
+{
+	for (const char *c = s ? s : ""; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u == 0xC2 && (unsigned char)c[1] >= 0x80 &&
+		    (unsigned char)c[1] <= 0x9F) {
+			add(g, " ", 1);
+			c++;
+		} else if (u < 0x20 || u == 0x7F) {
+			add(g, " ", 1);
+		} else {
+			add(g, c, 1);
+		}
+	}
+}
+
+/* Display columns of s[0..n): one per character, none for our own escape
+ * sequences. */
+static size_t columns(const char *s, size_t n)
+{
+	size_t cols = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033') {
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			cols++;
+	}
+	return cols;
+}
+
+/* Prints a paragraph: the first line after first (already printed,
+ * first_cols wide), the others indented by indent; width 0 means one
+ * line whatever its length. Empties g. */
+static void emit(FILE *out, para *g, size_t first_cols, size_t indent,
+                 size_t width)
+{
+	const char *s = g->p ? g->p : "";
+	size_t col = first_cols;
+	int line_start = 1;
+	while (*s) {
+		size_t sp = strspn(s, " ");
+		const char *w = s + sp;
+		size_t wl = strcspn(w, " ");
+		if (!wl)
+			break;
+		size_t wc = columns(w, wl);
+		if (!line_start && width && col + 1 + wc > width) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+			line_start = 1;
+		}
+		if (!line_start) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(w, 1, wl, out);
+		col += wc;
+		line_start = 0;
+		s = w + wl;
+	}
+	fputc('\n', out);
+	g->len = 0;
+	if (g->p)
+		g->p[0] = '\0';
+}
+
+static void list_line(FILE *out, para *g, const evs_results *res, size_t i,
+                      evs_list l, const char *label, size_t max,
+                      size_t width)
 {
 	size_t n = evs_hit_list_count(res, i, l);
 	if (!n)
 		return;
-	fprintf(out, "   %s", label);
-	for (size_t j = 0; j < n && j < max; j++)
-		fprintf(out, "%s%s", j ? ", " : "", evs_hit_list_item(res, i, l, j));
-	if (n > max)
-		fprintf(out, ", and %zu more", n - max);
-	fputc('\n', out);
+	for (size_t j = 0; j < n && j < max; j++) {
+		if (j)
+			adds(g, ", ");
+		add_safe(g, evs_hit_list_item(res, i, l, j));
+	}
+	if (n > max) {
+		char more[48];
+		snprintf(more, sizeof more, ", and %zu more", n - max);
+		adds(g, more);
+	}
+	fprintf(out, "    %s", label);
+	emit(out, g, 4 + strlen(label), 4 + strlen(label), width);
+}
+
+/* The query as typed, without the blanks around it. */
+static void add_query(para *g, const char *q)
+{
+	while (*q == ' ' || *q == '\t')
+		q++;
+	size_t n = strlen(q);
+	while (n && (q[n - 1] == ' ' || q[n - 1] == '\t'))
+		n--;
+	adds(g, " for \xE2\x80\x9C");
+	char *copy = strndup(q, n);
+	add_safe(g, copy);
+	free(copy);
+	adds(g, "\xE2\x80\x9D");
 }
 
 int format_text(FILE *out, const evs_results *res, const char *query,
-                int color)
+                int color, size_t width)
 {
 	const char *bold = color ? "\033[1m" : "";
 	const char *dim = color ? "\033[2m" : "";
@@ -93,35 +217,54 @@ int format_text(FILE *out, const evs_results *res, const char *query,
 	size_t n = evs_results_count(res);
 	uint64_t total = evs_results_total(res);
 	size_t off0 = evs_results_offset(res);
+	para g = {NULL, 0, 0};
+	char line[160];
 	if (total == 0)
-		fprintf(out, "No events found%s%s%s.\n", query ? " for \"" : "",
-		        query ? query : "", query ? "\"" : "");
+		snprintf(line, sizeof line, "No events found");
 	else if (n == 0)
-		fprintf(out, "No results on this page: %llu results in all "
-		             "(offset %zu).\n",
-		        (unsigned long long)total, off0);
+		snprintf(line, sizeof line,
+		         "No results on this page: %llu in all (offset %zu)",
+		         (unsigned long long)total, off0);
 	else
-		fprintf(out, "Showing %zu-%zu of %llu result%s%s%s%s\n", off0 + 1,
-		        off0 + n, (unsigned long long)total, total == 1 ? "" : "s",
-		        query ? " for \"" : "",
-		        query ? query : "", query ? "\"" : "");
+		snprintf(line, sizeof line, "Showing %zu-%zu of %llu result%s",
+		         off0 + 1, off0 + n, (unsigned long long)total,
+		         total == 1 ? "" : "s");
+	adds(&g, line);
+	if (query)
+		add_query(&g, query);
+	emit(out, &g, 0, 0, width);
 	for (size_t i = 0; i < n; i++) {
 		char dates[128];
 		format_dates(dates, sizeof dates, evs_hit_start(res, i),
 		             evs_hit_end(res, i));
-		fprintf(out, "\n%2zu. %s%s%s\n", off0 + i + 1, bold,
-		        evs_hit_title(res, i), off);
+		fprintf(out, "\n%2zu. %s", off0 + i + 1, bold);
+		add_safe(&g, evs_hit_title(res, i));
+		adds(&g, off);
+		emit(out, &g, 4, 4, width);
+		adds(&g, dates);
 		const char *loc = evs_hit_location(res, i);
-		fprintf(out, "   %s%s%s%s\n", dates, loc ? " | " : "", loc ? loc : "",
-		        "");
-		print_list(out, res, i, EVS_LIST_ORGANISERS, "By: ", 4);
-		print_list(out, res, i, EVS_LIST_PARTICIPANTS, "With: ", 4);
+		if (loc) {
+			adds(&g, " | ");
+			add_safe(&g, loc);
+		}
+		fputs("    ", out);
+		emit(out, &g, 4, 4, width);
+		list_line(out, &g, res, i, EVS_LIST_ORGANISERS, "By: ", 4, width);
+		list_line(out, &g, res, i, EVS_LIST_PARTICIPANTS, "With: ", 4, width);
 		char *snip = color ? evs_hit_snippet(res, i, "\033[1;33m", "\033[0m")
 		                   : evs_hit_snippet(res, i, "[", "]");
-		if (snip && *snip)
-			fprintf(out, "   %s%s%s\n", dim, snip, off);
+		if (snip && *snip) {
+			adds(&g, dim);
+			adds(&g, snip);
+			adds(&g, off);
+			fputs("    ", out);
+			emit(out, &g, 4, 4, width);
+		}
 		evs_free(snip);
-		fprintf(out, "   %sid: %s%s\n", dim, evs_hit_id(res, i), off);
+		fprintf(out, "    %sid: ", dim);
+		add_safe(&g, evs_hit_id(res, i));
+		adds(&g, off);
+		emit(out, &g, 8, 8, width);
 	}
 	static const char *const labels[EVS_FACET_COUNT_] = {
 	    "Organiser", "Year", "Month", "Tag", "Topic"};
@@ -141,12 +284,20 @@ int format_text(FILE *out, const evs_results *res, const char *query,
 			uint64_t c;
 			size_t at = chrono ? k - 1 - j : j;
 			const char *v = evs_facet_value(res, (evs_facet)f, at, &c);
-			fprintf(out, "%s%s (%llu)", j ? " | " : " ", v,
-			        (unsigned long long)c);
+			char count[32];
+			snprintf(count, sizeof count, " (%llu)%s", (unsigned long long)c,
+			         j + 1 < k && j + 1 < shown[f] ? " |" : "");
+			add_safe(&g, v);
+			adds(&g, count);
+			adds(&g, " ");
 		}
-		if (k > shown[f])
-			fprintf(out, " | %s+%zu more%s", dim, k - shown[f], off);
-		fputc('\n', out);
+		if (k > shown[f]) {
+			snprintf(line, sizeof line, "| %s+%zu more%s", dim, k - shown[f],
+			         off);
+			adds(&g, line);
+		}
+		emit(out, &g, 10, 10, width);
 	}
+	free(g.p);
 	return ferror(out) ? -1 : 0;
 }

@@ -14,37 +14,37 @@
 static const char *const prog = "evsearch";
 
 enum {
-	O_INDEX, O_ALL, O_PLAIN, O_FROM, O_TO, O_ORGANISER, O_ORGANIZER, O_TAG,
-	O_SORT, O_LIMIT, O_OFFSET, O_JSON, O_NO_FACETS, O_COLOR, O_VERSION,
-	O_HELP
+	OPT_INDEX, OPT_ALL, OPT_PLAIN, OPT_FROM, OPT_TO, OPT_ORGANISER, OPT_ORGANIZER, OPT_TAG,
+	OPT_SORT, OPT_LIMIT, OPT_OFFSET, OPT_JSON, OPT_NO_FACETS, OPT_COLOR, OPT_VERSION,
+	OPT_HELP
 };
 
 static const cli_option options[] = {
-    [O_INDEX] = {"index", 'i', 1, "DIR",
+    [OPT_INDEX] = {"index", 'i', 1, "DIR",
                  "index directory (default: see Environment below)"},
-    [O_ALL] = {"all", 'a', 0, NULL, "require every word (default: any word)"},
-    [O_PLAIN] = {"plain", 'p', 0, NULL,
+    [OPT_ALL] = {"all", 'a', 0, NULL, "require every word (default: any word)"},
+    [OPT_PLAIN] = {"plain", 'p', 0, NULL,
                  "plain words: no operators, fields, phrases or wildcards"},
-    [O_FROM] = {"from", 0, 1, "DATE",
+    [OPT_FROM] = {"from", 0, 1, "DATE",
                 "events ending on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, "
                 "today)"},
-    [O_TO] = {"to", 0, 1, "DATE", "events starting on or before DATE"},
-    [O_ORGANISER] = {"organiser", 'o', 1, "NAME",
+    [OPT_TO] = {"to", 0, 1, "DATE", "events starting on or before DATE"},
+    [OPT_ORGANISER] = {"organiser", 'o', 1, "NAME",
                      "events by this organiser (whole name; repeatable)"},
-    [O_ORGANIZER] = {"organizer", 0, 1, "NAME", "same as --organiser"},
-    [O_TAG] = {"tag", 't', 1, "TAG", "events with this tag (repeatable)"},
-    [O_SORT] = {"sort", 's', 1, "ORDER",
+    [OPT_ORGANIZER] = {"organizer", 0, 1, "NAME", "same as --organiser"},
+    [OPT_TAG] = {"tag", 't', 1, "TAG", "events with this tag (repeatable)"},
+    [OPT_SORT] = {"sort", 's', 1, "ORDER",
                 "relevance, date (oldest first) or -date (newest first)"},
-    [O_LIMIT] = {"limit", 'n', 1, "N", "show N results (default 10)"},
-    [O_OFFSET] = {"offset", 0, 1, "N", "skip the first N results (paging)"},
-    [O_JSON] = {"json", 'j', 0, NULL,
+    [OPT_LIMIT] = {"limit", 'n', 1, "N", "show N results (default 10)"},
+    [OPT_OFFSET] = {"offset", 0, 1, "N", "skip the first N results (paging)"},
+    [OPT_JSON] = {"json", 'j', 0, NULL,
                 "print one JSON document (docs/output-format.md)"},
-    [O_NO_FACETS] = {"no-facets", 0, 0, NULL, "do not count facets"},
-    [O_COLOR] = {"color", 0, 1, "WHEN",
+    [OPT_NO_FACETS] = {"no-facets", 0, 0, NULL, "do not count facets"},
+    [OPT_COLOR] = {"color", 0, 1, "WHEN",
                  "auto (default: on a terminal, unless NO_COLOR), always, "
                  "never"},
-    [O_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
-    [O_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
+    [OPT_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
+    [OPT_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
     {0},
 };
 
@@ -58,14 +58,15 @@ typedef struct args {
 	int json, color, version, help;
 } args;
 
-static int parse_count(const char *name, const char *v, size_t *out)
+static int parse_count(const char *name, const char *v, size_t min,
+                       size_t max, size_t *out)
 {
 	char *end;
 	errno = 0;
 	unsigned long long n = strtoull(v, &end, 10);
-	if (errno || *end || end == v || v[0] == '-' || n > 1000000) {
-		cli_error(prog, "--%s: \"%s\" is not a number from 0 to 1000000",
-		          name, v);
+	if (errno || *end || end == v || v[0] == '-' || n < min || n > max) {
+		cli_error(prog, "--%s: \"%s\" is not a number from %zu to %zu",
+		          name, v, min, max);
 		return -1;
 	}
 	*out = (size_t)n;
@@ -76,27 +77,27 @@ static int on_option(void *ctx, int which, const char *arg)
 {
 	args *a = ctx;
 	switch (which) {
-	case O_INDEX: a->index = arg; break;
-	case O_ALL: a->so.flags |= EVS_SEARCH_ALL_WORDS; break;
-	case O_PLAIN: a->so.flags |= EVS_SEARCH_PLAIN; break;
-	case O_FROM: a->so.from = arg; break;
-	case O_TO: a->so.to = arg; break;
-	case O_ORGANISER:
-	case O_ORGANIZER:
+	case OPT_INDEX: a->index = arg; break;
+	case OPT_ALL: a->so.flags |= EVS_SEARCH_ALL_WORDS; break;
+	case OPT_PLAIN: a->so.flags |= EVS_SEARCH_PLAIN; break;
+	case OPT_FROM: a->so.from = arg; break;
+	case OPT_TO: a->so.to = arg; break;
+	case OPT_ORGANISER:
+	case OPT_ORGANIZER:
 		if (a->so.n_organisers == MAX_VALUES) {
 			cli_error(prog, "at most %d --organiser values", MAX_VALUES);
 			return -1;
 		}
 		a->organisers[a->so.n_organisers++] = arg;
 		break;
-	case O_TAG:
+	case OPT_TAG:
 		if (a->so.n_tags == MAX_VALUES) {
 			cli_error(prog, "at most %d --tag values", MAX_VALUES);
 			return -1;
 		}
 		a->tags[a->so.n_tags++] = arg;
 		break;
-	case O_SORT:
+	case OPT_SORT:
 		if (strcmp(arg, "relevance") == 0)
 			a->so.sort = EVS_SORT_RELEVANCE;
 		else if (strcmp(arg, "date") == 0)
@@ -109,18 +110,12 @@ static int on_option(void *ctx, int which, const char *arg)
 			return -1;
 		}
 		break;
-	case O_LIMIT:
-		if (parse_count("limit", arg, &a->so.limit) < 0)
-			return -1;
-		if (a->so.limit == 0 || a->so.limit > 10000) {
-			cli_error(prog, "--limit: give a number from 1 to 10000");
-			return -1;
-		}
-		break;
-	case O_OFFSET: return parse_count("offset", arg, &a->so.offset);
-	case O_JSON: a->json = 1; break;
-	case O_NO_FACETS: a->so.flags |= EVS_SEARCH_NO_FACETS; break;
-	case O_COLOR:
+	case OPT_LIMIT: return parse_count("limit", arg, 1, 10000, &a->so.limit);
+	case OPT_OFFSET:
+		return parse_count("offset", arg, 0, 1000000, &a->so.offset);
+	case OPT_JSON: a->json = 1; break;
+	case OPT_NO_FACETS: a->so.flags |= EVS_SEARCH_NO_FACETS; break;
+	case OPT_COLOR:
 		if (strcmp(arg, "auto") == 0)
 			a->color = -1;
 		else if (strcmp(arg, "always") == 0)
@@ -133,8 +128,8 @@ static int on_option(void *ctx, int which, const char *arg)
 			return -1;
 		}
 		break;
-	case O_VERSION: a->version = 1; break;
-	case O_HELP: a->help = 1; break;
+	case OPT_VERSION: a->version = 1; break;
+	case OPT_HELP: a->help = 1; break;
 	}
 	return 0;
 }
@@ -159,7 +154,7 @@ static void usage(FILE *out)
 	        "both come first\n"
 	        "  cyber AND treaty       both words (also: --all)\n"
 	        "  cyber OR crime, cyber NOT crime, (a OR b) AND c\n"
-	        "  +treaty -draft         treaty required, draft excluded\n"
+	        "  \"+treaty -draft\"       treaty required, draft excluded\n"
 	        "  \"cybercrime treaty\"    the exact phrase\n"
 	        "  consult*               words beginning with consult\n"
 	        "  title:treaty  participant:hakmeh  organiser:chatham  "
@@ -186,7 +181,7 @@ static void usage(FILE *out)
 	        "  NO_COLOR        set and non-empty: no colour\n"
 	        "\n"
 	        "%s",
-	        cli_exit_help);
+	        cli_exit_help_evsearch);
 }
 
 /* Joins the QUERY arguments with spaces; NULL when there are none. */
@@ -228,11 +223,11 @@ int main(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	if (a.help) {
 		usage(stdout);
-		return CLI_EXIT_OK;
+		return cli_finish_stdout(prog, CLI_EXIT_OK);
 	}
 	if (a.version) {
 		printf("evsearch %s\n", evs_version());
-		return CLI_EXIT_OK;
+		return cli_finish_stdout(prog, CLI_EXIT_OK);
 	}
 	a.so.organisers = a.organisers;
 	a.so.tags = a.tags;
@@ -245,6 +240,10 @@ int main(int argc, char **argv)
 	if (nargs && !(query = join_args(argv, nargs))) {
 		rc = CLI_EXIT_INTERNAL;
 		goto done;
+	}
+	if (query && strspn(query, " \t\n") == strlen(query)) {
+		free(query); /* blanks: a listing, as with no QUERY */
+		query = NULL;
 	}
 	evs_status st = evs_index_open(&idx, dir, NULL, &msg);
 	if (st != EVS_OK) {
@@ -273,7 +272,8 @@ int main(int argc, char **argv)
 		evs_free(doc);
 	} else {
 		int color = a.color < 0 ? cli_use_color(stdout) : a.color;
-		werr = format_text(stdout, res, query, color) < 0;
+		werr = format_text(stdout, res, query, color,
+		                   cli_terminal_width()) < 0;
 	}
 	if (fflush(stdout) != 0 || werr) {
 		/* A reader that went away (EPIPE) is no error worth a message. */
