@@ -417,6 +417,22 @@ EVS_API const char *evs_facet_value(const evs_results *res, evs_facet facet,
  * when out of memory; free with evs_free(). */
 EVS_API char *evs_results_json(const evs_results *res);
 
+/* Runs the search that request describes and returns what evsearch
+ * --json prints for it: the whole of evsearch in one call, for programs
+ * that find JSON easier than C structures. request is a JSON object whose
+ * keys mirror evsearch's options, every one optional:
+ *   {"query": "cyber treaty", "all": false, "plain": false,
+ *    "from": "2022", "to": "2022-06", "organisers": ["EU Cyber Direct"],
+ *    "tags": ["cybercrime"], "sort": "relevance" | "date" | "-date",
+ *    "limit": 10, "offset": 0, "facets": true}
+ * ("organisers" and "tags" also take one string). An unknown key is an
+ * error, so that a typo does not go unnoticed. On EVS_OK *out is the
+ * response (docs/output-format.md) to free with evs_free(); otherwise
+ * *out is NULL and evs_errmsg(idx) says why. Statuses: those of
+ * evs_search(), and EVS_E_INVALID for a malformed request. */
+EVS_API evs_status evs_search_json(char **out, evs_index *idx,
+                                   const char *request);
+
 #ifdef __cplusplus
 }
 #endif

@@ -20,6 +20,7 @@ int evs_buf__grow(evs_buf *b, size_t extra)
 		return -1;
 	b->p = p;
 	b->cap = cap;
+	b->p[b->len] = '\0'; /* always a string, also when still empty */
 	return 0;
 }
 

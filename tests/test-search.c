@@ -278,6 +278,34 @@ static void test_search__json_document(void **state)
 	evs_results_free(r);
 }
 
+/* An event without a description has no snippet: "" from the API and
+ * null in the JSON document (the empty buffer must still be a string). */
+static void test_search__no_description_no_snippet(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	evs_index *w = NULL;
+	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	const char *rec = "{\"id\": \"bare\", \"title\": \"Bare event\", "
+	                  "\"start\": \"2024-01-02\"}";
+	assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL), EVS_OK);
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	evs_index *idx = th_open(dir);
+	evs_results *r = th_search(idx, "bare", NULL);
+	assert_int_equal(evs_results_count(r), 1);
+	char *s = evs_hit_snippet(r, 0, "[", "]");
+	assert_string_equal(s, "");
+	evs_free(s);
+	char *doc = evs_results_json(r);
+	assert_non_null(strstr(doc, "\"snippet\": null"));
+	evs_free(doc);
+	evs_results_free(r);
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
 static void test_search__zero_hits_is_success(void **state)
 {
 	fixture *f = *state;
@@ -367,6 +395,7 @@ int main(void)
 	    cmocka_unit_test(test_search__snippet_marks_matches),
 	    cmocka_unit_test(test_search__json_document),
 	    cmocka_unit_test(test_search__zero_hits_is_success),
+	    cmocka_unit_test(test_search__no_description_no_snippet),
 	};
 	const struct CMUnitTest shared[] = {
 	    cmocka_unit_test(test_search__fosdem_schedules),
