@@ -330,12 +330,15 @@ typedef struct evs_search_options {
 	evs_sort sort;
 	size_t offset;
 	size_t limit;   /* 0 means 10 */
+	/* The facets to count, as EVS_FACET_BIT(f) bits; 0 means all. Each
+	 * costs time on every match: a program that shows two asks for two. */
+	unsigned facets;
 } evs_search_options;
 
 #define EVS_SEARCH_OPTIONS_VERSION 1
 #define EVS_SEARCH_OPTIONS_INIT \
 	{EVS_SEARCH_OPTIONS_VERSION, 0u, NULL, NULL, NULL, 0, NULL, 0, \
-	 EVS_SORT_DEFAULT, 0, 0}
+	 EVS_SORT_DEFAULT, 0, 0, 0u}
 
 typedef struct evs_results evs_results;
 
@@ -404,6 +407,9 @@ typedef enum evs_facet {
 	EVS_FACET_TOPIC,         /* most frequent first */
 	EVS_FACET_COUNT_         /* number of facets, not a facet */
 } evs_facet;
+
+/* The bit of a facet in evs_search_options.facets. */
+#define EVS_FACET_BIT(f) (1u << (f))
 
 /* Its JSON key: "organiser", "year", "month", "tag", "topic". */
 EVS_API const char *evs_facet_name(evs_facet facet);

@@ -253,7 +253,7 @@ typedef struct builder {
 	const evs_field *field;
 	unsigned pos;       /* last position used */
 	evs_status st;      /* first failure of a callback */
-	unsigned multi;     /* highest multi-valued slot count used */
+	unsigned multi[EVS_MULTI_N]; /* slots used per multi-valued field */
 } builder;
 
 /* Adds a term built of prefix and word to the document, as a posting at
@@ -380,8 +380,8 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 			slot_i++;
 		}
 	}
-	if (slot_i > b->multi)
-		b->multi = slot_i;
+	if (f->multi >= 0 && slot_i > b->multi[f->multi])
+		b->multi[f->multi] = slot_i;
 	return EVS_OK;
 }
 
@@ -398,7 +398,7 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	evs_status st = EVS_OK;
 	char *data = NULL;
 	evs_buf scratch = EVS_BUF_INIT;
-	builder b = {an, NULL, NULL, 0, EVS_OK, 0};
+	builder b = {an, NULL, NULL, 0, EVS_OK, {0, 0, 0}};
 	json_t *root = rec->root;
 	*out = NULL;
 
@@ -451,8 +451,7 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	if ((st = xs_doc_data(b.doc, data, dl, an->errmsg)) != EVS_OK ||
 	    (st = set_value(&b, EVS_SLOT_HASH, hash, 64)) != EVS_OK)
 		goto done;
-	if (b.multi > *multi)
-		*multi = b.multi;
+	evs_schema__slots_merge(multi, b.multi);
 	*out = b.doc;
 	b.doc = NULL;
 done:

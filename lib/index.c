@@ -194,9 +194,8 @@ evs_status evs_index__load_settings(evs_index *idx)
 	if ((st = xs_db_get_metadata(idx->db, EVS_META_MULTI, &v, idx->errmsg)) !=
 	    EVS_OK)
 		return st;
-	idx->multi_slots = idx->multi_stored = (unsigned)atoi(v);
-	if (idx->multi_slots > EVS_MAX_MULTI)
-		idx->multi_slots = EVS_MAX_MULTI;
+	evs_schema__slots_parse(v, idx->multi_slots);
+	memcpy(idx->multi_stored, idx->multi_slots, sizeof idx->multi_stored);
 	free(v);
 	return EVS_OK;
 }
@@ -219,7 +218,7 @@ evs_status evs_index__init_settings(evs_index *idx, const char *stemmer)
 	    (st = xs_db_set_metadata(idx->db, EVS_META_NORMALISATION,
 	                             EVS_NORMALISATION_NAME, idx->errmsg)) !=
 	        EVS_OK ||
-	    (st = xs_db_set_metadata(idx->db, EVS_META_MULTI, "0",
+	    (st = xs_db_set_metadata(idx->db, EVS_META_MULTI, "0 0 0",
 	                             idx->errmsg)) != EVS_OK)
 		return st;
 	idx->schema_version = EVS_SCHEMA_VERSION;
@@ -491,14 +490,15 @@ done:
 static evs_status store_multi(evs_index *idx)
 {
 	if (!idx->writable || !idx->db || idx->switched ||
-	    idx->multi_slots <= idx->multi_stored)
+	    memcmp(idx->multi_slots, idx->multi_stored,
+	           sizeof idx->multi_slots) == 0)
 		return EVS_OK;
-	char v[16];
-	snprintf(v, sizeof v, "%u", idx->multi_slots);
+	char v[32];
+	evs_schema__slots_format(idx->multi_slots, v);
 	evs_status st = xs_db_set_metadata(idx->db, EVS_META_MULTI, v,
 	                                   idx->errmsg);
 	if (st == EVS_OK)
-		idx->multi_stored = idx->multi_slots;
+		memcpy(idx->multi_stored, idx->multi_slots, sizeof idx->multi_stored);
 	return st;
 }
 
@@ -747,7 +747,7 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 		goto done;
 	}
 	evs_analyzer an = {&idx->nz, idx->stem, idx->errmsg};
-	if ((st = evs_event__document(&doc, &an, &rec, hash, &idx->multi_slots)) !=
+	if ((st = evs_event__document(&doc, &an, &rec, hash, idx->multi_slots)) !=
 	    EVS_OK)
 		goto done;
 	uint64_t freq = 0;

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "evsearch.h"
 #include "normalize.h"
+#include "schema.h"
 #include "xapian-shim.h"
 
 #define EVS_ERRLEN XS_ERRLEN
@@ -50,8 +51,10 @@ struct evs_index {
 	char *normalisation;
 	int schema_version;
 	xs_stem *stem;      /* NULL when the stemmer is "none" */
-	unsigned multi_slots;   /* slots per multi-valued facet in use */
-	unsigned multi_stored;  /* what the metadata says (writers) */
+	/* Value slots in use per multi-valued facet field (EVS_MULTI_*), and
+	 * what the metadata says (writers store the difference). */
+	unsigned multi_slots[3];
+	unsigned multi_stored[3];
 	uint64_t uncommitted;   /* records since the last commit */
 	evs_normalizer nz;
 	/* Ids added through this handle (64-bit hashes, open addressing; 0 is

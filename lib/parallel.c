@@ -34,7 +34,7 @@ typedef struct worker {
 	xs_db *db;
 	xs_stem *stem;
 	evs_normalizer nz;
-	unsigned multi;
+	unsigned multi[EVS_MULTI_N];
 	unsigned since_flush;
 	evs_status st;        /* first failure */
 	char err[XS_ERRLEN];
@@ -80,7 +80,7 @@ static void *work(void *arg)
 		if (!failed) {
 			xs_doc *doc = NULL;
 			char hash[65];
-			st = evs_event__document(&doc, &an, &rec, hash, &w->multi);
+			st = evs_event__document(&doc, &an, &rec, hash, w->multi);
 			if (st == EVS_OK)
 				st = xs_db_replace(w->db, rec.uterm.p, rec.uterm.len, doc,
 				                   w->err);
@@ -102,11 +102,11 @@ static void *work(void *arg)
 }
 
 static evs_status write_settings(xs_db *db, const char *stemmer,
-                                 unsigned multi, char *err)
+                                 const unsigned multi[EVS_MULTI_N], char *err)
 {
-	char ver[16], m[16];
+	char ver[16], m[32];
 	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
-	snprintf(m, sizeof m, "%u", multi);
+	evs_schema__slots_format(multi, m);
 	evs_status st;
 	if ((st = xs_db_set_metadata(db, EVS_META_SCHEMA, ver, err)) != EVS_OK ||
 	    (st = xs_db_set_metadata(db, EVS_META_STEMMER, stemmer, err)) !=
@@ -138,7 +138,7 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths,
 		    (st = xs_stem_new(&w->stem, stemmer, err)) != EVS_OK)
 			break;
 		if ((st = xs_db_open_fresh(&w->db, paths[i], 1, err)) != EVS_OK ||
-		    (st = write_settings(w->db, stemmer, 0, err)) != EVS_OK)
+		    (st = write_settings(w->db, stemmer, w->multi, err)) != EVS_OK)
 			break;
 		if (pthread_create(&w->thread, NULL, work, w) != 0) {
 			snprintf(err, XS_ERRLEN, "cannot start a thread");
@@ -216,15 +216,15 @@ static void join_all(evs_pool *p)
 	}
 }
 
-evs_status evs_pool__finish(evs_pool *p, unsigned *multi, char *err)
+evs_status evs_pool__finish(evs_pool *p, unsigned *multi,
+                            char *err)
 {
 	join_all(p);
 	evs_status st = failure(p, err);
-	unsigned m = 0;
+	unsigned m[EVS_MULTI_N] = {0, 0, 0};
 	for (unsigned i = 0; i < p->n; i++)
-		if (p->w[i].multi > m)
-			m = p->w[i].multi;
-	*multi = m;
+		evs_schema__slots_merge(m, p->w[i].multi);
+	memcpy(multi, m, sizeof m);
 	for (unsigned i = 0; i < p->n && st == EVS_OK; i++) {
 		worker *w = &p->w[i];
 		char stemmer[64] = "none";

@@ -23,8 +23,8 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths,
 evs_status evs_pool__add(evs_pool *p, evs_record *rec, char *err);
 
 /* Waits until every record handed over is in its part, then writes the
- * settings and commits every part and closes them. *multi is the number
- * of multi-valued facet slots used. */
+ * settings and commits every part and closes them. multi receives the
+ * value slots used per multi-valued facet field (EVS_MULTI_N counts). */
 evs_status evs_pool__finish(evs_pool *p, unsigned *multi, char *err);
 
 /* Stops the workers (what they did is lost) and frees the pool. */

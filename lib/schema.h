@@ -9,15 +9,29 @@
 
 /* Bump when terms, values or the stored record change meaning: indexes of
  * another version are refused with "rebuild the index". */
-#define EVS_SCHEMA_VERSION 1
+#define EVS_SCHEMA_VERSION 2
 
 /* Metadata keys stored in every index. */
 #define EVS_META_SCHEMA "evsearch.schema_version"
 #define EVS_META_STEMMER "evsearch.stemmer"
 #define EVS_META_NORMALISATION "evsearch.normalisation"
-/* How many organiser / tag / topic value slots some event uses: the facet
- * spies count this many slots. */
-#define EVS_META_MULTI "evsearch.multi_slots"
+/* How many organiser, tag and topic value slots the events use ("3 2 0"):
+ * searches count that many slots of each, and none of a field no event
+ * has. */
+#define EVS_META_MULTI "evsearch.facet_slots"
+
+/* The multi-valued facet fields, as indexes into a slot-count triple. */
+enum { EVS_MULTI_ORGANISER = 0, EVS_MULTI_TAG, EVS_MULTI_TOPIC, EVS_MULTI_N };
+
+/* Slot counts as stored in EVS_META_MULTI: writes "o t c" into out (32
+ * bytes); parses it into n (missing or bad numbers are 0, each is capped
+ * at EVS_MAX_MULTI). */
+void evs_schema__slots_format(const unsigned n[EVS_MULTI_N], char out[32]);
+void evs_schema__slots_parse(const char *s, unsigned n[EVS_MULTI_N]);
+
+/* Raises each count of into to at least the one of from. */
+void evs_schema__slots_merge(unsigned into[EVS_MULTI_N],
+                             const unsigned from[EVS_MULTI_N]);
 
 /* Value slots. */
 enum {
@@ -93,6 +107,7 @@ typedef struct evs_field {
 	const char *exact_prefix; /* whole normalised value as a boolean term */
 	unsigned wdf;             /* weight in free text; 0: not free text */
 	int facet_slot;           /* first value slot of its facet, or -1 */
+	int multi;                /* its EVS_MULTI_* index, or -1 */
 	size_t max_bytes;         /* each value is cut to this many bytes */
 	size_t max_items;         /* list fields: items kept */
 } evs_field;

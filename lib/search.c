@@ -172,9 +172,11 @@ static int by_value(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
-/* Turns the spies' counts into the facets of res. */
+/* Turns the spies' counts into the facets of res; the years are the
+ * months' counts summed. */
 static int collect_facets(evs_results *res, const xs_mset *ms,
-                          const int *spy_facet, size_t nspies)
+                          const int *spy_facet, size_t nspies, int years,
+                          int months)
 {
 	evs_normalizer nz = {0};
 	evs_buf key = EVS_BUF_INIT;
@@ -189,11 +191,16 @@ static int collect_facets(evs_results *res, const xs_mset *ms,
 		size_t len;
 		uint64_t count;
 		for (size_t j = 0;
-		     (v = xs_mset_spy_value(ms, s, j, &len, &count)) != NULL; j++)
-			if (merge_add(&m[f], &nz, &key, v, len, count, fold) < 0) {
+		     (v = xs_mset_spy_value(ms, s, j, &len, &count)) != NULL; j++) {
+			if (f == EVS_FACET_MONTH && years && len >= 4 &&
+			    merge_add(&m[EVS_FACET_YEAR], &nz, &key, v, 4, count, 0) < 0)
 				rc = -1;
+			if ((f != EVS_FACET_MONTH || months) &&
+			    merge_add(&m[f], &nz, &key, v, len, count, fold) < 0)
+				rc = -1;
+			if (rc < 0)
 				break;
-			}
+		}
 	}
 	for (int f = 0; f < EVS_FACET_COUNT_; f++) {
 		if (rc == 0 && m[f].n) {
@@ -408,21 +415,32 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	if (!text && res->sort == EVS_SORT_RELEVANCE)
 		res->sort = EVS_SORT_DATE_DESC;
 
-	unsigned slots[3 * EVS_MAX_MULTI + 2];
-	int spy_facet[3 * EVS_MAX_MULTI + 2];
+	/* One spy per value slot to count. The year facet is summed from the
+	 * month's counts, so both cost one spy; a field that no event has
+	 * costs none. */
+	unsigned slots[3 * EVS_MAX_MULTI + 1];
+	int spy_facet[3 * EVS_MAX_MULTI + 1];
 	size_t nspies = 0;
-	if (!(opts->flags & EVS_SEARCH_NO_FACETS)) {
-		slots[nspies] = EVS_SLOT_YEAR;
-		spy_facet[nspies++] = EVS_FACET_YEAR;
+	unsigned want = opts->facets ? opts->facets : ~0u;
+	if (opts->flags & EVS_SEARCH_NO_FACETS)
+		want = 0;
+	if (want & (EVS_FACET_BIT(EVS_FACET_YEAR) | EVS_FACET_BIT(EVS_FACET_MONTH))) {
 		slots[nspies] = EVS_SLOT_MONTH;
 		spy_facet[nspies++] = EVS_FACET_MONTH;
-		for (unsigned k = 0; k < idx->multi_slots; k++) {
-			slots[nspies] = EVS_SLOT_ORGANISER + k;
-			spy_facet[nspies++] = EVS_FACET_ORGANISER;
-			slots[nspies] = EVS_SLOT_TAG + k;
-			spy_facet[nspies++] = EVS_FACET_TAG;
-			slots[nspies] = EVS_SLOT_TOPIC + k;
-			spy_facet[nspies++] = EVS_FACET_TOPIC;
+	}
+	static const struct {
+		evs_facet facet;
+		int multi;
+		unsigned slot;
+	} multi[] = {{EVS_FACET_ORGANISER, EVS_MULTI_ORGANISER, EVS_SLOT_ORGANISER},
+	             {EVS_FACET_TAG, EVS_MULTI_TAG, EVS_SLOT_TAG},
+	             {EVS_FACET_TOPIC, EVS_MULTI_TOPIC, EVS_SLOT_TOPIC}};
+	for (size_t m = 0; m < 3; m++) {
+		if (!(want & EVS_FACET_BIT(multi[m].facet)))
+			continue;
+		for (unsigned k = 0; k < idx->multi_slots[multi[m].multi]; k++) {
+			slots[nspies] = multi[m].slot + k;
+			spy_facet[nspies++] = multi[m].facet;
 		}
 	}
 	xs_search_params sp;
@@ -465,7 +483,9 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 			goto done;
 		}
 	}
-	if (collect_facets(res, ms, spy_facet, nspies) < 0)
+	if (collect_facets(res, ms, spy_facet, nspies,
+	                   want & EVS_FACET_BIT(EVS_FACET_YEAR),
+	                   want & EVS_FACET_BIT(EVS_FACET_MONTH)) < 0)
 		goto nomem;
 	*out = res;
 	res = NULL;
