@@ -146,7 +146,7 @@ EVS_API evs_status evs_index_commit(evs_index *idx);
 EVS_API evs_status evs_index_reopen(evs_index *idx);
 
 /* Facts about an open index, for "evindex --info". Strings are owned by
- * idx and valid until it is closed. */
+ * idx and valid until it is closed or reopened. */
 typedef struct evs_index_info {
 	int version;             /* set by the caller: EVS_INDEX_INFO_VERSION */
 	uint64_t events;         /* number of events */
@@ -311,7 +311,8 @@ typedef enum evs_sort {
 #define EVS_SEARCH_PLAIN 2u     /* the query is plain words: no operators,
                                    phrases, prefixes or wildcards */
 #define EVS_SEARCH_NO_FACETS 4u /* skip facet counting (faster) */
-#define EVS_SEARCH_NO_SNIPPETS 8u
+#define EVS_SEARCH_NO_SNIPPETS 8u /* evs_results_json() gives null
+                                   snippets */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */

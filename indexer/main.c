@@ -349,7 +349,7 @@ static evs_status index_dir(evs_index *idx, const char *path, run *r,
 static evs_status index_file(evs_index *idx, const char *path, run *r,
                              evs_add_stats *stats, int *io_failed)
 {
-	int fd = 0;
+	int fd = 0, opened = 0;
 	if (strcmp(path, "-") != 0) {
 		struct stat sb;
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
@@ -362,6 +362,7 @@ static evs_status index_file(evs_index *idx, const char *path, run *r,
 			*io_failed = 1;
 			return EVS_OK;
 		}
+		opened = 1;
 	}
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	evs_add_options ao = EVS_ADD_OPTIONS_INIT;
@@ -372,7 +373,7 @@ static evs_status index_file(evs_index *idx, const char *path, run *r,
 	r->current = name;
 	r->base = stats->read;
 	evs_status st = evs_index_add_stream(idx, fd, name, &ao, stats);
-	if (fd > 0)
+	if (opened)
 		close(fd);
 	if (st == EVS_E_IO && strncmp(evs_errmsg(idx), name, strlen(name)) == 0) {
 		/* Reading this input failed: report it and go on with the next. */
@@ -592,6 +593,16 @@ int main(int argc, char **argv)
 	if (st != EVS_OK) {
 		cli_error(prog, "%s", msg ? msg : evs_status_str(st));
 		rc = cli_exit_status(st);
+		if (a.report) {
+			/* Monitoring must see this night's failure, not last night's
+			 * success. */
+			evs_add_stats none = {0};
+			evs_switch_report sw;
+			memset(&sw, 0, sizeof sw);
+			write_report(a.report, dir, &a, &r, &none, &sw, st,
+			             msg ? msg : evs_status_str(st),
+			             seconds_since(&t0), started);
+		}
 		goto done;
 	}
 	if (a.info) {

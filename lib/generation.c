@@ -192,22 +192,42 @@ char *evs_gen__next_name(const char *dir)
 	return name;
 }
 
+/* The number of a generation name ("gen-7" -> 7), 0 for other names. */
+static unsigned long gen_number(const char *name)
+{
+	char *end;
+	if (strncmp(name, "gen-", 4) != 0)
+		return 0;
+	unsigned long n = strtoul(name + 4, &end, 10);
+	return *end ? 0 : n;
+}
+
 int evs_gen__remove(const char *path)
 {
-	DIR *d = opendir(path);
-	if (!d)
+	/* Renamed away first, so that no reader opens a generation whose
+	 * files are going one by one. */
+	char *gone = NULL;
+	if (asprintf(&gone, "%s.del-%ld", path, (long)getpid()) < 0)
+		return -1;
+	const char *dir = rename(path, gone) == 0 ? gone : path;
+	DIR *d = opendir(dir);
+	if (!d) {
+		free(gone);
 		return errno == ENOENT ? 0 : -1;
+	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		char *p = join(path, e->d_name);
+		char *p = join(dir, e->d_name);
 		if (p)
 			unlink(p);
 		free(p);
 	}
 	closedir(d);
-	return rmdir(path);
+	int rc = rmdir(dir);
+	free(gone);
+	return rc;
 }
 
 void evs_gen__clean(const char *dir, const char *keep1, const char *keep2)
@@ -215,10 +235,24 @@ void evs_gen__clean(const char *dir, const char *keep1, const char *keep2)
 	DIR *d = opendir(dir);
 	if (!d)
 		return;
+	/* Besides the two named, the generations a process killed between
+	 * two link updates may still need are kept: the newest one below
+	 * the live one (the one a switch just replaced), and the newest of
+	 * all (the one a rollback just left). */
+	unsigned long live = keep1 ? gen_number(keep1) : 0, below = 0, top = 0;
 	struct dirent *e;
+	while ((e = readdir(d))) {
+		unsigned long n = gen_number(e->d_name);
+		if (n > top)
+			top = n;
+		if (n < live && n > below)
+			below = n;
+	}
+	rewinddir(d);
 	while ((e = readdir(d))) {
 		const char *n = e->d_name;
 		size_t len = strlen(n);
+		unsigned long num = gen_number(n);
 		char *p = NULL;
 		if (len > 4 && strcmp(n + len - 4, ".tmp") == 0) {
 			p = join(dir, n);
@@ -226,7 +260,8 @@ void evs_gen__clean(const char *dir, const char *keep1, const char *keep2)
 				unlink(p);
 		} else if (strncmp(n, "gen-", 4) == 0 &&
 		           !(keep1 && strcmp(n, keep1) == 0) &&
-		           !(keep2 && strcmp(n, keep2) == 0)) {
+		           !(keep2 && strcmp(n, keep2) == 0) &&
+		           !(num && (num == below || num == top))) {
 			p = join(dir, n);
 			if (p)
 				evs_gen__remove(p);

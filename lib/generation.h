@@ -44,8 +44,11 @@ void evs_gen__unlink(const char *dir, const char *name);
  * Returns a malloc'ed name or NULL. */
 char *evs_gen__next_name(const char *dir);
 
-/* Removes every gen-* of dir but keep1 and keep2 (either may be NULL),
- * and any leftover "*.tmp" link: what killed writers left behind. */
+/* Removes every gen-* of dir but keep1 (the live one) and keep2 (either
+ * may be NULL), and any leftover "*.tmp" link: what killed writers left
+ * behind. The newest generation, and the newest below keep1, are kept as
+ * well: a writer killed between its two link updates may have left a
+ * link pointing past them. */
 void evs_gen__clean(const char *dir, const char *keep1, const char *keep2);
 
 /* Removes generation directory path and the files in it. */

@@ -158,46 +158,110 @@ static int only_generations(const char *dir)
 	return ok;
 }
 
-evs_status evs_index__load_settings(evs_index *idx)
+/* An index's settings, read from its metadata. */
+typedef struct settings {
+	int schema_version;
+	char *stemmer, *normalisation;
+	xs_stem *stem;
+	unsigned multi[EVS_MULTI_N];
+} settings;
+
+static void settings_dispose(settings *s)
+{
+	free(s->stemmer);
+	free(s->normalisation);
+	xs_stem_free(s->stem);
+	memset(s, 0, sizeof *s);
+}
+
+/* Reads and checks the settings of db into *s, with messages on idx. */
+static evs_status read_settings(evs_index *idx, xs_db *db, settings *s)
 {
 	char *v = NULL;
-	evs_status st = xs_db_get_metadata(idx->db, EVS_META_SCHEMA, &v,
-	                                   idx->errmsg);
-	if (st != EVS_OK)
-		return st;
-	idx->schema_version = atoi(v);
-	free(v);
-	if (idx->schema_version != EVS_SCHEMA_VERSION)
-		return evs_index__fail(
-		    idx, EVS_E_VERSION,
-		    "%s: index has schema version %d, this evsearch needs %d: "
-		    "rebuild it (evindex --rebuild)",
-		    idx->dir, idx->schema_version, EVS_SCHEMA_VERSION);
-	if ((st = xs_db_get_metadata(idx->db, EVS_META_NORMALISATION,
-	                             &idx->normalisation, idx->errmsg)) != EVS_OK)
-		return st;
-	if (strcmp(idx->normalisation, EVS_NORMALISATION_NAME) != 0)
-		return evs_index__fail(
-		    idx, EVS_E_VERSION,
-		    "%s: index uses text normalisation \"%s\", this evsearch uses "
-		    "\"%s\": rebuild it (evindex --rebuild)",
-		    idx->dir, idx->normalisation, EVS_NORMALISATION_NAME);
-	if ((st = xs_db_get_metadata(idx->db, EVS_META_STEMMER, &idx->stemmer,
-	                             idx->errmsg)) != EVS_OK)
-		return st;
-	if (strcmp(idx->stemmer, "none") != 0 &&
-	    (st = xs_stem_new(&idx->stem, idx->stemmer, idx->errmsg)) != EVS_OK)
-		return evs_index__fail(idx, EVS_E_VERSION,
-		                       "%s: index uses stemmer \"%s\", which this "
-		                       "Xapian does not have",
-		                       idx->dir, idx->stemmer);
-	if ((st = xs_db_get_metadata(idx->db, EVS_META_MULTI, &v, idx->errmsg)) !=
+	evs_status st;
+	memset(s, 0, sizeof *s);
+	if ((st = xs_db_get_metadata(db, EVS_META_SCHEMA, &v, idx->errmsg)) !=
 	    EVS_OK)
-		return st;
-	evs_schema__slots_parse(v, idx->multi_slots);
-	memcpy(idx->multi_stored, idx->multi_slots, sizeof idx->multi_stored);
+		goto done;
+	s->schema_version = atoi(v);
+	if (s->schema_version != EVS_SCHEMA_VERSION) {
+		st = evs_index__fail(idx, EVS_E_VERSION,
+		                     "%s: index has schema version %d, this evsearch "
+		                     "needs %d: rebuild it (evindex --rebuild)",
+		                     idx->dir, s->schema_version, EVS_SCHEMA_VERSION);
+		goto done;
+	}
+	if ((st = xs_db_get_metadata(db, EVS_META_NORMALISATION,
+	                             &s->normalisation, idx->errmsg)) != EVS_OK)
+		goto done;
+	if (strcmp(s->normalisation, EVS_NORMALISATION_NAME) != 0) {
+		st = evs_index__fail(idx, EVS_E_VERSION,
+		                     "%s: index uses text normalisation \"%s\", this "
+		                     "evsearch uses \"%s\": rebuild it (evindex "
+		                     "--rebuild)",
+		                     idx->dir, s->normalisation,
+		                     EVS_NORMALISATION_NAME);
+		goto done;
+	}
+	if ((st = xs_db_get_metadata(db, EVS_META_STEMMER, &s->stemmer,
+	                             idx->errmsg)) != EVS_OK)
+		goto done;
+	if (strcmp(s->stemmer, "none") != 0 &&
+	    xs_stem_new(&s->stem, s->stemmer, idx->errmsg) != EVS_OK) {
+		st = evs_index__fail(idx, EVS_E_VERSION,
+		                     "%s: index uses stemmer \"%s\", which this "
+		                     "Xapian does not have",
+		                     idx->dir, s->stemmer);
+		goto done;
+	}
 	free(v);
-	return EVS_OK;
+	v = NULL;
+	if ((st = xs_db_get_metadata(db, EVS_META_MULTI, &v, idx->errmsg)) !=
+	    EVS_OK)
+		goto done;
+	evs_schema__slots_parse(v, s->multi);
+done:
+	free(v);
+	if (st != EVS_OK)
+		settings_dispose(s);
+	return st;
+}
+
+/* Gives idx the settings s (which are moved). */
+static void apply_settings(evs_index *idx, settings *s)
+{
+	free(idx->stemmer);
+	free(idx->normalisation);
+	xs_stem_free(idx->stem);
+	idx->schema_version = s->schema_version;
+	idx->stemmer = s->stemmer;
+	idx->normalisation = s->normalisation;
+	idx->stem = s->stem;
+	memcpy(idx->multi_slots, s->multi, sizeof idx->multi_slots);
+	memcpy(idx->multi_stored, s->multi, sizeof idx->multi_stored);
+	memset(s, 0, sizeof *s);
+}
+
+evs_status evs_index__load_settings(evs_index *idx)
+{
+	settings s;
+	evs_status st = read_settings(idx, idx->db, &s);
+	if (st == EVS_OK)
+		apply_settings(idx, &s);
+	return st;
+}
+
+evs_status evs_index__refresh_slots(evs_index *idx)
+{
+	char *v = NULL;
+	if (!idx->db || idx->writable)
+		return EVS_OK; /* a writer knows what it wrote */
+	evs_status st = xs_db_get_metadata(idx->db, EVS_META_MULTI, &v,
+	                                   idx->errmsg);
+	if (st == EVS_OK)
+		evs_schema__slots_parse(v, idx->multi_slots);
+	free(v);
+	return st;
 }
 
 evs_status evs_index__init_settings(evs_index *idx, const char *stemmer)
@@ -242,6 +306,22 @@ static evs_status create_index(evs_index *idx, const char *stemmer)
 		                       "%s: exists and is not an evsearch index "
 		                       "(no \"current\" link); refusing to write "
 		                       "into it",
+		                       idx->dir);
+	/* Without "current", only what an interrupted creation leaves (one
+	 * generation, no "previous") may be written over; anything more is an
+	 * index that lost its link, and its generations are not ours to drop. */
+	char *prev = NULL;
+	evs_gen__read_link(idx->dir, "previous", &prev, idx->errmsg);
+	char *next = evs_gen__next_name(idx->dir);
+	int lost = prev || !next || strcmp(next, "gen-2") > 0 ||
+	           strlen(next) > strlen("gen-2");
+	free(prev);
+	free(next);
+	if (lost)
+		return evs_index__fail(idx, EVS_E_CORRUPT,
+		                       "%s: the \"current\" link is missing but "
+		                       "generations are there: renew the index "
+		                       "with evindex --rebuild",
 		                       idx->dir);
 	evs_gen__clean(idx->dir, NULL, NULL);
 	if ((st = xs_db_open_writer(&idx->db, idx->gen_path, 2, idx->errmsg)) !=
@@ -463,10 +543,31 @@ evs_status evs_index_open(evs_index **out, const char *path,
 		if (st != EVS_OK)
 			goto done;
 	}
-	if (idx->mode == EVS_MODE_REBUILD || idx->mode == EVS_MODE_SYNC)
+	if (idx->mode == EVS_MODE_REBUILD || idx->mode == EVS_MODE_SYNC) {
 		st = evs_index__open_rebuild(idx, opts);
-	else
+	} else {
 		st = open_live(idx, opts);
+		/* A reader that lost a race with two quick switches (the link
+		 * read, then its generation removed) opens the new one. */
+		for (int tries = 0; tries < 3 && st == EVS_E_CORRUPT &&
+		                    idx->mode == EVS_MODE_READ;
+		     tries++) {
+			char *now = NULL, ignore[XS_ERRLEN];
+			evs_gen__read_link(idx->dir, "current", &now, ignore);
+			int moved = now && idx->gen_name &&
+			            strcmp(now, idx->gen_name) != 0;
+			free(now);
+			if (!moved)
+				break;
+			free(idx->gen_name);
+			free(idx->gen_path);
+			idx->gen_name = idx->gen_path = NULL;
+			if (idx->db)
+				xs_db_close(idx->db, ignore);
+			idx->db = NULL;
+			st = open_live(idx, opts);
+		}
+	}
 done:
 	if (st != EVS_OK) {
 		if (errmsg_out) {
@@ -510,6 +611,10 @@ evs_status evs_index_commit(evs_index *idx)
 		                       "the index is open read-only");
 	if (idx->pool || idx->switched)
 		return EVS_OK; /* parts flush themselves; the switch syncs */
+	if (!idx->db)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "the new generation failed; open the index "
+		                       "again");
 	evs_status st = store_multi(idx);
 	if (st == EVS_OK)
 		st = xs_db_commit(idx->db, idx->errmsg);
@@ -540,67 +645,58 @@ evs_status evs_index_close(evs_index *idx)
 
 evs_status evs_index_reopen(evs_index *idx)
 {
-	evs_index__reset(idx);
-	if (idx->mode != EVS_MODE_READ)
-		return xs_db_reopen(idx->db, idx->errmsg);
-	/* Follow a switch: Xapian's reopen stays in the generation it has. */
-	char *target = NULL;
-	evs_status st = evs_gen__read_link(idx->dir, "current", &target,
-	                                   idx->errmsg);
-	if (st != EVS_OK)
-		return st;
-	if (!target || strcmp(target, idx->gen_name) == 0) {
-		free(target);
-		return xs_db_reopen(idx->db, idx->errmsg);
-	}
-	char *path = join(idx->dir, target);
+	char *target = NULL, *path = NULL;
 	xs_db *db = NULL;
-	if (!path) {
-		free(target);
-		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	settings set;
+	evs_status st;
+	memset(&set, 0, sizeof set);
+	evs_index__reset(idx);
+	if (!idx->db) {
+		st = evs_index__fail(idx, EVS_E_INVALID,
+		                     "the new generation is being built");
+		goto done;
 	}
-	st = xs_db_open_reader(&db, path, idx->errmsg);
-	if (st == EVS_OK) {
-		xs_db *old = idx->db;
-		char *old_name = idx->gen_name, *old_path = idx->gen_path;
-		idx->db = db;
-		idx->gen_name = target;
-		idx->gen_path = path;
-		xs_stem_free(idx->stem);
-		idx->stem = NULL;
-		free(idx->stemmer);
-		free(idx->normalisation);
-		idx->stemmer = idx->normalisation = NULL;
-		st = evs_index__load_settings(idx);
+	if (idx->mode != EVS_MODE_READ) {
+		st = xs_db_reopen(idx->db, idx->errmsg);
+		goto done;
+	}
+	/* Follow a switch: Xapian's reopen stays in the generation it has. */
+	if ((st = evs_gen__read_link(idx->dir, "current", &target,
+	                             idx->errmsg)) != EVS_OK)
+		goto done;
+	if (!target || strcmp(target, idx->gen_name) == 0) {
+		if ((st = xs_db_reopen(idx->db, idx->errmsg)) == EVS_OK)
+			st = evs_index__refresh_slots(idx);
+		goto done;
+	}
+	if (!(path = join(idx->dir, target))) {
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		goto done;
+	}
+	/* The new generation is checked before the handle lets go of the old:
+	 * on any failure the handle goes on answering as before. */
+	if ((st = xs_db_open_reader(&db, path, idx->errmsg)) != EVS_OK ||
+	    (st = read_settings(idx, db, &set)) != EVS_OK)
+		goto done;
+	char ignore[XS_ERRLEN];
+	xs_db_close(idx->db, ignore);
+	free(idx->gen_name);
+	free(idx->gen_path);
+	idx->db = db;
+	idx->gen_name = target;
+	idx->gen_path = path;
+	apply_settings(idx, &set);
+	db = NULL;
+	target = path = NULL;
+done:
+	if (db) {
 		char ignore[XS_ERRLEN];
-		xs_db_close(old, ignore);
-		free(old_name);
-		free(old_path);
-		return st;
+		xs_db_close(db, ignore);
 	}
+	settings_dispose(&set);
 	free(target);
 	free(path);
 	return st;
-}
-
-static uint64_t dir_bytes(const char *path)
-{
-	uint64_t total = 0;
-	DIR *d = opendir(path);
-	if (!d)
-		return 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *p = join(path, e->d_name);
-		struct stat sb;
-		if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
-			total += (uint64_t)sb.st_size;
-		free(p);
-	}
-	closedir(d);
-	return total;
 }
 
 evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
@@ -615,7 +711,7 @@ evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
 	evs_status st = xs_db_doccount(idx->db, &out->events, idx->errmsg);
 	if (st != EVS_OK)
 		return st;
-	out->bytes = dir_bytes(idx->gen_path);
+	out->bytes = evs_gen__bytes(idx->gen_path);
 	out->schema_version = idx->schema_version;
 	out->stemmer = idx->stemmer;
 	out->normalisation = idx->normalisation;
@@ -807,6 +903,9 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 		                       "the index is open read-only");
 	if (!id)
 		return evs_index__fail(idx, EVS_E_INVALID, "no id given");
+	if (!idx->db)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "a rebuild adds events; it deletes none");
 	if (evs_index__id_term(id, strlen(id), &term) < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);

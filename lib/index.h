@@ -81,6 +81,10 @@ size_t evs_index__stem(evs_index *idx, const char *word, size_t len,
  * EVS_E_VERSION) a schema or normalisation other than this library's. */
 evs_status evs_index__load_settings(evs_index *idx);
 
+/* Re-reads how many facet slots the index uses (a reader's view can move
+ * on: Xapian reopens it when a writer commits under a search). */
+evs_status evs_index__refresh_slots(evs_index *idx);
+
 /* Writes the settings of a new database (idx->db) and sets up idx's
  * stemmer: EVS_E_INVALID for an unknown stemmer. */
 evs_status evs_index__init_settings(evs_index *idx, const char *stemmer);

@@ -129,11 +129,16 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths,
 		return EVS_E_NOMEM;
 	}
 	p->n = n;
-	for (unsigned i = 0; i < n && st == EVS_OK; i++) {
+	/* Every worker's locks exist before any can fail, so that freeing a
+	 * half-started pool destroys only what was made. */
+	for (unsigned i = 0; i < n; i++) {
 		worker *w = &p->w[i];
 		pthread_mutex_init(&w->mu, NULL);
 		pthread_cond_init(&w->more, NULL);
 		pthread_cond_init(&w->room, NULL);
+	}
+	for (unsigned i = 0; i < n && st == EVS_OK; i++) {
+		worker *w = &p->w[i];
 		if (strcmp(stemmer, "none") != 0 &&
 		    (st = xs_stem_new(&w->stem, stemmer, err)) != EVS_OK)
 			break;

@@ -450,9 +450,15 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 				/* tag:cyber* : every tag that begins so. */
 				term[tl] = '\0';
 				p->terms += EVS_MAX_WILDCARD / 4;
-				evs_status st = xs_query_wildcard(&nd.q, term,
-				                                  EVS_MAX_WILDCARD,
-				                                  p->idx->errmsg);
+				evs_status st = EVS_OK;
+				if (p->terms > EVS_MAX_QUERY_TERMS)
+					fail(p, EVS_E_QUERY_SYNTAX,
+					     "the query has more than %d terms (a wildcard "
+					     "counts as %d)",
+					     EVS_MAX_QUERY_TERMS, EVS_MAX_WILDCARD / 4);
+				else
+					st = xs_query_wildcard(&nd.q, term, EVS_MAX_WILDCARD,
+					                       p->idx->errmsg);
 				if (st != EVS_OK)
 					p->st = st;
 			} else if (++p->terms > EVS_MAX_QUERY_TERMS) {
@@ -621,8 +627,10 @@ static node join(parser *p, xs_op op, node a, node b)
 		b.q = complement(p, b.q);
 	a.neg = b.neg = 0;
 	if (!a.q) {
-		if (op == XS_OP_AND_NOT)
+		if (op == XS_OP_AND_NOT) {
+			xs_query_free(b.q);
 			return r; /* nothing minus something */
+		}
 		b.filter = NULL;
 		return b;
 	}

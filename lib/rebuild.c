@@ -289,11 +289,14 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "evs_switch_options version %d unknown",
 		                       opts->version);
-	if (idx->mode == EVS_MODE_SYNC && (st = delete_vanished(idx)) != EVS_OK)
+	if ((idx->mode == EVS_MODE_SYNC && (st = delete_vanished(idx)) != EVS_OK) ||
+	    (st = merge_parts(idx)) != EVS_OK ||
+	    (st = evs_gen__sync(idx->gen_path, idx->errmsg)) != EVS_OK) {
+		/* Nothing is left to switch to: the build is thrown away. */
+		evs_index__discard(idx);
+		idx->switched = -1;
 		return st;
-	if ((st = merge_parts(idx)) != EVS_OK ||
-	    (st = evs_gen__sync(idx->gen_path, idx->errmsg)) != EVS_OK)
-		return st;
+	}
 	char err[XS_ERRLEN];
 
 	/* Check what readers will get: open it as they will. */
@@ -337,14 +340,18 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 
 	/* The switch itself: one rename. */
 	if ((st = evs_gen__set_link(idx->dir, "current", idx->gen_name,
-	                            idx->errmsg)) != EVS_OK)
+	                            idx->errmsg)) != EVS_OK) {
+		evs_index__discard(idx);
+		idx->switched = -1;
 		return st;
+	}
 	idx->switched = 1;
-	if (idx->live_name)
-		evs_gen__set_link(idx->dir, "previous", idx->live_name, err);
-	evs_gen__clean(idx->dir, idx->gen_name, idx->live_name);
-	/* The handle now reads the generation it built. */
-	st = xs_db_open_reader(&idx->db, idx->gen_path, idx->errmsg);
+	/* Old generations go only once "previous" is right, so that the one
+	 * to roll back to is never among them. */
+	if (!idx->live_name ||
+	    evs_gen__set_link(idx->dir, "previous", idx->live_name, err) ==
+	        EVS_OK)
+		evs_gen__clean(idx->dir, idx->gen_name, idx->live_name);
 	if (report && report->version >= 1) {
 		report->live_events = idx->live_events;
 		report->new_events = events;
@@ -358,7 +365,11 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 		report->new_generation = idx->gen_name;
 		report->bytes = evs_gen__bytes(idx->gen_path);
 	}
-	return st;
+	/* The handle now reads the generation it built; if that fails, the
+	 * switch has still happened, and searches of the handle say so. */
+	if (xs_db_open_reader(&idx->db, idx->gen_path, err) == EVS_OK)
+		evs_index__load_settings(idx);
+	return EVS_OK;
 }
 
 evs_status evs_index_rollback(const char *path, const evs_open_options *opts,

@@ -37,32 +37,44 @@ static json_t *list_array(const evs_hit *h, evs_list l)
 	return a;
 }
 
+/* Sets o[key] = v (taking v); returns 0, or -1 when either failed. */
+static int set(json_t *o, const char *key, json_t *v)
+{
+	return v && json_object_set_new(o, key, v) == 0 ? 0 : -1;
+}
+
 static json_t *hit_json(const evs_results *res, size_t i)
 {
 	const evs_hit *h = &res->hits[i];
 	json_t *o = json_object();
+	int bad = 0;
 	if (!o)
 		return NULL;
-	char *snippet = evs_snippet__make(res, i, "<mark>", "</mark>", 1);
-	json_object_set_new(o, "rank", json_integer((json_int_t)(res->offset +
-	                                                         i + 1)));
-	json_object_set_new(o, "id", str_or_null(h->id));
-	json_object_set_new(o, "score", json_real(h->score));
-	json_object_set_new(o, "title", str_or_null(h->title));
-	json_object_set_new(o, "start", str_or_null(h->start));
-	json_object_set_new(o, "end", str_or_null(h->end));
-	json_object_set_new(o, "timezone", str_or_null(h->timezone));
-	json_object_set_new(o, "location", str_or_null(h->location));
-	json_object_set_new(o, "organisers", list_array(h, EVS_LIST_ORGANISERS));
-	json_object_set_new(o, "participants",
-	                    list_array(h, EVS_LIST_PARTICIPANTS));
-	json_object_set_new(o, "tags", list_array(h, EVS_LIST_TAGS));
-	json_object_set_new(o, "topics", list_array(h, EVS_LIST_TOPICS));
-	json_object_set_new(o, "url", str_or_null(h->url));
-	json_object_set_new(o, "snippet",
-	                    snippet && *snippet ? json_string(snippet)
-	                                        : json_null());
+	char *snippet = res->flags & EVS_SEARCH_NO_SNIPPETS
+	                    ? NULL
+	                    : evs_snippet__make(res, i, "<mark>", "</mark>", 1);
+	bad |= set(o, "rank", json_integer((json_int_t)(res->offset + i + 1)));
+	bad |= set(o, "id", str_or_null(h->id));
+	bad |= set(o, "score", json_real(h->score));
+	bad |= set(o, "title", str_or_null(h->title));
+	bad |= set(o, "start", str_or_null(h->start));
+	bad |= set(o, "end", str_or_null(h->end));
+	bad |= set(o, "timezone", str_or_null(h->timezone));
+	bad |= set(o, "location", str_or_null(h->location));
+	bad |= set(o, "organisers", list_array(h, EVS_LIST_ORGANISERS));
+	bad |= set(o, "participants", list_array(h, EVS_LIST_PARTICIPANTS));
+	bad |= set(o, "tags", list_array(h, EVS_LIST_TAGS));
+	bad |= set(o, "topics", list_array(h, EVS_LIST_TOPICS));
+	bad |= set(o, "url", str_or_null(h->url));
+	bad |= set(o, "snippet",
+	           snippet && *snippet ? json_string(snippet) : json_null());
+	/* A snippet that could not be made means memory ran out. */
+	bad |= !snippet && !(res->flags & EVS_SEARCH_NO_SNIPPETS);
 	free(snippet);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -94,7 +106,8 @@ char *evs_results_json(const evs_results *res)
 		json_t *h = hit_json(res, i);
 		if (!h)
 			goto done;
-		json_array_append_new(results, h);
+		if (json_array_append_new(results, h) < 0)
+			goto done;
 	}
 	json_object_set(doc, "results", results);
 	for (int f = 0; f < EVS_FACET_COUNT_; f++) {

@@ -361,6 +361,20 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		                       opts->version);
 	if (opts->sort > EVS_SORT_DATE_DESC)
 		return evs_index__fail(idx, EVS_E_INVALID, "unknown sort order");
+	if ((opts->n_organisers && !opts->organisers) ||
+	    (opts->n_tags && !opts->tags))
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "a count of organisers or tags without the "
+		                       "list");
+	if (opts->offset > 4000000000u)
+		return evs_index__fail(idx, EVS_E_INVALID, "offset %zu is too large",
+		                       opts->offset);
+	if (!idx->db)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "the new generation is being built; search "
+		                       "the index after the switch");
+	if ((st = evs_index__refresh_slots(idx)) != EVS_OK)
+		return st;
 	res = calloc(1, sizeof *res);
 	if (!res)
 		goto nomem;
@@ -396,7 +410,8 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 			/* Text with no words ("!!!") matches nothing. */
 			res->sort = opts->sort ? opts->sort : EVS_SORT_RELEVANCE;
 			*out = res;
-			return EVS_OK;
+			res = NULL;
+			goto done;
 		}
 	} else if ((st = xs_query_match_all(&q, idx->errmsg)) != EVS_OK) {
 		goto done;

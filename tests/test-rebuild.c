@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "xapian-shim.h"
 
 /* Two sources: A is the corpus (8 events), B the same events under other
  * ids with other titles, plus 4 more (12): every answer tells which
@@ -558,6 +559,130 @@ static void test_rebuild__sigkill_at_any_point(void **state)
 	free(dir);
 }
 
+/* What review found: a rebuild handle before, at and after its switch,
+ * and readers across switches. */
+static void test_rebuild__handle_before_and_after_switch(void **state)
+{
+	fixture *f = *state;
+	char *dir = index_dir(f, "handle");
+	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL),
+	                 EVS_OK);
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_REBUILD;
+	evs_index *idx = NULL;
+	assert_int_equal(evs_index_open(&idx, dir, &oo, NULL), EVS_OK);
+	int fd = open(f->b, O_RDONLY);
+	assert_int_equal(evs_index_add_stream(idx, fd, "b", NULL, NULL), EVS_OK);
+	close(fd);
+	/* Nothing to search, delete or reopen while building: refused. */
+	evs_results *r = NULL;
+	assert_int_equal(evs_search(&r, idx, "treaty", NULL), EVS_E_INVALID);
+	assert_null(r);
+	assert_int_equal(evs_index_delete(idx, "x"), EVS_E_INVALID);
+	assert_int_equal(evs_index_reopen(idx), EVS_E_INVALID);
+	evs_switch_options loose = EVS_SWITCH_OPTIONS_INIT;
+	loose.max_shrink_percent = -1;
+	assert_int_equal(evs_index_switch(idx, &loose, NULL), EVS_OK);
+	/* After the switch the handle reads its generation, facets and all. */
+	r = th_search(idx, NULL, NULL);
+	assert_int_equal(evs_results_total(r), 16);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "EU Cyber Direct"), 4);
+	assert_int_equal(th_facet(r, EVS_FACET_TAG, "cybercrime"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2021"), 8);
+	evs_results_free(r);
+	assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_E_INVALID);
+	assert_int_equal(evs_index_close(idx), EVS_OK);
+	free(dir);
+}
+
+static void test_rebuild__reopen_refusing_a_new_generation_keeps_old(
+    void **state)
+{
+	fixture *f = *state;
+	char *dir = index_dir(f, "refuse");
+	evs_switch_options loose = EVS_SWITCH_OPTIONS_INIT;
+	loose.max_shrink_percent = -1;
+	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, &loose, NULL),
+	                 EVS_OK);
+	evs_index *reader = th_open(dir);
+	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_REBUILD, &loose, NULL),
+	                 EVS_OK);
+	/* The new generation claims a schema from the future. */
+	char *gen;
+	assert_true(asprintf(&gen, "%s/gen-2", dir) > 0);
+	xs_db *db = NULL;
+	char err[XS_ERRLEN];
+	assert_int_equal(xs_db_open_writer(&db, gen, 0, err), EVS_OK);
+	assert_int_equal(xs_db_set_metadata(db, "evsearch.schema_version", "99",
+	                                    err),
+	                 EVS_OK);
+	assert_int_equal(xs_db_close(db, err), EVS_OK);
+	assert_int_equal(evs_index_reopen(reader), EVS_E_VERSION);
+	assert_non_null(strstr(evs_errmsg(reader), "schema version 99"));
+	evs_results *r = th_search(reader, NULL, NULL);
+	assert_int_equal(evs_results_total(r), 8); /* still the old one */
+	evs_results_free(r);
+	evs_index_close(reader);
+	free(gen);
+	free(dir);
+}
+
+static void test_rebuild__reader_counts_slots_a_writer_added(void **state)
+{
+	fixture *f = *state;
+	char *dir = index_dir(f, "slots");
+	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL),
+	                 EVS_OK);
+	evs_index *reader = th_open(dir);
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE;
+	evs_index *w = NULL;
+	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	const char *rec =
+	    "{\"id\": \"many\", \"title\": \"Many hands\", \"start\": "
+	    "\"2024-01-01\", \"organisers\": [\"A\", \"B\", \"C\", \"D\", "
+	    "\"E\", \"F\"]}";
+	assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL), EVS_OK);
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	assert_int_equal(evs_index_reopen(reader), EVS_OK);
+	evs_results *r = th_search(reader, "hands", NULL);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "F"), 1);
+	evs_results_free(r);
+	evs_index_close(reader);
+	free(dir);
+}
+
+static void test_rebuild__lost_current_link_is_not_overwritten(void **state)
+{
+	fixture *f = *state;
+	char *dir = index_dir(f, "lost");
+	evs_switch_options loose = EVS_SWITCH_OPTIONS_INIT;
+	loose.max_shrink_percent = -1;
+	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, &loose, NULL),
+	                 EVS_OK);
+	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_REBUILD, &loose, NULL),
+	                 EVS_OK);
+	char *link;
+	assert_true(asprintf(&link, "%s/current", dir) > 0);
+	assert_int_equal(unlink(link), 0);
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	evs_index *w = NULL;
+	char *msg = NULL;
+	assert_int_equal(evs_index_open(&w, dir, &oo, &msg), EVS_E_CORRUPT);
+	assert_non_null(strstr(msg, "--rebuild"));
+	evs_free(msg);
+	char *l = listing(dir);
+	assert_string_equal(l, "gen-1 gen-2 lock previous");
+	free(l);
+	/* A rebuild renews it. */
+	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, &loose, NULL),
+	                 EVS_OK);
+	assert_int_equal(count(dir), 8);
+	free(link);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +693,11 @@ int main(void)
 	    cmocka_unit_test(test_rebuild__sync_equals_fresh_rebuild),
 	    cmocka_unit_test(test_rebuild__readers_see_whole_generations),
 	    cmocka_unit_test(test_rebuild__sigkill_at_any_point),
+	    cmocka_unit_test(test_rebuild__handle_before_and_after_switch),
+	    cmocka_unit_test(
+	        test_rebuild__reopen_refusing_a_new_generation_keeps_old),
+	    cmocka_unit_test(test_rebuild__reader_counts_slots_a_writer_added),
+	    cmocka_unit_test(test_rebuild__lost_current_link_is_not_overwritten),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
