@@ -722,7 +722,7 @@ evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
 
 /* FNV-1a: only to notice repeated ids cheaply, for a warning; a hit is
  * confirmed by the index having the id. */
-static uint64_t hash_id(const char *s, size_t n)
+uint64_t evs_index__id_hash(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < n; i++) {
@@ -823,7 +823,7 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 			evs_index__fail(idx, st, "out of memory");
 		goto done;
 	}
-	int seen = seen_add(idx, hash_id(rec.id.p, rec.id.len));
+	int seen = seen_add(idx, evs_index__id_hash(rec.id.p, rec.id.len));
 	if (seen < 0) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;

@@ -98,6 +98,10 @@ evs_status evs_index__open_rebuild(evs_index *idx,
  * any handle (does nothing for others). */
 void evs_index__discard(evs_index *idx);
 
+/* A 64-bit hash of an id (FNV-1a, never 0): to notice repeated ids and
+ * to give each id its rebuild worker. Not for uniqueness: see id_term. */
+uint64_t evs_index__id_hash(const char *id, size_t len);
+
 /* Whether sync was given the document docid again. */
 int evs_index__given(const evs_index *idx, unsigned docid);
 

@@ -165,16 +165,6 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths,
 	return EVS_OK;
 }
 
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 /* The first failure of any worker, copied to err. */
 static evs_status failure(evs_pool *p, char *err)
 {
@@ -193,7 +183,7 @@ static evs_status failure(evs_pool *p, char *err)
 
 evs_status evs_pool__add(evs_pool *p, evs_record *rec, char *err)
 {
-	worker *w = &p->w[fnv(rec->id.p, rec->id.len) % p->n];
+	worker *w = &p->w[evs_index__id_hash(rec->id.p, rec->id.len) % p->n];
 	pthread_mutex_lock(&w->mu);
 	while (w->count == QUEUE_LEN && w->st == EVS_OK)
 		pthread_cond_wait(&w->room, &w->mu);

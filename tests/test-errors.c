@@ -704,7 +704,7 @@ static void test_errors__successful_open_leaves_no_message(void **state)
 static void test_errors__every_status_has_a_name(void **state)
 {
 	(void)state;
-	for (int s = EVS_OK; s <= EVS_E_BACKEND; s++) {
+	for (int s = EVS_OK; s <= EVS_E_REJECTED; s++) {
 		const char *a = evs_status_str((evs_status)s);
 		assert_non_null(a);
 		assert_true(a[0] != '\0');
