@@ -10,6 +10,11 @@ build=$(dirname "$(dirname "$1")")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# A sanitizer build installs an instrumented library: its users link the
+# sanitizer runtime too.
+san=
+grep -q '^EVS_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null \
+  && san="-fsanitize=address,undefined"
 
 cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 \
   || { cat "$tmp/install.log"; fail "cmake --install"; }
@@ -28,7 +33,7 @@ export PKG_CONFIG_PATH=$libdir/pkgconfig
 
 # pkg-config, as the README shows.
 for ex in search-facets feed-events; do
-  cc -std=c11 -Wall -Werror "$src/examples/$ex.c" \
+  cc -std=c11 -Wall -Werror $san "$src/examples/$ex.c" \
      $(pkg-config --cflags --libs evsearch) -Wl,-rpath,"$libdir" \
      -o "$tmp/$ex" || fail "cc $ex.c with pkg-config"
 done
@@ -52,6 +57,7 @@ add_executable(search "$src/examples/search-facets.c")
 target_link_libraries(search evsearch::evsearch)
 CM
 cmake -S "$tmp/cm" -B "$tmp/cm/b" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+  -DCMAKE_C_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" \
   -DCMAKE_BUILD_RPATH="$libdir" >"$tmp/cm.log" 2>&1 \
   && cmake --build "$tmp/cm/b" >>"$tmp/cm.log" 2>&1 \
   || { cat "$tmp/cm.log"; fail "find_package(evsearch)"; }
