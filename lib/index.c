@@ -426,6 +426,14 @@ static evs_status open_live(evs_index *idx, const evs_open_options *opts)
 	}
 	if (st != EVS_OK)
 		return st;
+	if (idx->writable) {
+		/* The one writer clears what killed writers left (parts of a
+		 * build, generations being removed), keeping the rollback one. */
+		char *prev = NULL, ignore[XS_ERRLEN];
+		evs_gen__read_link(idx->dir, "previous", &prev, ignore);
+		evs_gen__clean(idx->dir, idx->gen_name, prev);
+		free(prev);
+	}
 	st = idx->writable
 	         ? xs_db_open_writer(&idx->db, idx->gen_path, 0, idx->errmsg)
 	         : xs_db_open_reader(&idx->db, idx->gen_path, idx->errmsg);
