@@ -98,13 +98,13 @@ static int load_hit(evs_hit *h, const char *data, size_t len)
 	return 0;
 }
 
-/* Adds the counts of one spy into a facet, merging values that normalise
- * alike ("EU Cyber Direct", "EU cyber direct"): the spelling counted most
- * is shown. */
+/* The counts of the spies of a facet, merged where values normalise alike
+ * ("EU Cyber Direct", "EU cyber direct"): the spelling counted most is
+ * shown. */
 typedef struct merge_entry {
 	char *key;
 	char *value;
-	uint64_t count, best;
+	uint64_t count;
 } merge_entry;
 
 typedef struct merge {
@@ -112,6 +112,8 @@ typedef struct merge {
 	size_t n, cap;
 } merge;
 
+/* Notes count events for value v (len bytes) of a facet; values are
+ * merged by merge_finish. */
 static int merge_add(merge *m, evs_normalizer *nz, evs_buf *key,
                      const char *v, size_t len, uint64_t count, int fold)
 {
@@ -122,20 +124,6 @@ static int merge_add(merge *m, evs_normalizer *nz, evs_buf *key,
 		evs_buf__clear(key);
 		if (evs_buf__add(key, v, len) < 0)
 			return -1;
-	}
-	for (size_t i = 0; i < m->n; i++) {
-		if (strcmp(m->e[i].key, key->p) != 0)
-			continue;
-		m->e[i].count += count;
-		if (count > m->e[i].best) {
-			char *nv = strndup(v, len);
-			if (!nv)
-				return -1;
-			free(m->e[i].value);
-			m->e[i].value = nv;
-			m->e[i].best = count;
-		}
-		return 0;
 	}
 	if (m->n == m->cap) {
 		size_t c = m->cap ? m->cap * 2 : 16;
@@ -148,7 +136,7 @@ static int merge_add(merge *m, evs_normalizer *nz, evs_buf *key,
 	merge_entry *e = &m->e[m->n];
 	e->key = strdup(key->p);
 	e->value = strndup(v, len);
-	e->count = e->best = count;
+	e->count = count;
 	if (!e->key || !e->value) {
 		free(e->key);
 		free(e->value);
@@ -156,6 +144,50 @@ static int merge_add(merge *m, evs_normalizer *nz, evs_buf *key,
 	}
 	m->n++;
 	return 0;
+}
+
+static int by_key_value(const void *a, const void *b)
+{
+	const merge_entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : strcmp(x->value, y->value);
+}
+
+/* Merges the entries of m that normalise alike (sorted, then one pass:
+ * linear in the values after the sort), keeping for each the spelling
+ * counted most in all. */
+static void merge_finish(merge *m)
+{
+	qsort(m->e, m->n, sizeof *m->e, by_key_value);
+	size_t out = 0;
+	for (size_t i = 0; i < m->n;) {
+		size_t j = i;
+		uint64_t total = 0, best = 0;
+		size_t best_at = i;
+		while (j < m->n && strcmp(m->e[j].key, m->e[i].key) == 0) {
+			size_t k = j;
+			uint64_t spelling = 0;
+			while (k < m->n && strcmp(m->e[k].key, m->e[i].key) == 0 &&
+			       strcmp(m->e[k].value, m->e[j].value) == 0)
+				spelling += m->e[k++].count;
+			if (spelling > best) {
+				best = spelling;
+				best_at = j;
+			}
+			total += spelling;
+			j = k;
+		}
+		merge_entry keep = m->e[best_at];
+		keep.count = total;
+		for (size_t k = i; k < j; k++)
+			if (k != best_at) {
+				free(m->e[k].key);
+				free(m->e[k].value);
+			}
+		m->e[out++] = keep;
+		i = j;
+	}
+	m->n = out;
 }
 
 static int by_count(const void *a, const void *b)
@@ -203,6 +235,8 @@ static int collect_facets(evs_results *res, const xs_mset *ms,
 		}
 	}
 	for (int f = 0; f < EVS_FACET_COUNT_; f++) {
+		if (rc == 0)
+			merge_finish(&m[f]);
 		if (rc == 0 && m[f].n) {
 			res->facets[f] = calloc(m[f].n, sizeof *res->facets[f]);
 			if (!res->facets[f])

@@ -306,6 +306,37 @@ static void test_search__no_description_no_snippet(void **state)
 	th_rmrf(dir);
 }
 
+/* Values that normalise alike count together, shown in the spelling
+ * counted most over every position. */
+static void test_search__facet_spellings_merge(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	evs_index *w = NULL;
+	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	for (int i = 0; i < 5; i++) {
+		char rec[256];
+		snprintf(rec, sizeof rec,
+		         "{\"id\": \"e%d\", \"title\": \"Event\", \"start\": "
+		         "\"2024-01-0%d\", \"organisers\": %s}",
+		         i, i + 1, i < 3 ? "[\"X\", \"A B\"]" : "[\"a-b\"]");
+		assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL),
+		                 EVS_OK);
+	}
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	evs_index *idx = th_open(dir);
+	evs_results *r = th_search(idx, NULL, NULL);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_ORGANISER), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "A B"), 5);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "X"), 3);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "a-b"), 0);
+	evs_results_free(r);
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
 static void test_search__zero_hits_is_success(void **state)
 {
 	fixture *f = *state;
@@ -396,6 +427,7 @@ int main(void)
 	    cmocka_unit_test(test_search__json_document),
 	    cmocka_unit_test(test_search__zero_hits_is_success),
 	    cmocka_unit_test(test_search__no_description_no_snippet),
+	    cmocka_unit_test(test_search__facet_spellings_merge),
 	};
 	const struct CMUnitTest shared[] = {
 	    cmocka_unit_test(test_search__fosdem_schedules),
