@@ -158,6 +158,8 @@ static int by_key_value(const void *a, const void *b)
  * counted most in all. */
 static void merge_finish(merge *m)
 {
+	if (m->n == 0)
+		return; /* m->e may be NULL, which qsort must not get */
 	qsort(m->e, m->n, sizeof *m->e, by_key_value);
 	size_t out = 0;
 	for (size_t i = 0; i < m->n;) {
