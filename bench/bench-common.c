@@ -253,3 +253,45 @@ int bench_opts_parse(bench_opts *o, int argc, char **argv)
 	}
 	return i;
 }
+
+int bench_run_mode(const char *system, const char *mode, const bench_log *log,
+                   int filters_only, int reps, int report_hits,
+                   int64_t (*run)(void *ctx, size_t i), void *ctx)
+{
+	bench_samples s = {0};
+	int64_t hits = 0;
+	size_t errors = 0, nq = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < log->n; i++) {
+		const bench_query *q = &log->q[i];
+		if (filters_only && !q->organiser && !q->year)
+			continue;
+		nq++;
+		int64_t t = run(ctx, i);
+		if (t < 0)
+			errors++;
+		else
+			hits += t;
+	}
+	for (int r = 0; r < reps; r++) {
+		for (size_t i = 0; i < log->n; i++) {
+			const bench_query *q = &log->q[i];
+			if (filters_only && !q->organiser && !q->year)
+				continue;
+			double t0 = bench_now_ms();
+			(void)run(ctx, i);
+			double t1 = bench_now_ms();
+			if (bench_samples_add(&s, t1 - t0) < 0) {
+				rc = -1;
+				goto done;
+			}
+		}
+	}
+	bench_report(system, mode, nq, reps, &s, report_hits ? hits : -1, errors);
+	if (errors)
+		rc = -1;
+done:
+	bench_samples_free(&s);
+	return rc;
+}

@@ -53,6 +53,17 @@ void bench_samples_free(bench_samples *s);
 void bench_report(const char *system, const char *mode, size_t queries,
                   int reps, bench_samples *s, int64_t hits, size_t errors);
 
+/* Runs one mode over the log: a warm-up pass (untimed; it gives the
+ * checksum and counts failures), then reps timed passes, then
+ * bench_report. Only queries with an organiser or a year run when
+ * filters_only. run(ctx, i) runs query i and returns its match count, or
+ * -1 when it failed; a failed query is still timed, so that every pass
+ * has every query. report_hits: whether the checksum goes in the report
+ * (-1 there otherwise). Returns 0, or -1 on failure. */
+int bench_run_mode(const char *system, const char *mode, const bench_log *log,
+                   int filters_only, int reps, int report_hits,
+                   int64_t (*run)(void *ctx, size_t i), void *ctx);
+
 /* Parses the options the drivers share: "--reps N" and "--modes LIST"
  * (comma-separated subset of plain,facets,filters,snippets,facets2; all
  * by default; fts5-bench ignores facets2, its facets mode counts only

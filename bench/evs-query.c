@@ -109,48 +109,26 @@ static int64_t run_one(evs_index *idx, const bench_query *q,
 	return total;
 }
 
+/* What the common runner needs to run query i in one mode. */
+typedef struct runner {
+	evs_index *idx;
+	const bench_log *log;
+	char **qs;
+	enum mode m;
+} runner;
+
+static int64_t run_i(void *ctx, size_t i)
+{
+	runner *r = ctx;
+	return run_one(r->idx, &r->log->q[i], r->qs[i], r->m);
+}
+
 static int run_mode(evs_index *idx, const bench_log *log, char **qs,
                     enum mode m, int reps)
 {
-	bench_samples s = {0};
-	int64_t hits = 0;
-	size_t errors = 0, nq = 0;
-	int rc = 0;
-
-	/* Warm-up: one untimed pass, which also gives the checksum. */
-	for (size_t i = 0; i < log->n; i++) {
-		const bench_query *q = &log->q[i];
-		if (m == M_FILTERS && !q->organiser && !q->year)
-			continue;
-		nq++;
-		int64_t t = run_one(idx, q, qs[i], m);
-		if (t < 0)
-			errors++;
-		else
-			hits += t;
-	}
-	for (int r = 0; r < reps; r++) {
-		for (size_t i = 0; i < log->n; i++) {
-			const bench_query *q = &log->q[i];
-			if (m == M_FILTERS && !q->organiser && !q->year)
-				continue;
-			/* A failed query (counted in the warm-up pass) is still
-			 * timed: the report needs every query of every pass. */
-			double t0 = bench_now_ms();
-			(void)run_one(idx, q, qs[i], m);
-			double t1 = bench_now_ms();
-			if (bench_samples_add(&s, t1 - t0) < 0) {
-				rc = -1;
-				goto done;
-			}
-		}
-	}
-	bench_report("evsearch", mode_name[m], nq, reps, &s, hits, errors);
-	if (errors)
-		rc = -1;
-done:
-	bench_samples_free(&s);
-	return rc;
+	runner r = {idx, log, qs, m};
+	return bench_run_mode("evsearch", mode_name[m], log, m == M_FILTERS,
+	                      reps, 1, run_i, &r);
 }
 
 int main(int argc, char **argv)

@@ -427,50 +427,29 @@ static int64_t run_one(sqlite3 *db, stmts *s, const bench_query *q,
 	return total;
 }
 
+/* What the common runner needs to run query i in one mode. */
+typedef struct runner {
+	sqlite3 *db;
+	stmts *s;
+	const bench_log *log;
+	char **fq;
+	enum mode m;
+} runner;
+
+static int64_t run_i(void *ctx, size_t i)
+{
+	runner *r = ctx;
+	return run_one(r->db, r->s, &r->log->q[i], r->fq[i], r->m);
+}
+
 static int run_mode(sqlite3 *db, stmts *s, const bench_log *log,
                     char **fq, enum mode m, int reps)
 {
-	bench_samples smp = {0};
-	int64_t hits = 0;
-	size_t errors = 0, nq = 0;
-	int rc = 0;
-
-	for (size_t i = 0; i < log->n; i++) {
-		const bench_query *q = &log->q[i];
-		if (m == M_FILTERS && !q->organiser && !q->year)
-			continue;
-		nq++;
-		int64_t t = run_one(db, s, q, fq[i], m);
-		if (t < 0)
-			errors++;
-		else
-			hits += t;
-	}
-	for (int r = 0; r < reps; r++) {
-		for (size_t i = 0; i < log->n; i++) {
-			const bench_query *q = &log->q[i];
-			if (m == M_FILTERS && !q->organiser && !q->year)
-				continue;
-			/* A failed query (counted in the warm-up pass) is still
-			 * timed: the report needs every query of every pass. */
-			double t0 = bench_now_ms();
-			(void)run_one(db, s, q, fq[i], m);
-			double t1 = bench_now_ms();
-			if (bench_samples_add(&smp, t1 - t0) < 0) {
-				rc = -1;
-				goto done;
-			}
-		}
-	}
+	runner r = {db, s, log, fq, m};
 	/* Only the facets mode counts every match; the others' checksum is
 	 * of page sizes, not comparable with evsearch's totals. */
-	bench_report("fts5", mode_name[m], nq, reps, &smp,
-	             m == M_FACETS ? hits : -1, errors);
-	if (errors)
-		rc = -1;
-done:
-	bench_samples_free(&smp);
-	return rc;
+	return bench_run_mode("fts5", mode_name[m], log, m == M_FILTERS, reps,
+	                      m == M_FACETS, run_i, &r);
 }
 
 static int query(int argc, char **argv)
