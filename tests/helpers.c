@@ -121,3 +121,29 @@ uint64_t th_facet(const evs_results *res, evs_facet f, const char *value)
 	}
 	return 0;
 }
+
+int th_corpus_setup(void **state)
+{
+	th_corpus *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = th_tmpdir();
+	char *corpus = th_source_path("corpus/events.jsonl");
+	const char *files[] = {corpus, NULL};
+	evs_add_stats stats = {0};
+	th_build_index(f->dir, files, &stats);
+	free(corpus);
+	assert_int_equal(stats.added, 8);
+	assert_int_equal(stats.skipped, 0);
+	f->idx = th_open(f->dir);
+	*state = f;
+	return 0;
+}
+
+int th_corpus_teardown(void **state)
+{
+	th_corpus *f = *state;
+	assert_int_equal(evs_index_close(f->idx), EVS_OK);
+	th_rmrf(f->dir);
+	free(f);
+	return 0;
+}

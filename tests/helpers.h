@@ -42,6 +42,18 @@ evs_results *th_search(evs_index *idx, const char *query,
 /* Index of the hit with this id in res, or -1. */
 int th_hit_rank(const evs_results *res, const char *id);
 
+/* A group fixture: the corpus (corpus/events.jsonl, 8 events) indexed in
+ * a temporary directory and opened read-only. th_corpus_setup checks that
+ * all 8 were added; use both as cmocka group setup and teardown, and
+ * reach the fixture as (th_corpus *)*state. */
+typedef struct th_corpus {
+	char *dir;
+	evs_index *idx;
+} th_corpus;
+
+int th_corpus_setup(void **state);
+int th_corpus_teardown(void **state);
+
 /* Count of value in a facet, 0 when absent. */
 uint64_t th_facet(const evs_results *res, evs_facet f, const char *value);
 

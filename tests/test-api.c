@@ -14,32 +14,7 @@
 
 #include "helpers.h"
 
-typedef struct fixture {
-	char *dir;
-	evs_index *idx;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	f->dir = th_tmpdir();
-	char *corpus = th_source_path("corpus/events.jsonl");
-	const char *files[] = {corpus, NULL};
-	th_build_index(f->dir, files, NULL);
-	free(corpus);
-	f->idx = th_open(f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	evs_index_close(f->idx);
-	th_rmrf(f->dir);
-	free(f);
-	return 0;
-}
+typedef th_corpus fixture;
 
 static void test_api__search_json_equals_search(void **state)
 {
@@ -206,5 +181,5 @@ int main(void)
 	    cmocka_unit_test(
 	        test_api__threads_search_while_another_process_rebuilds),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, th_corpus_setup, th_corpus_teardown);
 }

@@ -21,36 +21,7 @@
            "cooperation"
 #define E8 "2021-09-07-osce-technical-briefing-capacity-building-cybercrime"
 
-typedef struct fixture {
-	char *dir;
-	evs_index *idx;
-} fixture;
-
-static int group_setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = th_tmpdir();
-	char *corpus = th_source_path("corpus/events.jsonl");
-	const char *files[] = {corpus, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(f->dir, files, &stats);
-	free(corpus);
-	assert_int_equal(stats.added, 8);
-	assert_int_equal(stats.skipped, 0);
-	f->idx = th_open(f->dir);
-	*state = f;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	fixture *f = *state;
-	assert_int_equal(evs_index_close(f->idx), EVS_OK);
-	th_rmrf(f->dir);
-	free(f);
-	return 0;
-}
+typedef th_corpus fixture;
 
 static evs_index *idx_of(void **state)
 {
@@ -629,5 +600,5 @@ int main(void)
 	    cmocka_unit_test(test_query__text_without_words),
 	    cmocka_unit_test(test_query__totals_are_exact_beyond_the_page),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, th_corpus_setup, th_corpus_teardown);
 }

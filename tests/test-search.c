@@ -16,35 +16,7 @@
 #define ROUNDTABLE "2021-10-06-roundtable-implementing-digital-transformation-cyber-cooperation"
 #define OSCE "2021-09-07-osce-technical-briefing-capacity-building-cybercrime"
 
-typedef struct fixture {
-	char *dir;
-	evs_index *idx;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	f->dir = th_tmpdir();
-	char *corpus = th_source_path("corpus/events.jsonl");
-	const char *files[] = {corpus, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(f->dir, files, &stats);
-	assert_int_equal(stats.added, 8);
-	assert_int_equal(stats.skipped, 0);
-	free(corpus);
-	f->idx = th_open(f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	evs_index_close(f->idx);
-	th_rmrf(f->dir);
-	free(f);
-	return 0;
-}
+typedef th_corpus fixture;
 
 static void test_search__multistakeholder_consultation(void **state)
 {
@@ -432,6 +404,6 @@ int main(void)
 	const struct CMUnitTest shared[] = {
 	    cmocka_unit_test(test_search__fosdem_schedules),
 	};
-	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	int failed = cmocka_run_group_tests(tests, th_corpus_setup, th_corpus_teardown);
 	return failed + cmocka_run_group_tests(shared, NULL, NULL);
 }
