@@ -261,16 +261,11 @@ typedef struct builder {
 static int add_term(builder *b, const char *prefix, const char *word,
                     size_t len, unsigned pos, unsigned wdf)
 {
-	char term[EVS_MAX_WORD * 2 + 16];
-	size_t pl = strlen(prefix);
-	if (pl + len >= sizeof term)
-		len = sizeof term - pl - 1;
-	memcpy(term, prefix, pl);
-	memcpy(term + pl, word, len);
+	char term[EVS_TERM_BUF];
+	size_t tl = evs_schema__term(term, prefix, word, len);
 	evs_status st =
-	    pos ? xs_doc_posting(b->doc, term, pl + len, pos, wdf,
-	                         b->an->errmsg)
-	        : xs_doc_term(b->doc, term, pl + len, wdf, b->an->errmsg);
+	    pos ? xs_doc_posting(b->doc, term, tl, pos, wdf, b->an->errmsg)
+	        : xs_doc_term(b->doc, term, tl, wdf, b->an->errmsg);
 	if (st != EVS_OK) {
 		b->st = st;
 		return -1;

@@ -289,19 +289,15 @@ static void next(parser *p)
 static xs_query *term_query(parser *p, const char *prefix, const char *w,
                             size_t len)
 {
-	char term[EVS_MAX_WORD * 2 + 16];
-	size_t pl = strlen(prefix);
-	if (pl + len >= sizeof term)
-		len = sizeof term - pl - 1;
-	memcpy(term, prefix, pl);
-	memcpy(term + pl, w, len);
+	char term[EVS_TERM_BUF];
+	size_t tl = evs_schema__term(term, prefix, w, len);
 	if (++p->terms > EVS_MAX_QUERY_TERMS) {
 		fail(p, EVS_E_QUERY_SYNTAX, "the query has more than %d terms",
 		     EVS_MAX_QUERY_TERMS);
 		return NULL;
 	}
 	xs_query *q = NULL;
-	evs_status st = xs_query_term(&q, term, pl + len, 0, p->idx->errmsg);
+	evs_status st = xs_query_term(&q, term, tl, 0, p->idx->errmsg);
 	if (st != EVS_OK)
 		p->st = st;
 	return q;

@@ -49,6 +49,18 @@ void evs_schema__slots_merge(unsigned into[EVS_MULTI_N],
 			into[i] = from[i];
 }
 
+size_t evs_schema__term(char *out, const char *prefix, const char *word,
+                        size_t len)
+{
+	size_t pl = strlen(prefix);
+	if (pl + len >= EVS_TERM_BUF)
+		len = EVS_TERM_BUF - pl - 1;
+	memcpy(out, prefix, pl);
+	memcpy(out + pl, word, len);
+	out[pl + len] = '\0';
+	return pl + len;
+}
+
 size_t evs_schema__exact_term(char *out, const char *prefix,
                               const char *value, size_t len)
 {

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "normalize.h"
+
 /* Bump when terms, values or the stored record change meaning: indexes of
  * another version are refused with "rebuild the index". */
 #define EVS_SCHEMA_VERSION 2
@@ -84,6 +86,16 @@ enum {
  * every_word() in query.c): large enough that events matching every word
  * rank first. */
 #define EVS_EVERY_WORD_BOOST 1000.0
+
+/* The size of a buffer for a word term: a prefix and a word (or a stem,
+ * which may be somewhat longer than its word). */
+#define EVS_TERM_BUF (EVS_MAX_WORD * 2 + 16)
+
+/* Builds a word term, prefix + word, in out (EVS_TERM_BUF bytes), the
+ * word cut to fit; the indexer and the query parser build terms alike.
+ * Returns its length. */
+size_t evs_schema__term(char *out, const char *prefix, const char *word,
+                        size_t len);
 
 /* Builds a boolean term: prefix + a normalised whole value, cut (at a
  * character boundary) so that the term fits EVS_MAX_ID_TERM bytes. The
