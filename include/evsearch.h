@@ -186,6 +186,13 @@ EVS_API evs_status evs_index_add_json(evs_index *idx, const char *json,
 /* Deletes the event with this id. EVS_E_NOTFOUND when there is none. */
 EVS_API evs_status evs_index_delete(evs_index *idx, const char *id);
 
+/* The formats of a stream of events. */
+typedef enum evs_format {
+	EVS_FORMAT_AUTO = 0,
+	EVS_FORMAT_JSONL,   /* JSON Lines: one record per line */
+	EVS_FORMAT_ICS      /* iCalendar (RFC 5545): one record per VEVENT */
+} evs_format;
+
 /* A message about one record of a stream. */
 typedef enum evs_severity { EVS_WARNING = 0, EVS_ERROR } evs_severity;
 
@@ -210,10 +217,22 @@ typedef struct evs_add_options {
 	void *ctx;
 	/* Commit after this many records; 0 means the default, 10000. */
 	unsigned commit_every;
+	/* Version 2 and later: */
+	/* What the stream holds: EVS_FORMAT_AUTO decides by the source name
+	 * (".ics" is iCalendar, ".jsonl" JSON Lines), else by the content
+	 * (iCalendar begins with BEGIN:VCALENDAR). */
+	evs_format format;
+	/* iCalendar: recurring events are expanded into their occurrences
+	 * from..to (each "YYYY-MM-DD", "YYYY-MM", "YYYY" or "today"); NULL
+	 * means a year before today, and two years after it. */
+	const char *expand_from;
+	const char *expand_to;
 } evs_add_options;
 
-#define EVS_ADD_OPTIONS_VERSION 1
-#define EVS_ADD_OPTIONS_INIT {EVS_ADD_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0}
+#define EVS_ADD_OPTIONS_VERSION 2
+#define EVS_ADD_OPTIONS_INIT \
+	{EVS_ADD_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, EVS_FORMAT_AUTO, \
+	 NULL, NULL}
 
 /* Counts for one or more streams; the caller zeroes it once and may pass
  * it to several calls to total them. */
@@ -226,11 +245,13 @@ typedef struct evs_add_stats {
 	uint64_t unchanged; /* sync: records the index had already */
 } evs_add_stats;
 
-/* Reads JSON Lines from fd (a file descriptor the caller keeps open and
- * closes), named source in messages, and adds every good record. A UTF-8
- * BOM and CRLF line ends are accepted, blank lines skipped. A bad record is
- * reported and skipped; the others are still added. Changes are committed
- * in batches and at the end.
+/* Reads events from fd (a file descriptor the caller keeps open and
+ * closes), named source in messages, and adds every good record: JSON
+ * Lines or iCalendar, as opts->format says (docs/schema.md). A UTF-8 BOM
+ * and CRLF line ends are accepted, blank lines skipped. A bad record (or
+ * VEVENT) is reported and skipped; the others are still added. A
+ * recurring VEVENT is one event, with its occurrences in the expansion
+ * window. Changes are committed in batches and at the end.
  * Statuses: EVS_OK (even when records were skipped: see stats->skipped),
  * EVS_E_CANCELLED, EVS_E_IO (reading fd or writing the index failed; the
  * index holds its last commit), EVS_E_READONLY, EVS_E_NOMEM. */
@@ -313,13 +334,18 @@ typedef enum evs_sort {
 #define EVS_SEARCH_NO_FACETS 4u /* skip facet counting (faster) */
 #define EVS_SEARCH_NO_SNIPPETS 8u /* evs_results_json() gives null
                                    snippets */
+#define EVS_SEARCH_CANCELLED 16u  /* also events whose status is
+                                     "cancelled" (left out by default) */
+#define EVS_SEARCH_OCCURRENCES 32u /* evs_results_json() lists every
+                                      matching occurrence of each hit */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */
 	unsigned flags;
 	/* Date range, each "YYYY", "YYYY-MM", "YYYY-MM-DD" or "today", or
 	 * NULL for open-ended. An event matches when its start..end (local
-	 * dates) overlaps from..to, both inclusive. */
+	 * dates) overlaps from..to, both inclusive; an event with
+	 * occurrences (a recurring VEVENT) when one of them does. */
 	const char *from;
 	const char *to;
 	/* Exact organiser names and tags (compared after normalisation).
@@ -388,6 +414,25 @@ EVS_API size_t evs_hit_list_count(const evs_results *res, size_t i,
 EVS_API const char *evs_hit_list_item(const evs_results *res, size_t i,
                                       evs_list list, size_t j);
 
+/* The status of hit i as its record gives it ("confirmed", "tentative",
+ * "cancelled"), or NULL. */
+EVS_API const char *evs_hit_status(const evs_results *res, size_t i);
+
+/* Occurrences: every event has at least one (its start and end); a
+ * recurring event has those of its expansion window. These are the ones
+ * that match the search's date range (all of them without one), in
+ * chronological order: their number, and the start and end of
+ * occurrence j (end NULL when it has none). Strings are owned by res. */
+EVS_API size_t evs_hit_occurrence_count(const evs_results *res, size_t i);
+EVS_API const char *evs_hit_occurrence_start(const evs_results *res,
+                                             size_t i, size_t j);
+EVS_API const char *evs_hit_occurrence_end(const evs_results *res, size_t i,
+                                           size_t j);
+/* The index j of hit i's next occurrence: the first matching one that
+ * ends on or after the search's from date (today when there is none);
+ * the last one when all are earlier. */
+EVS_API size_t evs_hit_next_occurrence(const evs_results *res, size_t i);
+
 /* The whole stored record of hit i as compact JSON. */
 EVS_API const char *evs_hit_record(const evs_results *res, size_t i);
 
@@ -431,7 +476,8 @@ EVS_API char *evs_results_json(const evs_results *res);
  *   {"query": "cyber treaty", "all": false, "plain": false,
  *    "from": "2022", "to": "2022-06", "organisers": ["EU Cyber Direct"],
  *    "tags": ["cybercrime"], "sort": "relevance" | "date" | "-date",
- *    "limit": 10, "offset": 0, "facets": true}
+ *    "limit": 10, "offset": 0, "facets": true, "cancelled": false,
+ *    "occurrences": false}
  * ("organisers" and "tags" also take one string). An unknown key is an
  * error, so that a typo does not go unnoticed. On EVS_OK *out is the
  * response (docs/output-format.md) to free with evs_free(); otherwise

@@ -20,7 +20,7 @@ static const char *const prog = "evindex";
 enum {
 	OPT_INDEX, OPT_STEMMER, OPT_DELETE, OPT_INFO, OPT_REBUILD, OPT_SYNC, OPT_ROLLBACK,
 	OPT_MIN_EVENTS, OPT_MAX_SHRINK, OPT_MAX_ERRORS, OPT_REPORT, OPT_WAIT, OPT_JOBS,
-	OPT_QUIET,
+	OPT_FORMAT, OPT_EXPAND_FROM, OPT_EXPAND_TO, OPT_QUIET,
 	OPT_VERSION, OPT_HELP
 };
 
@@ -59,6 +59,14 @@ static const cli_option options[] = {
     [OPT_JOBS] = {"jobs", 'j', 1, "N",
                   "rebuild: build on N threads (default: one per processor, "
                   "at most 4)"},
+    [OPT_FORMAT] = {"format", 'f', 1, "FORMAT",
+                    "jsonl or ics (default: by file name; else ics when the "
+                    "input begins with BEGIN:VCALENDAR)"},
+    [OPT_EXPAND_FROM] = {"expand-from", 0, 1, "DATE",
+                         "iCalendar: expand recurring events from DATE "
+                         "(default: a year ago)"},
+    [OPT_EXPAND_TO] = {"expand-to", 0, 1, "DATE",
+                       "iCalendar: ... up to DATE (default: two years ahead)"},
     [OPT_QUIET] = {"quiet", 'q', 0, NULL, "print errors only, no summary"},
     [OPT_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
     [OPT_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
@@ -72,6 +80,8 @@ typedef struct args {
 	int delete_ids, info, rebuild, sync, rollback, quiet, version, help;
 	int wait;
 	int jobs;
+	evs_format format;
+	const char *expand_from, *expand_to;
 	evs_switch_options checks;
 } args;
 
@@ -132,6 +142,21 @@ static int on_option(void *ctx, int which, const char *arg)
 		a->jobs = d > 64 ? 64 : (int)d;
 		break;
 	}
+	case OPT_FORMAT:
+		if (strcmp(arg, "jsonl") == 0 || strcmp(arg, "json") == 0) {
+			a->format = EVS_FORMAT_JSONL;
+		} else if (strcmp(arg, "ics") == 0 || strcmp(arg, "ical") == 0) {
+			a->format = EVS_FORMAT_ICS;
+		} else if (strcmp(arg, "auto") == 0) {
+			a->format = EVS_FORMAT_AUTO;
+		} else {
+			cli_error(prog, "--format: \"%s\" is not jsonl, ics or auto",
+			          arg);
+			return -1;
+		}
+		break;
+	case OPT_EXPAND_FROM: a->expand_from = arg; break;
+	case OPT_EXPAND_TO: a->expand_to = arg; break;
 	case OPT_QUIET: a->quiet = 1; break;
 	case OPT_VERSION: a->version = 1; break;
 	case OPT_HELP: a->help = 1; break;
@@ -149,13 +174,21 @@ static void usage(FILE *out)
 	        "       evindex [--index DIR] --info\n"
 	        "\n"
 	        "Adds the events in FILEs (JSON Lines, one event object per "
-	        "line) to the\n"
-	        "evsearch index in DIR, creating it when missing. An event "
-	        "whose id is\n"
-	        "already indexed is replaced, so indexing the same file twice "
-	        "changes nothing.\n"
-	        "FILE - reads standard input; a directory means every *.jsonl "
-	        "file in it.\n"
+	        "line; or iCalendar\n"
+	        ".ics feeds, one event per VEVENT) to the evsearch index in DIR, "
+	        "creating it\n"
+	        "when missing. An event whose id (an iCalendar UID) is already "
+	        "indexed is\n"
+	        "replaced, so indexing the same file twice changes nothing. "
+	        "FILE - reads\n"
+	        "standard input; a directory means every *.jsonl and *.ics file "
+	        "in it.\n"
+	        "\n"
+	        "A recurring VEVENT (RRULE, RDATE, EXDATE, RECURRENCE-ID) is one "
+	        "event whose\n"
+	        "occurrences from a year ago to two years ahead are indexed "
+	        "(--expand-from,\n"
+	        "--expand-to); rebuild nightly so that the window moves.\n"
 	        "\n"
 	        "--rebuild builds a complete new generation from FILEs beside "
 	        "the live one,\n"
@@ -189,7 +222,8 @@ static void usage(FILE *out)
 	        "Examples:\n"
 	        "  evindex --index ~/events corpus/events.jsonl\n"
 	        "  evindex --index ~/events data/            # every *.jsonl "
-	        "in data/\n"
+	        "and *.ics in data/\n"
+	        "  evindex --index ~/events calendar.ics --expand-to 2027-12-31\n"
 	        "  curl -s https://example.org/events.jsonl | evindex -\n"
 	        "  evindex --index ~/events --delete "
 	        "2021-09-07-osce-technical-briefing-capacity-building-cybercrime\n"
@@ -222,6 +256,8 @@ typedef struct run {
 	char *errors[MAX_REPORTED];
 	size_t nerrors;
 	uint64_t printed;
+	evs_format format;
+	const char *expand_from, *expand_to;
 } run;
 
 /* Errors and warnings printed before the rest are only counted: a file
@@ -313,7 +349,8 @@ static evs_status index_dir(evs_index *idx, const char *path, run *r,
 	struct dirent *e;
 	evs_status st = EVS_OK;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".jsonl"))
+		if (e->d_name[0] == '.' || (!has_suffix(e->d_name, ".jsonl") &&
+		                            !has_suffix(e->d_name, ".ics")))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -335,7 +372,8 @@ static evs_status index_dir(evs_index *idx, const char *path, run *r,
 	}
 	closedir(d);
 	if (st == EVS_OK && n == 0)
-		cli_error(prog, "%s: warning: no *.jsonl files in this directory",
+		cli_error(prog, "%s: warning: no *.jsonl or *.ics files in this "
+		          "directory",
 		          path);
 	qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n && st == EVS_OK; i++)
@@ -370,6 +408,9 @@ static evs_status index_file(evs_index *idx, const char *path, run *r,
 	ao.cancel = on_cancel;
 	ao.progress = on_progress;
 	ao.ctx = r;
+	ao.format = r->format;
+	ao.expand_from = r->expand_from;
+	ao.expand_to = r->expand_to;
 	r->current = name;
 	r->base = stats->read;
 	evs_status st = evs_index_add_stream(idx, fd, name, &ao, stats);
@@ -616,6 +657,9 @@ int main(int argc, char **argv)
 
 	install_signals();
 	r.tty = isatty(2);
+	r.format = a.format;
+	r.expand_from = a.expand_from;
+	r.expand_to = a.expand_to;
 	evs_add_stats stats = {0};
 	int io_failed = 0;
 	for (int i = 0; i < nargs && st == EVS_OK; i++)

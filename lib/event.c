@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "ics.h"
 #include "index.h"
 #include "schema.h"
 #include "sha256.h"
@@ -18,6 +20,11 @@ void evs_record__dispose(evs_record *rec)
 	rec->root = NULL;
 	evs_buf__dispose(&rec->id);
 	evs_buf__dispose(&rec->uterm);
+	free(rec->occ_start);
+	free(rec->occ_end);
+	rec->occ_start = rec->occ_end = NULL;
+	rec->nocc = 0;
+	rec->cancelled = 0;
 }
 
 /* ---- checking ---- */
@@ -156,6 +163,87 @@ static evs_status check_list(checker *c, json_t *root, const evs_field *f)
 	return EVS_OK;
 }
 
+/* Whether end comes before start: two times compare as instants; a date
+ * end means "through that day", so only its day must not come before the
+ * start's. */
+static int ends_before(const evs_datetime *start, const evs_datetime *end)
+{
+	char ks[9], ke[9];
+	evs_date__local_key(start, ks);
+	evs_date__local_key(end, ke);
+	return start->has_time && end->has_time ? evs_date__cmp(end, start) < 0
+	                                        : strcmp(ke, ks) < 0;
+}
+
+/* Checks "occurrences": an array of {"start", "end", "title"} objects,
+ * cut to EVS_MAX_OCCURRENCES with a warning. */
+static evs_status check_occurrences(checker *c, json_t *root,
+                                    evs_record *rec)
+{
+	json_t *v = json_object_get(root, "occurrences");
+	if (!v || json_is_null(v))
+		return EVS_OK;
+	if (!json_is_array(v))
+		return failf(c, "\"occurrences\": expected an array");
+	if (json_array_size(v) > EVS_MAX_OCCURRENCES) {
+		warnf(c, "\"%s\": only the first %zu items are kept", "occurrences",
+		      EVS_MAX_OCCURRENCES);
+		while (json_array_size(v) > EVS_MAX_OCCURRENCES)
+			json_array_remove(v, json_array_size(v) - 1);
+	}
+	size_t n = json_array_size(v);
+	if (n == 0)
+		return EVS_OK;
+	rec->occ_start = calloc(n, sizeof *rec->occ_start);
+	rec->occ_end = calloc(n, sizeof *rec->occ_end);
+	if (!rec->occ_start || !rec->occ_end)
+		return EVS_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(v, i);
+		if (!json_is_object(o))
+			return failf(c, "\"occurrences\"[%zu]: expected an object with "
+			                "\"start\"",
+			             i);
+		json_t *s = json_object_get(o, "start"), *e = json_object_get(o, "end");
+		json_t *t = json_object_get(o, "title");
+		const char *why;
+		if (!json_is_string(s))
+			return failf(c, "\"occurrences\"[%zu]: \"start\" must be a "
+			                "string",
+			             i);
+		if (evs_date__parse(&rec->occ_start[i], json_string_value(s),
+		                    json_string_length(s), &why) < 0)
+			return failf(c, "\"occurrences\"[%zu].start: %s: \"%.40s\"", i,
+			             why, json_string_value(s));
+		rec->occ_end[i] = rec->occ_start[i];
+		if (e && !json_is_null(e)) {
+			if (!json_is_string(e))
+				return failf(c, "\"occurrences\"[%zu]: \"end\" must be a "
+				                "string",
+				             i);
+			if (evs_date__parse(&rec->occ_end[i], json_string_value(e),
+			                    json_string_length(e), &why) < 0)
+				return failf(c, "\"occurrences\"[%zu].end: %s: \"%.40s\"",
+				             i, why, json_string_value(e));
+			if (ends_before(&rec->occ_start[i], &rec->occ_end[i]))
+				return failf(c, "\"occurrences\"[%zu]: \"end\" before "
+				                "\"start\"",
+				             i);
+		}
+		if (t && !json_is_null(t) && !json_is_string(t))
+			return failf(c, "\"occurrences\"[%zu]: \"title\" must be a "
+			                "string",
+			             i);
+		if (json_is_string(t) && json_string_length(t) > 4096) {
+			json_t *cut = cut_string(c, t, 4096, "occurrences");
+			if (!cut || json_object_set_new(o, "title", cut) < 0)
+				return EVS_E_NOMEM;
+		}
+	}
+	rec->nocc = n;
+	return EVS_OK;
+}
+
 evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
                             char *errmsg, evs_warn_fn warn, void *ctx)
 {
@@ -199,24 +287,23 @@ evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
 	if (end) {
 		if ((st = check_date(&c, end, "end", &rec->end)) != EVS_OK)
 			return st;
-		/* Two times compare as instants; a date end means "through that
-		 * day", so only its day must not come before the start's. */
-		char ks[9], ke[9];
-		evs_date__local_key(&rec->start, ks);
-		evs_date__local_key(&rec->end, ke);
-		int before = rec->start.has_time && rec->end.has_time
-		                 ? evs_date__cmp(&rec->end, &rec->start) < 0
-		                 : strcmp(ke, ks) < 0;
-		if (before)
+		if (ends_before(&rec->start, &rec->end))
 			return failf(&c, "\"end\": before \"start\"");
 	}
 	static const char *const strings[] = {"description", "timezone",
-	                                      "location", "url", "language"};
+	                                      "location",    "url",
+	                                      "language",    "status"};
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
 		json_t *v;
 		if ((st = get_string(&c, root, strings[i], 0, &v)) != EVS_OK)
 			return st;
 	}
+	json_t *status = json_object_get(root, "status");
+	rec->cancelled = json_is_string(status) &&
+	                 (strcasecmp(json_string_value(status), "cancelled") == 0 ||
+	                  strcasecmp(json_string_value(status), "canceled") == 0);
+	if ((st = check_occurrences(&c, root, rec)) != EVS_OK)
+		return st;
 	for (size_t i = 0; i < evs_schema__nfields; i++) {
 		const evs_field *f = &evs_schema__fields[i];
 		if (f->kind != EVS_FIELD_TEXT) {
@@ -386,6 +473,95 @@ static evs_status set_value(builder *b, unsigned slot, const char *v,
 	return xs_doc_value(b->doc, slot, v, n, b->an->errmsg);
 }
 
+static evs_status bool_term(builder *b, const char *term)
+{
+	return xs_doc_term(b->doc, term, strlen(term), 0, b->an->errmsg);
+}
+
+/* The year, month and day terms of every day from s to e (local dates),
+ * at most EVS_MAX_OCCURRENCE_DAYS of them. */
+static evs_status add_days(builder *b, const evs_datetime *s,
+                           const evs_datetime *e)
+{
+	char ke[9];
+	evs_date__local_key(e, ke);
+	int y = s->year, m = s->month, d = s->day;
+	char last_m[7] = "";
+	for (int i = 0; i < EVS_MAX_OCCURRENCE_DAYS; i++) {
+		char term[16];
+		snprintf(term, sizeof term, "%04u%02u%02u", (unsigned)y % 10000u,
+		         (unsigned)m % 100u, (unsigned)d % 100u);
+		if (strcmp(term, ke) > 0)
+			break;
+		char t[24];
+		evs_status st;
+		if (strncmp(term, last_m, 6) != 0) {
+			memcpy(last_m, term, 6);
+			snprintf(t, sizeof t, "%s%.4s", EVS_PREFIX_DAY_Y, term);
+			if ((st = bool_term(b, t)) != EVS_OK)
+				return st;
+			snprintf(t, sizeof t, "%s%.6s", EVS_PREFIX_DAY_M, term);
+			if ((st = bool_term(b, t)) != EVS_OK)
+				return st;
+		}
+		snprintf(t, sizeof t, "%s%s", EVS_PREFIX_DAY_D, term);
+		if ((st = bool_term(b, t)) != EVS_OK)
+			return st;
+		if (++d > evs_date__days_in_month(y, m)) {
+			d = 1;
+			if (++m > 12) {
+				m = 1;
+				if (++y > 9999)
+					break;
+			}
+		}
+	}
+	return EVS_OK;
+}
+
+/* A record with occurrences: its date terms, the titles of occurrences
+ * that have their own, and the first start and last end over all of them
+ * (into lo and hi), for the date values. */
+static evs_status index_occurrences(builder *b, const evs_record *rec,
+                                    evs_datetime *lo, evs_datetime *hi)
+{
+	evs_status st;
+	char k[9], kl[9], kh[9];
+	*lo = rec->start;
+	*hi = rec->end;
+	if (rec->nocc == 0)
+		return EVS_OK;
+	if ((st = bool_term(b, EVS_TERM_RECURS)) != EVS_OK ||
+	    (st = add_days(b, &rec->start, &rec->end)) != EVS_OK)
+		return st;
+	for (size_t i = 0; i < rec->nocc; i++) {
+		if ((st = add_days(b, &rec->occ_start[i], &rec->occ_end[i])) != EVS_OK)
+			return st;
+		evs_date__local_key(lo, kl);
+		evs_date__local_key(&rec->occ_start[i], k);
+		if (strcmp(k, kl) < 0)
+			*lo = rec->occ_start[i];
+		evs_date__local_key(hi, kh);
+		evs_date__local_key(&rec->occ_end[i], k);
+		if (strcmp(k, kh) > 0)
+			*hi = rec->occ_end[i];
+	}
+	/* An occurrence's own title is searched as a title. */
+	json_t *occ = json_object_get(rec->root, "occurrences");
+	for (size_t f = 0; f < evs_schema__nfields; f++) {
+		if (strcmp(evs_schema__fields[f].key, "title") != 0)
+			continue;
+		b->field = &evs_schema__fields[f];
+		for (size_t i = 0; i < json_array_size(occ); i++) {
+			json_t *t = json_object_get(json_array_get(occ, i), "title");
+			if (json_is_string(t) &&
+			    index_text(b, json_string_value(t), json_string_length(t)) < 0)
+				return b->st;
+		}
+	}
+	return EVS_OK;
+}
+
 evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
                                const evs_record *rec, char hash[65],
                                unsigned *multi)
@@ -417,19 +593,27 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	}
 
 	/* Values: dates for filters, sorting and facets; the id. */
+	evs_datetime first, last;
+	if ((st = index_occurrences(&b, rec, &first, &last)) != EVS_OK)
+		goto done;
+	if (rec->cancelled &&
+	    (st = bool_term(&b, EVS_TERM_CANCELLED)) != EVS_OK)
+		goto done;
 	char key[16];
 	evs_date__utc_key(&rec->start, key);
 	if ((st = set_value(&b, EVS_SLOT_SORT, key, 14)) != EVS_OK)
 		goto done;
 	evs_date__local_key(&rec->start, key);
-	if ((st = set_value(&b, EVS_SLOT_START_DATE, key, 8)) != EVS_OK ||
-	    (st = set_value(&b, EVS_SLOT_YEAR, key, 4)) != EVS_OK)
+	if ((st = set_value(&b, EVS_SLOT_YEAR, key, 4)) != EVS_OK)
 		goto done;
 	char month[8];
 	snprintf(month, sizeof month, "%.4s-%.2s", key, key + 4);
 	if ((st = set_value(&b, EVS_SLOT_MONTH, month, 7)) != EVS_OK)
 		goto done;
-	evs_date__local_key(&rec->end, key);
+	evs_date__local_key(&first, key);
+	if ((st = set_value(&b, EVS_SLOT_START_DATE, key, 8)) != EVS_OK)
+		goto done;
+	evs_date__local_key(&last, key);
 	if ((st = set_value(&b, EVS_SLOT_END_DATE, key, 8)) != EVS_OK ||
 	    (st = set_value(&b, EVS_SLOT_ID, rec->id.p, rec->id.len)) != EVS_OK ||
 	    (st = xs_doc_term(b.doc, rec->uterm.p, rec->uterm.len, 0,

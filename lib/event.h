@@ -22,6 +22,10 @@ typedef struct evs_record {
 	evs_datetime start, end; /* end == start when the record has none */
 	evs_buf id;            /* its id */
 	evs_buf uterm;         /* its unique term */
+	/* "occurrences": start and end of each (end == start when none). */
+	evs_datetime *occ_start, *occ_end;
+	size_t nocc;
+	int cancelled;         /* "status" is "cancelled" */
 } evs_record;
 
 void evs_record__dispose(evs_record *rec);

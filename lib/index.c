@@ -15,11 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "event.h"
 #include "generation.h"
+#include "ics.h"
 #include "parallel.h"
 #include "reader.h"
 #include "schema.h"
@@ -926,27 +929,81 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 	return st;
 }
 
-/* Where warnings of a stream go while one record is built. */
+/* One stream being added. */
 typedef struct stream_ctx {
+	evs_index *idx;
 	const evs_add_options *opts;
 	const char *source;
-	uint64_t line;
+	uint64_t line;      /* of the record being added */
 	evs_add_stats *stats;
+	unsigned every;     /* commit after this many records */
 } stream_ctx;
 
-static void report(stream_ctx *sc, evs_severity sev, const char *msg)
+static void report(stream_ctx *sc, evs_severity sev, uint64_t line,
+                   const char *msg)
 {
 	if (sev == EVS_WARNING)
 		sc->stats->warnings++;
 	if (!sc->opts->report)
 		return;
-	evs_diag d = {sev, sc->source, sc->line, msg};
+	evs_diag d = {sev, sc->source, line, msg};
 	sc->opts->report(sc->opts->ctx, &d);
 }
 
 static void on_warning(void *ctx, const char *msg)
 {
-	report(ctx, EVS_WARNING, msg);
+	stream_ctx *sc = ctx;
+	report(sc, EVS_WARNING, sc->line, msg);
+}
+
+/* A record that could not be read at all (a line over the cap, a broken
+ * VEVENT): counted as read and skipped. */
+static void lost_record(stream_ctx *sc, uint64_t line, const char *msg)
+{
+	sc->stats->read++;
+	sc->stats->skipped++;
+	sc->idx->skipped++;
+	report(sc, EVS_ERROR, line, msg);
+	if (sc->opts->progress)
+		sc->opts->progress(sc->opts->ctx, sc->stats->read);
+}
+
+/* Adds one record of a stream, or reports it and skips it when it is bad;
+ * commits every sc->every records. Fails only for what stops the stream. */
+static evs_status stream_record(stream_ctx *sc, const char *json, size_t len,
+                                uint64_t line)
+{
+	evs_index *idx = sc->idx;
+	evs_add_stats *stats = sc->stats;
+	evs_outcome o;
+	int dup;
+	sc->line = line;
+	stats->read++;
+	evs_status st = add_record(idx, json, len, &o, &dup, on_warning, sc);
+	if (st == EVS_E_INVALID) {
+		stats->skipped++;
+		report(sc, EVS_ERROR, line, idx->errmsg);
+		evs_index__reset(idx);
+		st = EVS_OK;
+	} else if (st != EVS_OK) {
+		return st;
+	} else {
+		if (o == EVS_ADDED)
+			stats->added++;
+		else if (o == EVS_UNCHANGED)
+			stats->unchanged++;
+		else
+			stats->replaced++;
+		if (dup)
+			report(sc, EVS_WARNING, line,
+			       "duplicate id: this record replaces an earlier one "
+			       "with the same id");
+	}
+	if (sc->opts->progress)
+		sc->opts->progress(sc->opts->ctx, stats->read);
+	if (idx->uncommitted >= sc->every)
+		st = evs_index_commit(idx);
+	return st;
 }
 
 static int is_blank(const char *s, size_t n)
@@ -956,6 +1013,116 @@ static int is_blank(const char *s, size_t n)
 		    s[i] != '\v')
 			return 0;
 	return 1;
+}
+
+static evs_status read_jsonl(stream_ctx *sc, evs_line_reader *rd)
+{
+	evs_index *idx = sc->idx;
+	const evs_add_options *opts = sc->opts;
+	for (;;) {
+		if (opts->cancel && opts->cancel(opts->ctx))
+			return EVS_E_CANCELLED;
+		int r = evs_reader__next(rd);
+		if (r == EVS_LINE_EOF)
+			return EVS_OK;
+		if (r == EVS_LINE_CANCELLED)
+			return EVS_E_CANCELLED;
+		if (r == EVS_LINE_ERROR)
+			return evs_index__fail(idx, EVS_E_IO, "%s: cannot read: %s",
+			                       sc->source, strerror(errno));
+		sc->line = rd->lineno;
+		if (r == EVS_LINE_TOO_LONG) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "line longer than %zu MiB",
+			         EVS_MAX_LINE >> 20);
+			lost_record(sc, rd->lineno, msg);
+			continue;
+		}
+		if (is_blank(rd->line.p, rd->line.len))
+			continue;
+		evs_status st = stream_record(sc, rd->line.p, rd->line.len,
+		                              rd->lineno);
+		if (st != EVS_OK)
+			return st;
+	}
+}
+
+/* The iCalendar reader's sink. */
+static evs_status ics_record(void *ctx, const char *json, size_t len,
+                             uint64_t line)
+{
+	return stream_record(ctx, json, len, line);
+}
+
+static void ics_diag(void *ctx, evs_severity sev, uint64_t line,
+                     const char *msg, int skipped)
+{
+	stream_ctx *sc = ctx;
+	if (skipped)
+		lost_record(sc, line, msg);
+	else
+		report(sc, sev, line, msg);
+}
+
+static int ics_cancel(void *ctx)
+{
+	stream_ctx *sc = ctx;
+	return sc->opts->cancel && sc->opts->cancel(sc->opts->ctx);
+}
+
+static evs_status read_ics(stream_ctx *sc, evs_line_reader *rd)
+{
+	evs_index *idx = sc->idx;
+	const evs_add_options *opts = sc->opts;
+	evs_ics_window win;
+	char why[128];
+	if (evs_ics__window(&win, opts->expand_from, opts->expand_to,
+	                    time(NULL), why) < 0)
+		return evs_index__fail(idx, EVS_E_INVALID, "%s", why);
+	evs_ics_sink sink = {ics_record, ics_diag, ics_cancel, sc};
+	char msg[EVS_ERRLEN] = "";
+	evs_status st = evs_ics__read(rd, sc->source, &win, &sink, msg);
+	if (st == EVS_E_IO && *msg)
+		evs_index__fail(idx, st, "%s", msg);
+	else if (st == EVS_E_NOMEM)
+		evs_index__fail(idx, st, "out of memory");
+	return st;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* The format of a stream: as given, else by its name, else by its first
+ * bytes. */
+static evs_format stream_format(const evs_add_options *opts,
+                                const char *source, evs_line_reader *rd)
+{
+	if (opts->format != EVS_FORMAT_AUTO)
+		return opts->format;
+	if (has_suffix(source, ".ics") || has_suffix(source, ".ical") ||
+	    has_suffix(source, ".icalendar") || has_suffix(source, ".ifb"))
+		return EVS_FORMAT_ICS;
+	if (has_suffix(source, ".jsonl") || has_suffix(source, ".json") ||
+	    has_suffix(source, ".ndjson"))
+		return EVS_FORMAT_JSONL;
+	const char *p;
+	size_t n;
+	if (evs_reader__peek(rd, &p, &n) < 0)
+		return EVS_FORMAT_JSONL; /* the read fails again, and says so */
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		p += 3;
+		n -= 3;
+	}
+	while (n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+		p++;
+		n--;
+	}
+	return n >= 15 && strncasecmp(p, "BEGIN:VCALENDAR", 15) == 0
+	           ? EVS_FORMAT_ICS
+	           : EVS_FORMAT_JSONL;
 }
 
 evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
@@ -969,6 +1136,19 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	evs_index__reset(idx);
 	if (!opts)
 		opts = &def;
+	if (opts->version < 1 || opts->version > EVS_ADD_OPTIONS_VERSION)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "evs_add_options version %d is not known",
+		                       opts->version);
+	if (opts->version < 2) {
+		/* The fields a version 1 caller does not have. */
+		def.report = opts->report;
+		def.cancel = opts->cancel;
+		def.progress = opts->progress;
+		def.ctx = opts->ctx;
+		def.commit_every = opts->commit_every;
+		opts = &def;
+	}
 	if (!stats)
 		stats = &ignored;
 	if (!source)
@@ -976,75 +1156,20 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	if (!idx->writable)
 		return evs_index__fail(idx, EVS_E_READONLY,
 		                       "the index is open read-only");
+	if (opts->format > EVS_FORMAT_ICS)
+		return evs_index__fail(idx, EVS_E_INVALID, "unknown format %d",
+		                       (int)opts->format);
 	if (evs_reader__init(&rd, fd) < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	rd.cancel = opts->cancel;
 	rd.cancel_ctx = opts->ctx;
-	unsigned every = opts->commit_every ? opts->commit_every
-	                                    : DEFAULT_COMMIT_EVERY;
-	stream_ctx sc = {opts, source, 0, stats};
-	for (;;) {
-		if (opts->cancel && opts->cancel(opts->ctx)) {
-			st = EVS_E_CANCELLED;
-			break;
-		}
-		int r = evs_reader__next(&rd);
-		if (r == EVS_LINE_EOF)
-			break;
-		if (r == EVS_LINE_CANCELLED) {
-			st = EVS_E_CANCELLED;
-			break;
-		}
-		if (r == EVS_LINE_ERROR) {
-			st = evs_index__fail(idx, EVS_E_IO, "%s: cannot read: %s",
-			                     source, strerror(errno));
-			break;
-		}
-		sc.line = rd.lineno;
-		if (r == EVS_LINE_TOO_LONG) {
-			char msg[96];
-			stats->read++;
-			stats->skipped++;
-			idx->skipped++;
-			snprintf(msg, sizeof msg, "line longer than %zu MiB",
-			         EVS_MAX_LINE >> 20);
-			report(&sc, EVS_ERROR, msg);
-			if (opts->progress)
-				opts->progress(opts->ctx, stats->read);
-			continue;
-		}
-		if (is_blank(rd.line.p, rd.line.len))
-			continue;
-		stats->read++;
-		evs_outcome o;
-		int dup;
-		st = add_record(idx, rd.line.p, rd.line.len, &o, &dup, on_warning,
-		                &sc);
-		if (st == EVS_E_INVALID) {
-			stats->skipped++;
-			report(&sc, EVS_ERROR, idx->errmsg);
-			evs_index__reset(idx);
-			st = EVS_OK;
-		} else if (st != EVS_OK) {
-			break;
-		} else {
-			if (o == EVS_ADDED)
-				stats->added++;
-			else if (o == EVS_UNCHANGED)
-				stats->unchanged++;
-			else
-				stats->replaced++;
-			if (dup)
-				report(&sc, EVS_WARNING,
-				       "duplicate id: this record replaces an earlier one "
-				       "with the same id");
-		}
-		if (opts->progress)
-			opts->progress(opts->ctx, stats->read);
-		if (idx->uncommitted >= every &&
-		    (st = evs_index_commit(idx)) != EVS_OK)
-			break;
-	}
+	stream_ctx sc = {idx, opts, source, 0, stats,
+	                 opts->commit_every ? opts->commit_every
+	                                    : DEFAULT_COMMIT_EVERY};
+	if (stream_format(opts, source, &rd) == EVS_FORMAT_ICS)
+		st = read_ics(&sc, &rd);
+	else
+		st = read_jsonl(&sc, &rd);
 	evs_reader__dispose(&rd);
 	/* Commit what was added, also when cancelled; after a failure the index
 	 * keeps its last commit. */

@@ -48,6 +48,18 @@ static int fill(evs_line_reader *r)
 	}
 }
 
+int evs_reader__peek(evs_line_reader *r, const char **p, size_t *n)
+{
+	if (r->pos == r->len && !r->eof) {
+		int f = fill(r);
+		if (f == -1 || f == -2)
+			return -1;
+	}
+	*p = r->buf + r->pos;
+	*n = r->len - r->pos;
+	return 0;
+}
+
 int evs_reader__next(evs_line_reader *r)
 {
 	int too_long = 0, any = 0;

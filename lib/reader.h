@@ -39,6 +39,11 @@ enum {
 	EVS_LINE_ERROR = -1    /* read(2) failed; errno says why */
 };
 
+/* Fills the buffer if nothing is read yet and sets *p and *n to what is
+ * buffered, without consuming it: to tell formats apart. Returns 0, or -1
+ * when reading fails (errno says why). */
+int evs_reader__peek(evs_line_reader *r, const char **p, size_t *n);
+
 /* Reads the next line; a UTF-8 BOM at the start of the stream and a CR
  * before LF are removed. */
 int evs_reader__next(evs_line_reader *r);

@@ -86,8 +86,9 @@ static evs_status opt_count(evs_index *idx, json_t *req, const char *key,
 evs_status evs_search_json(char **out, evs_index *idx, const char *request)
 {
 	static const char *const keys[] = {
-	    "query",  "all",   "plain",  "from",   "to",     "organisers",
-	    "tags",   "sort",  "limit",  "offset", "facets", NULL};
+	    "query",  "all",    "plain",  "from",      "to",
+	    "organisers", "tags", "sort", "limit",   "offset",
+	    "facets", "cancelled", "occurrences", NULL};
 	const char *orgs[MAX_VALUES], *tags[MAX_VALUES];
 	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
 	evs_results *res = NULL;
@@ -130,6 +131,10 @@ evs_status evs_search_json(char **out, evs_index *idx, const char *request)
 	    (st = opt_flag(idx, req, "plain", EVS_SEARCH_PLAIN, 1, &o.flags)) !=
 	        EVS_OK ||
 	    (st = opt_flag(idx, req, "facets", EVS_SEARCH_NO_FACETS, 0,
+	                   &o.flags)) != EVS_OK ||
+	    (st = opt_flag(idx, req, "cancelled", EVS_SEARCH_CANCELLED, 1,
+	                   &o.flags)) != EVS_OK ||
+	    (st = opt_flag(idx, req, "occurrences", EVS_SEARCH_OCCURRENCES, 1,
 	                   &o.flags)) != EVS_OK ||
 	    (st = opt_count(idx, req, "limit", 10000, &o.limit)) != EVS_OK ||
 	    (st = opt_count(idx, req, "offset", 1000000, &o.offset)) != EVS_OK ||

@@ -66,6 +66,27 @@ static json_t *hit_json(const evs_results *res, size_t i)
 	bad |= set(o, "tags", list_array(h, EVS_LIST_TAGS));
 	bad |= set(o, "topics", list_array(h, EVS_LIST_TOPICS));
 	bad |= set(o, "url", str_or_null(h->url));
+	bad |= set(o, "status", str_or_null(h->status));
+	bad |= set(o, "occurrences_matching",
+	           json_integer((json_int_t)h->nocc));
+	if (h->nocc) {
+		json_t *next = json_object();
+		bad |= set(next, "start", str_or_null(h->occ_start[h->next]));
+		bad |= set(next, "end", str_or_null(h->occ_end[h->next]));
+		bad |= set(o, "next", next);
+	} else {
+		bad |= set(o, "next", json_null());
+	}
+	if (res->flags & EVS_SEARCH_OCCURRENCES) {
+		json_t *all = json_array();
+		for (size_t j = 0; all && j < h->nocc; j++) {
+			json_t *one = json_object();
+			bad |= set(one, "start", str_or_null(h->occ_start[j]));
+			bad |= set(one, "end", str_or_null(h->occ_end[j]));
+			bad |= json_array_append_new(all, one) < 0;
+		}
+		bad |= set(o, "occurrences", all);
+	}
 	bad |= set(o, "snippet",
 	           snippet && *snippet ? json_string(snippet) : json_null());
 	/* A snippet that could not be made means memory ran out. */

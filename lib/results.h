@@ -16,6 +16,11 @@ typedef struct evs_hit {
 	const char *id, *title, *start, *end, *location, *url, *timezone;
 	const char **lists[4]; /* evs_list -> item strings */
 	size_t nlists[4];
+	const char *status;
+	/* The occurrences that match the date range (strings in rec). */
+	const char **occ_start, **occ_end;
+	size_t nocc, next;
+	int recurs;         /* the record has "occurrences" */
 } evs_hit;
 
 typedef struct facet_entry {
@@ -27,6 +32,9 @@ struct evs_results {
 	char *query;        /* NULL for a listing */
 	unsigned flags;
 	char *from, *to;
+	/* The date range as local dates "YYYYMMDD" ("" when open), and the
+	 * date next occurrences are taken from (from, else today). */
+	char lo[9], hi[9], ref[9];
 	char **organisers, **tags;
 	size_t norganisers, ntags;
 	evs_sort sort;      /* as applied (never DEFAULT) */

@@ -11,7 +11,7 @@
 
 /* Bump when terms, values or the stored record change meaning: indexes of
  * another version are refused with "rebuild the index". */
-#define EVS_SCHEMA_VERSION 2
+#define EVS_SCHEMA_VERSION 3
 
 /* Metadata keys stored in every index. */
 #define EVS_META_SCHEMA "evsearch.schema_version"
@@ -57,6 +57,25 @@ enum {
 /* Values per multi-valued facet field that get a slot; more are cut with a
  * warning (docs/limits.md). */
 #define EVS_MAX_MULTI 32
+
+/* Occurrences of one event that are indexed ("occurrences" of a record,
+ * the expansion of a recurring VEVENT); later ones are left out with a
+ * warning. Each occurrence covers at most EVS_MAX_OCCURRENCE_DAYS days
+ * of date terms. */
+#define EVS_MAX_OCCURRENCES ((size_t)1000)
+#define EVS_MAX_OCCURRENCE_DAYS 366
+
+/* Terms of events with occurrences: the marker, and one term per year,
+ * month and day an occurrence covers ("XDY2026", "XDM202603",
+ * "XDD20260315"), so that a date filter finds the event by any of them. */
+#define EVS_TERM_RECURS "XR"
+#define EVS_PREFIX_DAY_Y "XDY"
+#define EVS_PREFIX_DAY_M "XDM"
+#define EVS_PREFIX_DAY_D "XDD"
+
+/* The term of a cancelled event ("status": "cancelled"): searches leave
+ * such events out unless asked. */
+#define EVS_TERM_CANCELLED "XSTcancelled"
 
 /* The unique term of an event is "Q" + id; an id that would make a term
  * longer than Xapian allows is hashed: "XQH" + SHA-256 hex. */

@@ -28,6 +28,8 @@ static void hit_dispose(evs_hit *h)
 	free(h->record);
 	for (int l = 0; l < 4; l++)
 		free(h->lists[l]);
+	free(h->occ_start);
+	free(h->occ_end);
 }
 
 void evs_results_free(evs_results *res)
@@ -62,9 +64,70 @@ static const char *str_field(json_t *rec, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* "YYYYMMDD" of an ISO 8601 date or date-time as records hold them. */
+static void iso_key(const char *iso, char out[9])
+{
+	if (!iso || strlen(iso) < 10) {
+		out[0] = '\0';
+		return;
+	}
+	memcpy(out, iso, 4);
+	memcpy(out + 4, iso + 5, 2);
+	memcpy(out + 6, iso + 8, 2);
+	out[8] = '\0';
+}
+
+/* The occurrences of a hit that match the date range of res, and which
+ * of them is next. */
+static int load_occurrences(evs_hit *h, const evs_results *res)
+{
+	json_t *occ = json_object_get(h->rec, "occurrences");
+	size_t n = json_is_array(occ) ? json_array_size(occ) : 0;
+	h->recurs = n > 0;
+	if (n == 0)
+		n = 1; /* the event itself */
+	h->occ_start = calloc(n, sizeof *h->occ_start);
+	h->occ_end = calloc(n, sizeof *h->occ_end);
+	if (!h->occ_start || !h->occ_end)
+		return -1;
+	for (size_t j = 0; j < n; j++) {
+		const char *s = h->start, *e = h->end;
+		if (h->recurs) {
+			s = str_field(json_array_get(occ, j), "start");
+			e = str_field(json_array_get(occ, j), "end");
+		}
+		char ks[9], ke[9];
+		iso_key(s, ks);
+		iso_key(e ? e : s, ke);
+		if (!*ks || (*res->hi && strcmp(ks, res->hi) > 0) ||
+		    (*res->lo && strcmp(ke, res->lo) < 0))
+			continue;
+		h->occ_start[h->nocc] = s;
+		h->occ_end[h->nocc] = e;
+		h->nocc++;
+	}
+	if (h->nocc == 0 && !h->recurs) {
+		/* A one-off event always shows its dates. */
+		h->occ_start[0] = h->start;
+		h->occ_end[0] = h->end;
+		h->nocc = 1;
+	}
+	h->next = h->nocc ? h->nocc - 1 : 0;
+	for (size_t j = 0; j < h->nocc; j++) {
+		char ke[9];
+		iso_key(h->occ_end[j] ? h->occ_end[j] : h->occ_start[j], ke);
+		if (strcmp(ke, res->ref) >= 0) {
+			h->next = j;
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Fills a hit from its stored record. Returns 0 or -1 (out of memory or
  * not a record: the index is then damaged). */
-static int load_hit(evs_hit *h, const char *data, size_t len)
+static int load_hit(evs_hit *h, const char *data, size_t len,
+                    const evs_results *res)
 {
 	h->rec = json_loadb(data, len, 0, NULL);
 	if (!json_is_object(h->rec))
@@ -79,6 +142,7 @@ static int load_hit(evs_hit *h, const char *data, size_t len)
 	h->location = str_field(h->rec, "location");
 	h->url = str_field(h->rec, "url");
 	h->timezone = str_field(h->rec, "timezone");
+	h->status = str_field(h->rec, "status");
 	static const char *const keys[4] = {"organisers", "participants", "tags",
 	                                    "topics"};
 	for (int l = 0; l < 4; l++) {
@@ -95,7 +159,7 @@ static int load_hit(evs_hit *h, const char *data, size_t len)
 				h->lists[l][h->nlists[l]++] = json_string_value(it);
 		}
 	}
-	return 0;
+	return load_occurrences(h, res);
 }
 
 /* The counts of the spies of a facet, merged where values normalise alike
@@ -266,15 +330,176 @@ static int collect_facets(evs_results *res, const xs_mset *ms,
 	return rc;
 }
 
-/* The filters of opts as one query (NULL: none). */
+/* Years that have date terms (events with occurrences), for the
+ * decomposition of a date range. */
+typedef struct years {
+	int y[10000];
+	size_t n;
+} years;
+
+static int on_year(void *ctx, const char *term, size_t len)
+{
+	years *ys = ctx;
+	size_t pl = strlen(EVS_PREFIX_DAY_Y);
+	if (len == pl + 4 && ys->n < 10000)
+		ys->y[ys->n++] = atoi(term + pl);
+	return 0;
+}
+
+static evs_status add_term_query(evs_index *idx, xs_query ***v, size_t *n,
+                                 size_t *cap, const char *prefix,
+                                 const char *digits, size_t nd)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 32;
+		xs_query **nv = realloc(*v, c * sizeof *nv);
+		if (!nv)
+			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		*v = nv;
+		*cap = c;
+	}
+	char term[24];
+	int tl = snprintf(term, sizeof term, "%s%.*s", prefix, (int)nd, digits);
+	evs_status st = xs_query_term(&(*v)[*n], term, (size_t)tl, 0,
+	                              idx->errmsg);
+	if (st == EVS_OK)
+		(*n)++;
+	return st;
+}
+
+/* Events with occurrences that have one within lo..hi ("" when open): the
+ * OR of the year, month and day terms that cover the range exactly (at
+ * most 2 x (11 + 31) terms and one per year in between). *out is NULL
+ * when no term can match. */
+static evs_status occurrence_filter(evs_index *idx, const char *lo,
+                                    const char *hi, xs_query **out)
+{
+	years *ys = malloc(sizeof *ys);
+	xs_query **v = NULL;
+	size_t n = 0, cap = 0;
+	evs_status st;
+	*out = NULL;
+	if (!ys)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	ys->n = 0;
+	st = xs_db_each_term(idx->db, EVS_PREFIX_DAY_Y, on_year, ys, idx->errmsg);
+	const char *a = *lo ? lo : "00010101", *b = *hi ? hi : "99991231";
+	int ya = atoi(a) / 10000, yb = atoi(b) / 10000;
+	for (size_t i = 0; i < ys->n && st == EVS_OK; i++) {
+		int y = ys->y[i];
+		if (y < ya || y > yb)
+			continue;
+		/* The part of the range in year y: months ma..mb, from day da of
+		 * ma to day db of mb. */
+		int ma = y == ya ? atoi(a) / 100 % 100 : 1;
+		int da = y == ya ? atoi(a) % 100 : 1;
+		int mb = y == yb ? atoi(b) / 100 % 100 : 12;
+		int db = y == yb ? atoi(b) % 100 : 31;
+		char d[32];
+		if (ma == 1 && da == 1 && mb == 12 && db == 31) {
+			snprintf(d, sizeof d, "%04d", y);
+			st = add_term_query(idx, &v, &n, &cap, EVS_PREFIX_DAY_Y, d, 4);
+			continue;
+		}
+		for (int m = ma; m <= mb && st == EVS_OK; m++) {
+			int last = evs_date__days_in_month(y, m);
+			int d0 = m == ma ? da : 1, d1 = m == mb ? db : last;
+			if (d1 > last)
+				d1 = last;
+			if (d0 == 1 && d1 == last) {
+				snprintf(d, sizeof d, "%04d%02d", y, m);
+				st = add_term_query(idx, &v, &n, &cap, EVS_PREFIX_DAY_M, d, 6);
+				continue;
+			}
+			for (int day = d0; day <= d1 && st == EVS_OK; day++) {
+				snprintf(d, sizeof d, "%04d%02d%02d", y, m, day);
+				st = add_term_query(idx, &v, &n, &cap, EVS_PREFIX_DAY_D, d, 8);
+			}
+		}
+	}
+	if (st == EVS_OK && n > 0) {
+		st = xs_query_combine(out, XS_OP_OR, v, n, idx->errmsg);
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		xs_query_free(v[i]);
+	free(v);
+	free(ys);
+	return st;
+}
+
+/* The date part of the filters: start..end overlaps lo..hi, and for an
+ * event with occurrences, one of them does as well. */
+static evs_status date_filter(evs_index *idx, const char *lo, const char *hi,
+                              xs_query **out)
+{
+	xs_query *p[2] = {NULL, NULL}, *range = NULL, *recurs = NULL, *occ = NULL;
+	size_t np = 0;
+	uint64_t freq = 0;
+	evs_status st = EVS_OK;
+	*out = NULL;
+	/* An event overlaps [lo, hi] when it starts on or before hi and ends on
+	 * or after lo; for an event with occurrences these are its first and
+	 * last. */
+	if (*lo && (st = xs_query_value_cmp(&p[np++], EVS_SLOT_END_DATE, 1, lo,
+	                                    idx->errmsg)) != EVS_OK)
+		goto done;
+	if (*hi && (st = xs_query_value_cmp(&p[np++], EVS_SLOT_START_DATE, 0, hi,
+	                                    idx->errmsg)) != EVS_OK)
+		goto done;
+	if (np == 0)
+		goto done;
+	if (np == 1) {
+		range = p[0];
+	} else if ((st = xs_query_combine(&range, XS_OP_AND, p, 2,
+	                                  idx->errmsg)) != EVS_OK) {
+		p[0] = p[1] = NULL;
+		goto done;
+	}
+	p[0] = p[1] = NULL;
+	if ((st = xs_db_termfreq(idx->db, EVS_TERM_RECURS,
+	                         strlen(EVS_TERM_RECURS), &freq, idx->errmsg)) !=
+	    EVS_OK)
+		goto done;
+	if (freq == 0) {
+		*out = range;
+		range = NULL;
+		goto done;
+	}
+	/* range AND NOT (recurring AND NOT an occurrence in lo..hi). */
+	if ((st = xs_query_term(&recurs, EVS_TERM_RECURS, strlen(EVS_TERM_RECURS),
+	                        0, idx->errmsg)) != EVS_OK ||
+	    (st = occurrence_filter(idx, lo, hi, &occ)) != EVS_OK)
+		goto done;
+	if (occ) {
+		xs_query *v[2] = {recurs, occ};
+		recurs = occ = NULL;
+		if ((st = xs_query_combine(&recurs, XS_OP_AND_NOT, v, 2,
+		                           idx->errmsg)) != EVS_OK)
+			goto done;
+	}
+	xs_query *v[2] = {range, recurs};
+	range = recurs = NULL;
+	st = xs_query_combine(out, XS_OP_AND_NOT, v, 2, idx->errmsg);
+done:
+	xs_query_free(p[0]);
+	xs_query_free(p[1]);
+	xs_query_free(range);
+	xs_query_free(recurs);
+	xs_query_free(occ);
+	return st;
+}
+
+/* The filters of opts as one query (NULL: none); the date range as local
+ * dates into lo and hi ("" when open). */
 static evs_status build_filters(evs_index *idx, const evs_search_options *o,
-                                xs_query **out)
+                                xs_query **out, char lo[9], char hi[9])
 {
 	xs_query *parts[4] = {NULL};
 	size_t np = 0;
 	evs_status st = EVS_OK;
 	evs_buf name = EVS_BUF_INIT;
-	char lo[9] = "", hi[9] = "";
+	*lo = *hi = '\0';
 	*out = NULL;
 	if (o->from && evs_date__filter_bound(o->from, 0, lo) < 0) {
 		st = evs_index__fail(idx, EVS_E_INVALID,
@@ -296,14 +521,9 @@ static evs_status build_filters(evs_index *idx, const evs_search_options *o,
 		                     o->from, o->to);
 		goto done;
 	}
-	/* An event overlaps [lo, hi] when it starts on or before hi and ends on
-	 * or after lo. */
-	if (*lo && (st = xs_query_value_cmp(&parts[np++], EVS_SLOT_END_DATE, 1,
-	                                    lo, idx->errmsg)) != EVS_OK)
+	if ((st = date_filter(idx, lo, hi, &parts[np])) != EVS_OK)
 		goto done;
-	if (*hi && (st = xs_query_value_cmp(&parts[np++], EVS_SLOT_START_DATE, 0,
-	                                    hi, idx->errmsg)) != EVS_OK)
-		goto done;
+	np += parts[np] != NULL;
 	const char *const *lists[2] = {o->organisers, o->tags};
 	size_t counts[2] = {o->n_organisers, o->n_tags};
 	const char *prefixes[2] = {"XOE", "K"};
@@ -436,8 +656,12 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 
 	/* Options are checked first, so that a bad date is reported whatever
 	 * the query. */
-	if ((st = build_filters(idx, opts, &filter)) != EVS_OK)
+	if ((st = build_filters(idx, opts, &filter, res->lo, res->hi)) != EVS_OK)
 		goto done;
+	if (*res->lo)
+		memcpy(res->ref, res->lo, sizeof res->ref);
+	else if (evs_date__filter_bound("today", 0, res->ref) < 0)
+		memcpy(res->ref, "00010101", sizeof res->ref);
 	if (text) {
 		if ((st = evs_query__parse(idx, query, opts->flags, &q, &res->hl)) !=
 		    EVS_OK)
@@ -456,6 +680,27 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		xs_query *v[2] = {q, filter};
 		q = filter = NULL;
 		if ((st = xs_query_combine(&q, XS_OP_FILTER, v, 2, idx->errmsg)) !=
+		    EVS_OK)
+			goto done;
+	}
+	/* Cancelled events are left out unless asked for (and where there are
+	 * any: the test costs nothing then). */
+	uint64_t cancelled = 0;
+	if (!(opts->flags & EVS_SEARCH_CANCELLED) &&
+	    (st = xs_db_termfreq(idx->db, EVS_TERM_CANCELLED,
+	                         strlen(EVS_TERM_CANCELLED), &cancelled,
+	                         idx->errmsg)) != EVS_OK)
+		goto done;
+	if (cancelled) {
+		xs_query *v[2] = {q, NULL};
+		q = NULL;
+		if ((st = xs_query_term(&v[1], EVS_TERM_CANCELLED,
+		                        strlen(EVS_TERM_CANCELLED), 0,
+		                        idx->errmsg)) != EVS_OK) {
+			xs_query_free(v[0]);
+			goto done;
+		}
+		if ((st = xs_query_combine(&q, XS_OP_AND_NOT, v, 2, idx->errmsg)) !=
 		    EVS_OK)
 			goto done;
 	}
@@ -527,7 +772,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		const char *data = xs_mset_data(ms, i, &len);
 		res->nhits++;
 		res->hits[i].score = xs_mset_weight(ms, i);
-		if (load_hit(&res->hits[i], data, len) < 0) {
+		if (load_hit(&res->hits[i], data, len, res) < 0) {
 			st = evs_index__fail(idx, EVS_E_CORRUPT,
 			                     "%s: a stored record is damaged",
 			                     idx->dir);
@@ -589,6 +834,33 @@ HIT_FIELD(start)
 HIT_FIELD(end)
 HIT_FIELD(location)
 HIT_FIELD(url)
+
+HIT_FIELD(status)
+
+size_t evs_hit_occurrence_count(const evs_results *res, size_t i)
+{
+	const evs_hit *h = hit(res, i);
+	return h ? h->nocc : 0;
+}
+
+const char *evs_hit_occurrence_start(const evs_results *res, size_t i,
+                                     size_t j)
+{
+	const evs_hit *h = hit(res, i);
+	return h && j < h->nocc ? h->occ_start[j] : NULL;
+}
+
+const char *evs_hit_occurrence_end(const evs_results *res, size_t i, size_t j)
+{
+	const evs_hit *h = hit(res, i);
+	return h && j < h->nocc ? h->occ_end[j] : NULL;
+}
+
+size_t evs_hit_next_occurrence(const evs_results *res, size_t i)
+{
+	const evs_hit *h = hit(res, i);
+	return h ? h->next : 0;
+}
 
 double evs_hit_score(const evs_results *res, size_t i)
 {

@@ -194,6 +194,23 @@ evs_status xs_db_each_value(const xs_db *db, unsigned slot,
 	}
 }
 
+evs_status xs_db_each_term(const xs_db *db, const char *prefix,
+                           int (*fn)(void *ctx, const char *term, size_t len),
+                           void *ctx, char *err) noexcept
+{
+	try {
+		for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
+		     t != db->db->allterms_end(prefix); ++t) {
+			std::string s = *t;
+			if (fn(ctx, s.data(), s.size()))
+				break;
+		}
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm,
                                size_t len, unsigned *out, char *err) noexcept
 {

@@ -72,6 +72,12 @@ evs_status xs_db_each_value(const xs_db *db, unsigned slot,
                             int (*fn)(void *ctx, unsigned docid,
                                       const char *val, size_t len),
                             void *ctx, char *err) XS_NOEXCEPT;
+/* Calls fn for every term that begins with prefix, in order; fn returns
+ * non-zero to stop. */
+evs_status xs_db_each_term(const xs_db *db, const char *prefix,
+                           int (*fn)(void *ctx, const char *term,
+                                     size_t len),
+                           void *ctx, char *err) XS_NOEXCEPT;
 evs_status xs_db_delete_docid(xs_db *db, unsigned docid,
                               char *err) XS_NOEXCEPT;
 /* The docid of the document indexed by unique term uterm (0: none). */

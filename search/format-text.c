@@ -209,7 +209,7 @@ static void add_query(para *g, const char *q)
 }
 
 int format_text(FILE *out, const evs_results *res, const char *query,
-                int color, size_t width)
+                int color, size_t width, int occurrences)
 {
 	const char *bold = color ? "\033[1m" : "";
 	const char *dim = color ? "\033[2m" : "";
@@ -234,9 +234,28 @@ int format_text(FILE *out, const evs_results *res, const char *query,
 		add_query(&g, query);
 	emit(out, &g, 0, 0, width);
 	for (size_t i = 0; i < n; i++) {
-		char dates[128];
-		format_dates(dates, sizeof dates, evs_hit_start(res, i),
-		             evs_hit_end(res, i));
+		/* The next occurrence (for a one-off event, its dates), and how
+		 * many more a recurring event has in the range. */
+		char dates[192];
+		size_t nocc = evs_hit_occurrence_count(res, i);
+		size_t next = evs_hit_next_occurrence(res, i);
+		if (nocc)
+			format_dates(dates, sizeof dates,
+			             evs_hit_occurrence_start(res, i, next),
+			             evs_hit_occurrence_end(res, i, next));
+		else
+			format_dates(dates, sizeof dates, evs_hit_start(res, i),
+			             evs_hit_end(res, i));
+		if (nocc > 1) {
+			size_t l = strlen(dates);
+			snprintf(dates + l, sizeof dates - l,
+			         " (occurrence %zu of %zu)", next + 1, nocc);
+		}
+		const char *status = evs_hit_status(res, i);
+		if (status && strcmp(status, "cancelled") == 0) {
+			size_t l = strlen(dates);
+			snprintf(dates + l, sizeof dates - l, " [cancelled]");
+		}
 		fprintf(out, "\n%2zu. %s", off0 + i + 1, bold);
 		add_safe(&g, evs_hit_title(res, i));
 		adds(&g, off);
@@ -249,6 +268,17 @@ int format_text(FILE *out, const evs_results *res, const char *query,
 		}
 		fputs("    ", out);
 		emit(out, &g, 4, 4, width);
+		if (occurrences && nocc > 1) {
+			for (size_t j = 0; j < nocc; j++) {
+				char d[128];
+				format_dates(d, sizeof d, evs_hit_occurrence_start(res, i, j),
+				             evs_hit_occurrence_end(res, i, j));
+				adds(&g, j == next ? "* " : "- ");
+				adds(&g, d);
+				fputs("      ", out);
+				emit(out, &g, 6, 8, width);
+			}
+		}
 		list_line(out, &g, res, i, EVS_LIST_ORGANISERS, "By: ", 4, width);
 		list_line(out, &g, res, i, EVS_LIST_PARTICIPANTS, "With: ", 4, width);
 		char *snip = color ? evs_hit_snippet(res, i, "\033[1;33m", "\033[0m")

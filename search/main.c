@@ -15,7 +15,8 @@ static const char *const prog = "evsearch";
 
 enum {
 	OPT_INDEX, OPT_ALL, OPT_PLAIN, OPT_FROM, OPT_TO, OPT_ORGANISER, OPT_ORGANIZER, OPT_TAG,
-	OPT_SORT, OPT_LIMIT, OPT_OFFSET, OPT_JSON, OPT_NO_FACETS, OPT_COLOR, OPT_VERSION,
+	OPT_SORT, OPT_LIMIT, OPT_OFFSET, OPT_JSON, OPT_NO_FACETS, OPT_CANCELLED,
+	OPT_OCCURRENCES, OPT_COLOR, OPT_VERSION,
 	OPT_HELP
 };
 
@@ -40,6 +41,11 @@ static const cli_option options[] = {
     [OPT_JSON] = {"json", 'j', 0, NULL,
                 "print one JSON document (docs/output-format.md)"},
     [OPT_NO_FACETS] = {"no-facets", 0, 0, NULL, "do not count facets"},
+    [OPT_CANCELLED] = {"cancelled", 0, 0, NULL,
+                       "include cancelled events (left out by default)"},
+    [OPT_OCCURRENCES] = {"occurrences", 0, 0, NULL,
+                         "list every matching occurrence of recurring "
+                         "events (default: the next one)"},
     [OPT_COLOR] = {"color", 0, 1, "WHEN",
                  "auto (default: on a terminal, unless NO_COLOR), always, "
                  "never"},
@@ -115,6 +121,8 @@ static int on_option(void *ctx, int which, const char *arg)
 		return parse_count("offset", arg, 0, 1000000, &a->so.offset);
 	case OPT_JSON: a->json = 1; break;
 	case OPT_NO_FACETS: a->so.flags |= EVS_SEARCH_NO_FACETS; break;
+	case OPT_CANCELLED: a->so.flags |= EVS_SEARCH_CANCELLED; break;
+	case OPT_OCCURRENCES: a->so.flags |= EVS_SEARCH_OCCURRENCES; break;
 	case OPT_COLOR:
 		if (strcmp(arg, "auto") == 0)
 			a->color = -1;
@@ -272,8 +280,8 @@ int main(int argc, char **argv)
 		evs_free(doc);
 	} else {
 		int color = a.color < 0 ? cli_use_color(stdout) : a.color;
-		werr = format_text(stdout, res, query, color,
-		                   cli_terminal_width()) < 0;
+		werr = format_text(stdout, res, query, color, cli_terminal_width(),
+		                   (a.so.flags & EVS_SEARCH_OCCURRENCES) != 0) < 0;
 	}
 	if (fflush(stdout) != 0 || werr) {
 		/* A reader that went away (EPIPE) is no error worth a message. */

@@ -1,0 +1,973 @@
+/* ics-event.c: one VEVENT (with the overrides of its occurrences) to one
+ * event record of the evsearch schema (docs/schema.md, "iCalendar").
+ *
+ * Times keep the offset they had: 09:00 Europe/Brussels in winter becomes
+ * "09:00:00+01:00", whatever zone the machine is in. A recurring event is
+ * one record (so that totals and facets count events), with its
+ * occurrences within the window in "occurrences" and, as its own start
+ * and end, the first occurrence that ends on or after the window's today.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "ics-event.h"
+#include "sha256.h"
+
+/* One occurrence of an event. */
+typedef struct occ {
+	time_t at;                /* its start as an instant: order, matching */
+	struct icaltimetype s, e; /* local times, in the zones sz and ez */
+	icaltimezone *sz, *ez;
+	int has_end;
+	const char *title;        /* an override's other SUMMARY, or NULL */
+} occ;
+
+typedef struct occs {
+	occ *v;
+	size_t n, cap;
+	int capped;               /* EVS_MAX_OCCURRENCES was reached */
+} occs;
+
+/* How long each occurrence lasts: days for all-day events, else seconds;
+ * none when the event gives no end. */
+typedef struct span {
+	int has_end;
+	long long secs;
+	int days;
+} span;
+
+/* ---- times ---- */
+
+/* The time of a date-valued property (DTSTART, DTEND, RDATE, EXDATE,
+ * RECURRENCE-ID) with its zone; UTC for "Z", NULL for a floating time or
+ * a date. Returns 0, or -1 when the property has no usable time. */
+static int prop_time(evs_ics_file *f, icalproperty *p,
+                     struct icaltimetype *t, icaltimezone **z,
+                     const char **iana, struct icaltimetype *end)
+{
+	icalvalue *v = icalproperty_get_value(p);
+	if (iana)
+		*iana = NULL;
+	if (end)
+		*end = icaltime_null_time();
+	if (!v)
+		return -1;
+	switch (icalvalue_isa(v)) {
+	case ICAL_DATE_VALUE:
+	case ICAL_DATETIME_VALUE:
+		*t = icalvalue_get_datetime(v);
+		break;
+	case ICAL_DATETIMEPERIOD_VALUE: {
+		struct icaldatetimeperiodtype d = icalvalue_get_datetimeperiod(v);
+		if (!icaltime_is_null_time(d.time)) {
+			*t = d.time;
+			break;
+		}
+		*t = d.period.start;
+		if (end)
+			*end = !icaltime_is_null_time(d.period.end)
+			           ? d.period.end
+			           : icaltime_add(d.period.start, d.period.duration);
+		break;
+	}
+	case ICAL_PERIOD_VALUE: {
+		struct icalperiodtype pd = icalvalue_get_period(v);
+		*t = pd.start;
+		if (end)
+			*end = !icaltime_is_null_time(pd.end)
+			           ? pd.end
+			           : icaltime_add(pd.start, pd.duration);
+		break;
+	}
+	default:
+		return -1;
+	}
+	if (icaltime_is_null_time(*t) || !icaltime_is_valid_time(*t))
+		return -1;
+	*z = NULL;
+	if (t->is_date) {
+		t->zone = NULL;
+		return 0;
+	}
+	if (icaltime_is_utc(*t)) {
+		*z = icaltimezone_get_utc_timezone();
+		if (iana)
+			*iana = "UTC";
+		return 0;
+	}
+	icalparameter *tp = icalproperty_get_first_parameter(p,
+	                                                      ICAL_TZID_PARAMETER);
+	const char *tzid = tp ? icalparameter_get_tzid(tp) : NULL;
+	if (tzid && *tzid) {
+		*z = evs_ics__zone(f, tzid, iana);
+		if (!*z && !evs_ics__reported_zone(f, tzid))
+			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(p), 0,
+			              "unknown time zone \"%.60s\": the time is taken "
+			              "as floating (no offset)",
+			              tzid);
+	}
+	t->zone = *z;
+	if (end && !icaltime_is_null_time(*end) && !icaltime_is_utc(*end))
+		end->zone = *z;
+	return 0;
+}
+
+static time_t instant(struct icaltimetype t, icaltimezone *z)
+{
+	return icaltime_as_timet_with_zone(t, t.is_date ? NULL : z);
+}
+
+static void date_key(struct icaltimetype t, char out[9])
+{
+	snprintf(out, 9, "%04u%02u%02u", (unsigned)t.year % 10000u,
+	         (unsigned)t.month % 100u, (unsigned)t.day % 100u);
+}
+
+/* ISO 8601, as event records give dates: "2026-03-15", or
+ * "2026-03-15T09:00:00" with "Z", the zone's offset at that time, or
+ * nothing (floating). */
+static void iso(struct icaltimetype t, icaltimezone *z, char out[40])
+{
+	if (t.is_date) {
+		snprintf(out, 40, "%04d-%02d-%02d", t.year, t.month, t.day);
+		return;
+	}
+	int n = snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", t.year,
+	                 t.month, t.day, t.hour, t.minute, t.second);
+	if (n < 0 || n >= 40)
+		return;
+	if (z == icaltimezone_get_utc_timezone()) {
+		snprintf(out + n, 40 - (size_t)n, "Z");
+	} else if (z) {
+		int dst = 0;
+		int off = icaltimezone_get_utc_offset(z, &t, &dst);
+		int a = off < 0 ? -off : off;
+		snprintf(out + n, 40 - (size_t)n, "%c%02d:%02d", off < 0 ? '-' : '+',
+		         a / 3600 % 100, a / 60 % 60);
+	}
+}
+
+/* The end of an occurrence that starts at s (in zone z), as sp says. */
+static struct icaltimetype end_of(struct icaltimetype s, icaltimezone *z,
+                                  const span *sp)
+{
+	struct icaltimetype e = s;
+	if (s.is_date) {
+		/* Inclusive: a one-day event ends on its start date. */
+		if (sp->days > 1)
+			icaltime_adjust(&e, sp->days - 1, 0, 0, 0);
+		return e;
+	}
+	e = icaltime_from_timet_with_zone(instant(s, z) + (time_t)sp->secs, 0,
+	                                  z);
+	e.zone = z;
+	return e;
+}
+
+/* ---- occurrences ---- */
+
+static int in_window(const evs_ics_file *f, struct icaltimetype s,
+                     struct icaltimetype e)
+{
+	char ks[9], ke[9];
+	date_key(s, ks);
+	date_key(e, ke);
+	return strcmp(ks, f->win->to) <= 0 && strcmp(ke, f->win->from) >= 0;
+}
+
+/* Adds an occurrence that starts at s; its end is e when given (not null),
+ * else what sp says. Occurrences outside the window are not kept. */
+static int add_occ(evs_ics_file *f, occs *o, struct icaltimetype s,
+                   icaltimezone *z, struct icaltimetype e, icaltimezone *ez,
+                   const span *sp)
+{
+	occ c;
+	memset(&c, 0, sizeof c);
+	c.s = s;
+	c.sz = z;
+	if (!icaltime_is_null_time(e)) {
+		c.e = e;
+		c.ez = ez;
+		c.has_end = 1;
+	} else {
+		c.e = end_of(s, z, sp);
+		c.ez = z;
+		c.has_end = sp->has_end;
+	}
+	if (!in_window(f, c.s, c.e))
+		return 0;
+	if (o->n >= EVS_MAX_OCCURRENCES) {
+		o->capped = 1;
+		return 0;
+	}
+	if (o->n == o->cap) {
+		size_t n = o->cap ? o->cap * 2 : 16;
+		occ *v = realloc(o->v, n * sizeof *v);
+		if (!v)
+			return -1;
+		o->v = v;
+		o->cap = n;
+	}
+	c.at = instant(c.s, c.sz);
+	o->v[o->n++] = c;
+	return 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const occ *x = a, *y = b;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+static void sort_unique(occs *o)
+{
+	qsort(o->v, o->n, sizeof *o->v, by_start);
+	size_t k = 0;
+	for (size_t i = 0; i < o->n; i++)
+		if (k == 0 || o->v[i].at != o->v[k - 1].at)
+			o->v[k++] = o->v[i];
+	o->n = k;
+}
+
+/* The occurrence an EXDATE or a RECURRENCE-ID (t in zone z) names: the
+ * same instant, or the same date when either is a date. */
+static occ *find_occ(occs *o, struct icaltimetype t, icaltimezone *z)
+{
+	char kt[9], ko[9];
+	time_t at = instant(t, z);
+	date_key(t, kt);
+	for (size_t i = 0; i < o->n; i++) {
+		if (t.is_date || o->v[i].s.is_date) {
+			date_key(o->v[i].s, ko);
+			if (strcmp(kt, ko) == 0)
+				return &o->v[i];
+		} else if (o->v[i].at == at) {
+			return &o->v[i];
+		}
+	}
+	return NULL;
+}
+
+static void remove_occ(occs *o, occ *c)
+{
+	size_t i = (size_t)(c - o->v);
+	memmove(c, c + 1, (o->n - i - 1) * sizeof *c);
+	o->n--;
+}
+
+/* The occurrences of one RRULE. */
+static int expand_rule(evs_ics_file *f, icalproperty *p,
+                       struct icaltimetype t0, icaltimezone *z0,
+                       const span *sp, occs *o)
+{
+	struct icalrecurrencetype r = icalproperty_get_rrule(p);
+	uint64_t line = evs_ics__prop_line(p);
+	if (r.freq == ICAL_NO_RECURRENCE) {
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "RRULE cannot be read; it is ignored");
+		return 0;
+	}
+	icalrecur_iterator *it = icalrecur_iterator_new(r, t0);
+	if (!it) {
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "RRULE cannot be expanded (libical); it is ignored");
+		return 0;
+	}
+	/* Jump to the window: the occurrences before it are not wanted (not
+	 * possible with COUNT, which counts from DTSTART). A day more than the
+	 * longest occurrence is kept, for one that starts before the window
+	 * and reaches into it. */
+	char k0[9];
+	date_key(t0, k0);
+	if (r.count == 0 && strcmp(k0, f->win->from) < 0) {
+		struct icaltimetype from = t0;
+		from.year = atoi(f->win->from) / 10000;
+		from.month = atoi(f->win->from) / 100 % 100;
+		from.day = atoi(f->win->from) % 100;
+		icaltime_adjust(&from, -(sp->days + (int)(sp->secs / 86400) + 1), 0, 0,
+		                0);
+		if (icaltime_compare(from, t0) > 0)
+			icalrecur_iterator_set_start(it, from);
+	}
+	int rc = 0;
+	for (unsigned step = 0;; step++) {
+		if (step >= EVS_MAX_RECUR_STEPS) {
+			evs_ics__diag(f, EVS_WARNING, line, 0,
+			              "RRULE: stopped after %u steps without reaching "
+			              "the end of the window",
+			              step);
+			break;
+		}
+		struct icaltimetype n = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(n))
+			break;
+		char kn[9];
+		date_key(n, kn);
+		if (strcmp(kn, f->win->to) > 0)
+			break;
+		n.zone = t0.is_date ? NULL : z0;
+		n.is_date = t0.is_date;
+		if ((rc = add_occ(f, o, n, z0, icaltime_null_time(), NULL, sp)) < 0 ||
+		    o->capped)
+			break;
+	}
+	icalrecur_iterator_free(it);
+	return rc;
+}
+
+/* Applies the overrides (RECURRENCE-ID) ovs to the occurrences. */
+static int apply_overrides(evs_ics_file *f, occs *o,
+                           icalcomponent *const *ovs, size_t nov,
+                           const span *master, const char *title)
+{
+	for (size_t i = 0; i < nov; i++) {
+		icalcomponent *ov = ovs[i];
+		icalproperty *rp = icalcomponent_get_first_property(
+		    ov, ICAL_RECURRENCEID_PROPERTY);
+		struct icaltimetype rid, s, e;
+		icaltimezone *rz, *sz, *ez = NULL;
+		if (!rp || prop_time(f, rp, &rid, &rz, NULL, NULL) < 0) {
+			evs_ics__diag(f, EVS_WARNING,
+			              rp ? evs_ics__prop_line(rp) : 0, 0,
+			              "RECURRENCE-ID cannot be read; the override is "
+			              "ignored");
+			continue;
+		}
+		occ *c = find_occ(o, rid, rz);
+		icalproperty *st = icalcomponent_get_first_property(
+		    ov, ICAL_STATUS_PROPERTY);
+		if (st && icalproperty_get_status(st) == ICAL_STATUS_CANCELLED) {
+			if (c)
+				remove_occ(o, c);
+			continue;
+		}
+		icalproperty *sp = icalcomponent_get_first_property(
+		    ov, ICAL_DTSTART_PROPERTY);
+		if (!sp || prop_time(f, sp, &s, &sz, NULL, NULL) < 0) {
+			s = rid;
+			sz = rz;
+		}
+		e = icaltime_null_time();
+		icalproperty *ep = icalcomponent_get_first_property(
+		    ov, ICAL_DTEND_PROPERTY);
+		icalproperty *dp = icalcomponent_get_first_property(
+		    ov, ICAL_DURATION_PROPERTY);
+		if (ep && prop_time(f, ep, &e, &ez, NULL, NULL) == 0 && e.is_date &&
+		    s.is_date)
+			icaltime_adjust(&e, -1, 0, 0, 0); /* DTEND dates exclude */
+		else if (!ep && dp)
+			e = icaltime_add(s, icalproperty_get_duration(dp)), ez = sz;
+		if (!icaltime_is_null_time(e) && icaltime_compare(e, s) < 0)
+			e = s, ez = sz;
+		const char *sum = icalcomponent_get_summary(ov);
+		if (c)
+			remove_occ(o, c);
+		size_t before = o->n;
+		if (add_occ(f, o, s, sz, e, ez, master) < 0)
+			return -1;
+		if (o->n > before && sum && *sum && (!title || strcmp(sum, title)))
+			o->v[o->n - 1].title = sum;
+	}
+	return 0;
+}
+
+/* All occurrences of a recurring event within the window. */
+static int expand(evs_ics_file *f, icalcomponent *ev, struct icaltimetype t0,
+                  icaltimezone *z0, const span *sp,
+                  icalcomponent *const *ovs, size_t nov, const char *title,
+                  occs *o)
+{
+	/* DTSTART is the first occurrence, whatever the rules say. */
+	if (add_occ(f, o, t0, z0, icaltime_null_time(), NULL, sp) < 0)
+		return -1;
+	for (icalproperty *p = icalcomponent_get_first_property(
+	         ev, ICAL_RRULE_PROPERTY);
+	     p && !o->capped;
+	     p = icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY))
+		if (expand_rule(f, p, t0, z0, sp, o) < 0)
+			return -1;
+	for (icalproperty *p = icalcomponent_get_first_property(
+	         ev, ICAL_RDATE_PROPERTY);
+	     p; p = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY)) {
+		struct icaltimetype t, e;
+		icaltimezone *z;
+		if (prop_time(f, p, &t, &z, NULL, &e) < 0) {
+			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(p), 0,
+			              "RDATE cannot be read; it is ignored");
+			continue;
+		}
+		if (!icaltime_is_null_time(e) && icaltime_compare(e, t) < 0)
+			e = icaltime_null_time();
+		if (add_occ(f, o, t, z, e, z, sp) < 0)
+			return -1;
+	}
+	sort_unique(o);
+	for (icalproperty *p = icalcomponent_get_first_property(
+	         ev, ICAL_EXDATE_PROPERTY);
+	     p; p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
+		struct icaltimetype t;
+		icaltimezone *z;
+		if (prop_time(f, p, &t, &z, NULL, NULL) < 0) {
+			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(p), 0,
+			              "EXDATE cannot be read; it is ignored");
+			continue;
+		}
+		occ *c;
+		while ((c = find_occ(o, t, z)))
+			remove_occ(o, c);
+	}
+	if (apply_overrides(f, o, ovs, nov, sp, title) < 0)
+		return -1;
+	sort_unique(o);
+	return 0;
+}
+
+/* ---- text ---- */
+
+/* Appends the characters of a numeric or named reference at s (after the
+ * '&'; n bytes left) to out; returns the bytes it used, or 0 when it is
+ * not a reference (the '&' is then kept). */
+static size_t entity(evs_buf *out, const char *s, size_t n)
+{
+	static const struct {
+		const char *name;
+		const char *text;
+	} named[] = {{"amp;", "&"},   {"lt;", "<"},     {"gt;", ">"},
+	             {"quot;", "\""}, {"apos;", "'"},   {"nbsp;", " "},
+	             {"ndash;", "–"}, {"mdash;", "—"}, {"hellip;", "…"},
+	             {"rsquo;", "’"}, {"lsquo;", "‘"}, {"ldquo;", "“"},
+	             {"rdquo;", "”"}, {"euro;", "€"}};
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+		size_t l = strlen(named[i].name);
+		if (n >= l && strncasecmp(s, named[i].name, l) == 0) {
+			evs_buf__adds(out, named[i].text);
+			return l;
+		}
+	}
+	if (n < 3 || s[0] != '#')
+		return 0;
+	size_t i = 1;
+	int hex = s[1] == 'x' || s[1] == 'X';
+	i += (size_t)hex;
+	unsigned long cp = 0;
+	size_t digits = 0;
+	for (; i < n && digits < 8; i++, digits++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9'            ? c - '0'
+		        : hex && c >= 'a' && c <= 'f'   ? c - 'a' + 10
+		        : hex && c >= 'A' && c <= 'F'   ? c - 'A' + 10
+		                                        : -1;
+		if (d < 0)
+			break;
+		cp = cp * (hex ? 16 : 10) + (unsigned long)d;
+	}
+	if (digits == 0 || i >= n || s[i] != ';')
+		return 0;
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	char u[4];
+	size_t ul;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		ul = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		ul = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		ul = 3;
+	} else {
+		u[0] = (char)(0xF0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		ul = 4;
+	}
+	evs_buf__add(out, u, ul);
+	return i + 1;
+}
+
+/* Whether the tag at s (after '<', n bytes left) is named name. */
+static int tag_is(const char *s, size_t n, const char *name)
+{
+	size_t l = strlen(name);
+	if (n > 0 && s[0] == '/') {
+		s++;
+		n--;
+	}
+	return n > l && strncasecmp(s, name, l) == 0 &&
+	       (s[l] == '>' || s[l] == ' ' || s[l] == '/' || s[l] == '\t' ||
+	        s[l] == '\n');
+}
+
+char *evs_ics__html_text(const char *html, size_t len)
+{
+	evs_buf out = EVS_BUF_INIT;
+	static const char *const blocks[] = {"br", "p", "div", "li", "tr",
+	                                     "h1", "h2", "h3", "h4", "h5",
+	                                     "h6", "ul", "ol", "table", "dd",
+	                                     "dt", "blockquote", "hr"};
+	if (evs_buf__grow(&out, len) < 0)
+		return NULL;
+	size_t i = 0;
+	while (i < len) {
+		char c = html[i];
+		if (c == '<') {
+			const char *t = html + i + 1;
+			size_t left = len - i - 1;
+			/* Scripts, styles and comments say nothing to read. */
+			const char *skip_to = NULL;
+			if (left >= 3 && strncmp(t, "!--", 3) == 0)
+				skip_to = "-->";
+			else if (tag_is(t, left, "script") && t[0] != '/')
+				skip_to = "</script";
+			else if (tag_is(t, left, "style") && t[0] != '/')
+				skip_to = "</style";
+			else if (tag_is(t, left, "head") && t[0] != '/')
+				skip_to = "</head";
+			int block = 0;
+			for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+				block |= tag_is(t, left, blocks[b]);
+			size_t end = i + 1;
+			if (skip_to) {
+				const char *e = NULL;
+				for (size_t k = i + 1; k + strlen(skip_to) <= len; k++) {
+					if (strncasecmp(html + k, skip_to, strlen(skip_to)) == 0) {
+						e = html + k;
+						break;
+					}
+				}
+				end = e ? (size_t)(e - html) : len;
+			}
+			while (end < len && html[end] != '>')
+				end++;
+			i = end < len ? end + 1 : len;
+			if (block && out.len && out.p[out.len - 1] != '\n')
+				evs_buf__addc(&out, '\n');
+			else if (!block && out.len && out.p[out.len - 1] != ' ' &&
+			         out.p[out.len - 1] != '\n')
+				evs_buf__addc(&out, ' ');
+			continue;
+		}
+		if (c == '&') {
+			size_t used = entity(&out, html + i + 1, len - i - 1);
+			if (used) {
+				i += used + 1;
+				continue;
+			}
+		}
+		if (c == '\r' || c == '\n' || c == '\t')
+			c = ' ';
+		/* Runs of spaces become one, as a browser shows them. */
+		if (c == ' ' && (out.len == 0 || out.p[out.len - 1] == ' ' ||
+		                 out.p[out.len - 1] == '\n')) {
+			i++;
+			continue;
+		}
+		evs_buf__addc(&out, c);
+		i++;
+	}
+	while (out.len && (out.p[out.len - 1] == ' ' || out.p[out.len - 1] == '\n'))
+		out.p[--out.len] = '\0';
+	if (!out.p && evs_buf__grow(&out, 1) < 0)
+		return NULL;
+	return evs_buf__detach(&out);
+}
+
+/* ---- the record ---- */
+
+static int set_str(json_t *o, const char *key, const char *v)
+{
+	return json_object_set_new(o, key, json_string(v));
+}
+
+/* A text property's value, or NULL when absent or empty. */
+static const char *text_of(icalcomponent *ev, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev, kind);
+	const char *v = p ? icalproperty_get_value_as_string(p) : NULL;
+	if (!p)
+		return NULL;
+	icalvalue *val = icalproperty_get_value(p);
+	if (val && icalvalue_isa(val) == ICAL_TEXT_VALUE)
+		v = icalvalue_get_text(val);
+	return v && *v ? v : NULL;
+}
+
+/* "mailto:" (any case) removed. */
+static const char *no_mailto(const char *s)
+{
+	return strncasecmp(s, "mailto:", 7) == 0 ? s + 7 : s;
+}
+
+static const char *param_text(icalproperty *p, icalparameter_kind kind,
+                              char *buf, size_t cap)
+{
+	icalparameter *x = icalproperty_get_first_parameter(p, kind);
+	if (!x)
+		return NULL;
+	char *s = icalparameter_as_ical_string_r(x);
+	if (!s)
+		return NULL;
+	const char *eq = strchr(s, '=');
+	snprintf(buf, cap, "%s", eq ? eq + 1 : s);
+	free(s);
+	size_t n = strlen(buf);
+	if (n >= 2 && buf[0] == '"' && buf[n - 1] == '"') {
+		memmove(buf, buf + 1, n - 2);
+		buf[n - 2] = '\0';
+	}
+	return *buf ? buf : NULL;
+}
+
+static int add_people(icalcomponent *ev, json_t *rec)
+{
+	json_t *orgs = json_array(), *parts = json_array();
+	int bad = !orgs || !parts;
+	for (icalproperty *p = icalcomponent_get_first_property(
+	         ev, ICAL_ORGANIZER_PROPERTY);
+	     p && !bad;
+	     p = icalcomponent_get_next_property(ev, ICAL_ORGANIZER_PROPERTY)) {
+		icalparameter *cn = icalproperty_get_first_parameter(
+		    p, ICAL_CN_PARAMETER);
+		const char *name = cn ? icalparameter_get_cn(cn) : NULL;
+		if (!name || !*name) {
+			const char *addr = icalproperty_get_organizer(p);
+			name = addr ? no_mailto(addr) : NULL;
+		}
+		if (name && *name)
+			bad |= json_array_append_new(orgs, json_string(name)) < 0;
+	}
+	for (icalproperty *p = icalcomponent_get_first_property(
+	         ev, ICAL_ATTENDEE_PROPERTY);
+	     p && !bad;
+	     p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
+		icalparameter *cn = icalproperty_get_first_parameter(
+		    p, ICAL_CN_PARAMETER);
+		const char *name = cn ? icalparameter_get_cn(cn) : NULL;
+		icalparameter *cu = icalproperty_get_first_parameter(
+		    p, ICAL_CUTYPE_PARAMETER);
+		icalparameter_cutype t = cu ? icalparameter_get_cutype(cu)
+		                            : ICAL_CUTYPE_INDIVIDUAL;
+		/* Rooms and resources are not people. */
+		if (!name || !*name || t == ICAL_CUTYPE_ROOM ||
+		    t == ICAL_CUTYPE_RESOURCE)
+			continue;
+		char role[64];
+		const char *r = param_text(p, ICAL_ROLE_PARAMETER, role, sizeof role);
+		json_t *person = json_object();
+		bad |= !person || set_str(person, "name", name) < 0;
+		if (!bad && r && strcasecmp(r, "REQ-PARTICIPANT") != 0)
+			bad |= set_str(person, "role", r) < 0;
+		bad |= json_array_append_new(parts, person) < 0;
+	}
+	if (!bad && json_array_size(orgs))
+		bad |= json_object_set(rec, "organisers", orgs) < 0;
+	if (!bad && json_array_size(parts))
+		bad |= json_object_set(rec, "participants", parts) < 0;
+	json_decref(orgs);
+	json_decref(parts);
+	return bad ? -1 : 0;
+}
+
+static int add_tags(icalcomponent *ev, json_t *rec)
+{
+	json_t *tags = json_array();
+	int bad = !tags;
+	for (icalproperty *p = icalcomponent_get_first_property(
+	         ev, ICAL_CATEGORIES_PROPERTY);
+	     p && !bad;
+	     p = icalcomponent_get_next_property(ev, ICAL_CATEGORIES_PROPERTY)) {
+		const char *v = icalproperty_get_categories(p);
+		if (!v)
+			continue;
+		while (*v == ' ')
+			v++;
+		size_t n = strlen(v);
+		while (n && v[n - 1] == ' ')
+			n--;
+		if (n)
+			bad |= json_array_append_new(tags, json_stringn(v, n)) < 0;
+	}
+	if (!bad && json_array_size(tags))
+		bad |= json_object_set(rec, "tags", tags) < 0;
+	json_decref(tags);
+	return bad ? -1 : 0;
+}
+
+/* The description: DESCRIPTION, else an HTML X-ALT-DESC made text. */
+static int add_description(icalcomponent *ev, json_t *rec)
+{
+	const char *d = text_of(ev, ICAL_DESCRIPTION_PROPERTY);
+	if (d)
+		return set_str(rec, "description", d);
+	for (icalproperty *p = icalcomponent_get_first_property(ev,
+	                                                         ICAL_X_PROPERTY);
+	     p; p = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
+		const char *name = icalproperty_get_x_name(p);
+		if (!name || strcasecmp(name, "X-ALT-DESC") != 0)
+			continue;
+		const char *html = icalproperty_get_x(p);
+		if (!html || !*html)
+			continue;
+		char *text = evs_ics__html_text(html, strlen(html));
+		if (!text)
+			return -1;
+		int rc = *text ? set_str(rec, "description", text) : 0;
+		free(text);
+		return rc;
+	}
+	return 0;
+}
+
+/* The id of an event without UID: stable across runs, from the file
+ * name, DTSTART and SUMMARY. */
+static void derived_id(evs_ics_file *f, icalcomponent *ev, char out[32])
+{
+	evs_buf b = EVS_BUF_INIT;
+	char hex[65];
+	icalproperty *dp = icalcomponent_get_first_property(ev,
+	                                                     ICAL_DTSTART_PROPERTY);
+	const char *ds = dp ? icalproperty_get_value_as_string(dp) : NULL;
+	const char *sum = icalcomponent_get_summary(ev);
+	evs_buf__adds(&b, f->source);
+	evs_buf__addc(&b, '\n');
+	evs_buf__adds(&b, ds ? ds : "");
+	evs_buf__addc(&b, '\n');
+	evs_buf__adds(&b, sum ? sum : "");
+	evs_sha256__hex(b.p ? b.p : "", b.len, hex);
+	snprintf(out, 32, "ics-%.24s", hex);
+	evs_buf__dispose(&b);
+}
+
+static int add_occurrences(json_t *rec, const occs *o)
+{
+	json_t *a = json_array();
+	int bad = !a;
+	for (size_t i = 0; i < o->n && !bad; i++) {
+		char s[40], e[40];
+		json_t *one = json_object();
+		iso(o->v[i].s, o->v[i].sz, s);
+		bad |= !one || set_str(one, "start", s) < 0;
+		if (!bad && o->v[i].has_end) {
+			iso(o->v[i].e, o->v[i].ez, e);
+			bad |= set_str(one, "end", e) < 0;
+		}
+		if (!bad && o->v[i].title)
+			bad |= set_str(one, "title", o->v[i].title) < 0;
+		bad |= json_array_append_new(a, one) < 0;
+	}
+	if (!bad)
+		bad |= json_object_set(rec, "occurrences", a) < 0;
+	json_decref(a);
+	return bad ? -1 : 0;
+}
+
+evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
+                         icalcomponent *const *ovs, size_t nov)
+{
+	evs_status st = EVS_OK;
+	occs o = {NULL, 0, 0, 0};
+	char *json = NULL;
+	json_t *rec = json_object();
+	if (!rec)
+		return EVS_E_NOMEM;
+	int bad = 0;
+
+	/* DTSTART, without which there is no event. */
+	icalproperty *dp = icalcomponent_get_first_property(ev,
+	                                                     ICAL_DTSTART_PROPERTY);
+	struct icaltimetype t0, te;
+	icaltimezone *z0 = NULL, *ze = NULL;
+	const char *iana = NULL;
+	if (!dp || prop_time(f, dp, &t0, &z0, &iana, NULL) < 0) {
+		uint64_t at = dp ? evs_ics__prop_line(dp) : 0;
+		for (icalproperty *x = icalcomponent_get_first_property(
+		         ev, ICAL_X_PROPERTY);
+		     x && !at; x = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
+			const char *n = icalproperty_get_x_name(x);
+			if (n && strcmp(n, EVS_ICS_BAD_DTSTART) == 0)
+				at = strtoull(icalproperty_get_x(x), NULL, 10);
+		}
+		evs_ics__diag(f, EVS_ERROR, at ? at : line, 1,
+		              "VEVENT without a usable DTSTART; it is skipped");
+		goto done;
+	}
+	char tzname[64] = "";
+	if (iana)
+		snprintf(tzname, sizeof tzname, "%s", iana);
+
+	/* The id: UID; an override that has no master here gets its own. */
+	const char *uid = icalcomponent_get_uid(ev);
+	char idbuf[32];
+	if (!uid || !*uid) {
+		derived_id(f, ev, idbuf);
+		uid = idbuf;
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "VEVENT without UID: its id is \"%s\" (from the file "
+		              "name, DTSTART and SUMMARY)",
+		              idbuf);
+	}
+	icalproperty *rp = icalcomponent_get_first_property(
+	    ev, ICAL_RECURRENCEID_PROPERTY);
+	if (rp) {
+		char *rid = icalproperty_get_value_as_string_r(rp);
+		char *id = malloc(strlen(uid) + (rid ? strlen(rid) : 0) + 2);
+		if (!id) {
+			free(rid);
+			st = EVS_E_NOMEM;
+			goto done;
+		}
+		sprintf(id, "%s/%s", uid, rid ? rid : "");
+		bad |= set_str(rec, "id", id) < 0;
+		free(id);
+		free(rid);
+	} else {
+		bad |= set_str(rec, "id", uid) < 0;
+	}
+
+	const char *title = icalcomponent_get_summary(ev);
+	if (!title || !*title) {
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "VEVENT without SUMMARY: its title is \"(untitled)\"");
+		title = "(untitled)";
+	}
+	bad |= set_str(rec, "title", title) < 0;
+
+	/* The end: DTEND (a date DTEND is the day after the last), else
+	 * DURATION, else none. */
+	span sp = {0, 0, 1};
+	int has_dtend = 0;
+	icalproperty *ep = icalcomponent_get_first_property(ev,
+	                                                     ICAL_DTEND_PROPERTY);
+	icalproperty *up = icalcomponent_get_first_property(
+	    ev, ICAL_DURATION_PROPERTY);
+	if (ep && prop_time(f, ep, &te, &ze, NULL, NULL) == 0) {
+		has_dtend = 1;
+		if (t0.is_date && te.is_date) {
+			te.zone = NULL;
+			int days = (int)((instant(te, NULL) - instant(t0, NULL)) / 86400);
+			if (days >= 1)
+				icaltime_adjust(&te, -1, 0, 0, 0);
+			sp.days = days > 1 ? days : 1;
+			sp.has_end = days > 1;
+		} else {
+			sp.secs = (long long)(instant(te, ze) - instant(t0, z0));
+			sp.has_end = 1;
+		}
+		if (icaltime_compare(te, t0) < 0 && !(t0.is_date || te.is_date)) {
+			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(ep), 0,
+			              "DTEND before DTSTART; it is ignored");
+			has_dtend = 0;
+			sp = (span){0, 0, 1};
+		}
+	} else if (up) {
+		struct icaldurationtype d = icalproperty_get_duration(up);
+		long long secs = icaldurationtype_as_int(d);
+		if (secs < 0) {
+			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(up), 0,
+			              "negative DURATION; it is ignored");
+		} else if (t0.is_date) {
+			sp.days = secs >= 86400 ? (int)(secs / 86400) : 1;
+			sp.has_end = sp.days > 1;
+		} else {
+			sp.secs = secs;
+			sp.has_end = 1;
+		}
+	}
+
+	/* Occurrences, for a master of a recurring event. */
+	int recurs = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) ||
+	             icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
+	if (recurs && expand(f, ev, t0, z0, &sp, ovs, nov, title, &o) < 0) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	if (o.capped)
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "more than %zu occurrences in the window: only the "
+		              "first %zu are indexed",
+		              EVS_MAX_OCCURRENCES, EVS_MAX_OCCURRENCES);
+	char s[40], e[40];
+	if (o.n > 0) {
+		/* The event is shown, sorted and counted by its next occurrence. */
+		size_t k = o.n - 1;
+		for (size_t i = 0; i < o.n; i++) {
+			char ke[9];
+			date_key(o.v[i].e, ke);
+			if (strcmp(ke, f->win->today) >= 0) {
+				k = i;
+				break;
+			}
+		}
+		iso(o.v[k].s, o.v[k].sz, s);
+		bad |= set_str(rec, "start", s) < 0;
+		if (o.v[k].has_end) {
+			iso(o.v[k].e, o.v[k].ez, e);
+			bad |= set_str(rec, "end", e) < 0;
+		}
+		bad |= add_occurrences(rec, &o) < 0;
+	} else {
+		iso(t0, z0, s);
+		bad |= set_str(rec, "start", s) < 0;
+		if (has_dtend && sp.has_end) {
+			iso(te, ze, e);
+			bad |= set_str(rec, "end", e) < 0;
+		} else if (!has_dtend && sp.has_end) {
+			struct icaltimetype x = end_of(t0, z0, &sp);
+			iso(x, z0, e);
+			bad |= set_str(rec, "end", e) < 0;
+		}
+	}
+	if (*tzname && !t0.is_date)
+		bad |= set_str(rec, "timezone", tzname) < 0;
+
+	const char *loc = text_of(ev, ICAL_LOCATION_PROPERTY);
+	if (loc)
+		bad |= set_str(rec, "location", loc) < 0;
+	icalproperty *urlp = icalcomponent_get_first_property(ev,
+	                                                       ICAL_URL_PROPERTY);
+	const char *url = urlp ? icalproperty_get_url(urlp) : NULL;
+	if (url && *url)
+		bad |= set_str(rec, "url", url) < 0;
+	icalproperty *stp = icalcomponent_get_first_property(ev,
+	                                                      ICAL_STATUS_PROPERTY);
+	if (stp) {
+		icalproperty_status v = icalproperty_get_status(stp);
+		const char *name = v == ICAL_STATUS_CANCELLED   ? "cancelled"
+		                   : v == ICAL_STATUS_TENTATIVE ? "tentative"
+		                   : v == ICAL_STATUS_CONFIRMED ? "confirmed"
+		                                                : NULL;
+		if (name)
+			bad |= set_str(rec, "status", name) < 0;
+	}
+	icalproperty *sum = icalcomponent_get_first_property(ev,
+	                                                      ICAL_SUMMARY_PROPERTY);
+	char lang[32];
+	if (sum && param_text(sum, ICAL_LANGUAGE_PARAMETER, lang, sizeof lang))
+		bad |= set_str(rec, "language", lang) < 0;
+	bad |= add_description(ev, rec) < 0 || add_people(ev, rec) < 0 ||
+	       add_tags(ev, rec) < 0;
+	if (bad) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	json = json_dumps(rec, JSON_COMPACT);
+	if (!json) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	st = f->sink->record(f->sink->ctx, json, strlen(json), line);
+done:
+	free(json);
+	free(o.v);
+	json_decref(rec);
+	return st;
+}

@@ -1,0 +1,75 @@
+/* ics.h: iCalendar (RFC 5545) feeds read as event records.
+ *
+ * The reader unfolds lines itself (so that every message can name the
+ * physical line), checks UTF-8, cuts the stream into VEVENT and VTIMEZONE
+ * components and hands each to libical. Each VEVENT becomes one JSON
+ * record of the evsearch schema (docs/schema.md), the same as a JSON
+ * Lines record: recurring events carry their occurrences within the
+ * expansion window in "occurrences". Events are handed on as they end,
+ * except recurring ones, their overrides (RECURRENCE-ID) and events whose
+ * time zone is defined further down the file: those wait for the end of
+ * the file, so memory grows with them only.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_ICS_H
+#define EVS_ICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "evsearch.h"
+#include "reader.h"
+#include "schema.h"
+
+/* Steps a recurrence rule may take before expansion gives up on it (a
+ * rule that yields nothing in the window, such as FREQ=SECONDLY, would
+ * otherwise run for long). */
+#define EVS_MAX_RECUR_STEPS 200000
+
+/* A component (a VEVENT with its alarms) may hold this many bytes. */
+#define EVS_MAX_COMPONENT ((size_t)64 << 20)
+
+typedef struct evs_ics_sink {
+	/* A record (JSON, len bytes) from the VEVENT that begins at line. A
+	 * status other than EVS_OK stops reading and is returned. */
+	evs_status (*record)(void *ctx, const char *json, size_t len,
+	                     uint64_t line);
+	/* A message about line (0: the file as a whole). skipped != 0 when
+	 * an event was lost with it (an error). */
+	void (*diag)(void *ctx, evs_severity sev, uint64_t line,
+	             const char *msg, int skipped);
+	/* Asked between components and when a read is interrupted: non-zero
+	 * stops with EVS_E_CANCELLED. May be NULL. */
+	int (*cancel)(void *ctx);
+	void *ctx;
+} evs_ics_sink;
+
+typedef struct evs_ics_window {
+	/* Occurrences are expanded from..to (local dates, "YYYYMMDD",
+	 * inclusive); today picks the occurrence an event is sorted and
+	 * counted by: the first one that ends on or after it. */
+	char from[9], to[9], today[9];
+} evs_ics_window;
+
+/* Sets the window: from and to as given ("YYYY-MM-DD", "YYYY", ...;
+ * NULL: a year before today and two years after it), today from now (the
+ * machine's local date). Returns 0, or -1 with a reason in why (128
+ * bytes). */
+int evs_ics__window(evs_ics_window *w, const char *from, const char *to,
+                    time_t now, char *why);
+
+/* Reads an iCalendar stream from rd (set up by the caller, who disposes
+ * of it), named source (also the base of ids
+ * derived for events without UID). Returns EVS_OK, EVS_E_CANCELLED,
+ * EVS_E_IO (reading failed: errno is kept, and msg, XS_ERRLEN bytes, says
+ * so), EVS_E_NOMEM, or what sink->record returned. */
+evs_status evs_ics__read(evs_line_reader *rd, const char *source,
+                         const evs_ics_window *window,
+                         const evs_ics_sink *sink, char *msg);
+
+/* HTML (an X-ALT-DESC) reduced to text: tags removed, block ends and
+ * <br> made line breaks, the common entities and numeric references
+ * decoded. Returns a string to free, or NULL when out of memory. */
+char *evs_ics__html_text(const char *html, size_t len);
+
+#endif
