@@ -549,11 +549,18 @@ char *evs_ics__html_text(const char *html, size_t len)
 			while (end < len && html[end] != '>')
 				end++;
 			i = end < len ? end + 1 : len;
-			if (block && out.len && out.p[out.len - 1] != '\n')
-				evs_buf__addc(&out, '\n');
-			else if (!block && out.len && out.p[out.len - 1] != ' ' &&
-			         out.p[out.len - 1] != '\n')
+			/* Blocks end lines; table cells are apart; other tags
+			 * (<b>, <a>, <span>) join what is around them. */
+			int cell = tag_is(t, left, "td") || tag_is(t, left, "th");
+			if (block) {
+				while (out.len && out.p[out.len - 1] == ' ')
+					out.p[--out.len] = '\0';
+				if (out.len && out.p[out.len - 1] != '\n')
+					evs_buf__addc(&out, '\n');
+			} else if (cell && out.len && out.p[out.len - 1] != ' ' &&
+			           out.p[out.len - 1] != '\n') {
 				evs_buf__addc(&out, ' ');
+			}
 			continue;
 		}
 		if (c == '&') {
@@ -728,8 +735,9 @@ static int add_description(icalcomponent *ev, json_t *rec)
 }
 
 /* The id of an event without UID: stable across runs, from the file
- * name, DTSTART and SUMMARY. */
-static void derived_id(evs_ics_file *f, icalcomponent *ev, char out[32])
+ * name, DTSTART and SUMMARY; the second event of a file that has the same
+ * three gets "-2", and so on. Returns 0, or -1 when out of memory. */
+static int derived_id(evs_ics_file *f, icalcomponent *ev, char out[48])
 {
 	evs_buf b = EVS_BUF_INIT;
 	char hex[65];
@@ -743,8 +751,21 @@ static void derived_id(evs_ics_file *f, icalcomponent *ev, char out[32])
 	evs_buf__addc(&b, '\n');
 	evs_buf__adds(&b, sum ? sum : "");
 	evs_sha256__hex(b.p ? b.p : "", b.len, hex);
-	snprintf(out, 32, "ics-%.24s", hex);
+	snprintf(out, 48, "ics-%.24s", hex);
 	evs_buf__dispose(&b);
+	size_t same = 0;
+	for (size_t i = 0; i < f->nderived; i++)
+		same += strcmp(f->derived[i], out) == 0;
+	char **d = realloc(f->derived, (f->nderived + 1) * sizeof *d);
+	if (!d)
+		return -1;
+	f->derived = d;
+	if (!(d[f->nderived] = strdup(out)))
+		return -1;
+	f->nderived++;
+	if (same)
+		snprintf(out + strlen(out), 16, "-%zu", same + 1);
+	return 0;
 }
 
 static int add_occurrences(json_t *rec, const occs *o)
@@ -806,9 +827,12 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 
 	/* The id: UID; an override that has no master here gets its own. */
 	const char *uid = icalcomponent_get_uid(ev);
-	char idbuf[32];
+	char idbuf[48];
 	if (!uid || !*uid) {
-		derived_id(f, ev, idbuf);
+		if (derived_id(f, ev, idbuf) < 0) {
+			st = EVS_E_NOMEM;
+			goto done;
+		}
 		uid = idbuf;
 		evs_ics__diag(f, EVS_WARNING, line, 0,
 		              "VEVENT without UID: its id is \"%s\" (from the file "
@@ -862,7 +886,15 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 			sp.secs = (long long)(instant(te, ze) - instant(t0, z0));
 			sp.has_end = 1;
 		}
-		if (icaltime_compare(te, t0) < 0 && !(t0.is_date || te.is_date)) {
+		/* As the record's check will compare them: instants (floating
+		 * times as UTC) when both have a time, else dates. */
+		char ks[9], ke[9];
+		date_key(t0, ks);
+		date_key(te, ke);
+		int before = !t0.is_date && !te.is_date
+		                 ? instant(te, ze) < instant(t0, z0)
+		                 : strcmp(ke, ks) < 0;
+		if (before) {
 			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(ep), 0,
 			              "DTEND before DTSTART; it is ignored");
 			has_dtend = 0;

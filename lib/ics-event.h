@@ -34,6 +34,9 @@ typedef struct evs_ics_file {
 	/* TZIDs already reported as unknown (each is reported once). */
 	char **unknown;
 	size_t nunknown;
+	/* Ids derived for events without UID, so that two alike get two. */
+	char **derived;
+	size_t nderived;
 } evs_ics_file;
 
 /* Whether tzid was reported as unknown already; notes it if not. */

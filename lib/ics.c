@@ -725,6 +725,11 @@ static evs_status on_line(stream *s)
 			comp_reset(s);
 		return EVS_OK;
 	}
+	/* The components inside a VEVENT (alarms) say nothing that is
+	 * indexed: they are left out, and so are their broken lines. */
+	if (s->kind == COMP_EVENT &&
+	    (s->depth >= 2 || (be == 2 && s->depth == 1)))
+		return EVS_OK;
 	if (s->depth == 0) {
 		if (add_text(s, line, n) < 0)
 			return EVS_E_NOMEM;
@@ -732,6 +737,10 @@ static evs_status on_line(stream *s)
 	}
 	if (s->too_long) {
 		mark_bad(s, no, "line longer than the reader's limit");
+		return EVS_OK;
+	}
+	if (memchr(line, '\0', n)) {
+		mark_bad(s, no, "NUL byte in the line");
 		return EVS_OK;
 	}
 	if (!evs_utf8__valid(line, n)) {
@@ -776,35 +785,45 @@ static evs_status flush_deferred(stream *s)
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = &s->defer[i];
 	qsort(sorted, n, sizeof *sorted, by_uid);
-	for (size_t i = 0; i < n && st == EVS_OK; i++) {
-		deferred *d = &s->defer[i];
-		if (d->done)
-			continue;
-		if (s->f.sink->cancel && s->f.sink->cancel(s->f.sink->ctx)) {
-			st = EVS_E_CANCELLED;
-			break;
-		}
-		size_t nov = 0;
-		if (!d->override && *d->uid) {
-			/* Its overrides: the same UID, next to it in sorted. */
-			size_t lo = 0, hi = n;
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				if (strcmp(sorted[mid]->uid, d->uid) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
+	/* Recurring masters first, each with the overrides of its UID (which
+	 * may come before it in the file); then what is left in file order:
+	 * overrides without a master here, events that waited for a zone. */
+	for (int pass = 0; pass < 2 && st == EVS_OK; pass++) {
+		for (size_t i = 0; i < n && st == EVS_OK; i++) {
+			deferred *d = &s->defer[i];
+			int master = !d->override && *d->uid &&
+			             (icalcomponent_get_first_property(
+			                  d->ev, ICAL_RRULE_PROPERTY) ||
+			              icalcomponent_get_first_property(
+			                  d->ev, ICAL_RDATE_PROPERTY));
+			if (d->done || (pass == 0 && !master))
+				continue;
+			if (s->f.sink->cancel && s->f.sink->cancel(s->f.sink->ctx)) {
+				st = EVS_E_CANCELLED;
+				break;
 			}
-			for (size_t k = lo; k < n && strcmp(sorted[k]->uid, d->uid) == 0;
-			     k++) {
-				if (sorted[k]->override && !sorted[k]->done) {
-					ov[nov++] = sorted[k]->ev;
-					sorted[k]->done = 1;
+			size_t nov = 0;
+			if (master) {
+				/* Its overrides: the same UID, together in sorted. */
+				size_t lo = 0, hi = n;
+				while (lo < hi) {
+					size_t mid = (lo + hi) / 2;
+					if (strcmp(sorted[mid]->uid, d->uid) < 0)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				for (size_t k = lo;
+				     k < n && strcmp(sorted[k]->uid, d->uid) == 0; k++) {
+					if (sorted[k]->override && !sorted[k]->done) {
+						ov[nov++] = sorted[k]->ev;
+						sorted[k]->done = 1;
+					}
 				}
 			}
+			d->done = 1;
+			st = evs_ics__emit(&s->f, d->ev, d->line, ov, nov);
 		}
-		d->done = 1;
-		st = evs_ics__emit(&s->f, d->ev, d->line, ov, nov);
 	}
 done:
 	free(sorted);
@@ -869,6 +888,9 @@ evs_status evs_ics__read(evs_line_reader *rd, const char *source,
 	for (size_t i = 0; i < s.f.nunknown; i++)
 		free(s.f.unknown[i]);
 	free(s.f.unknown);
+	for (size_t i = 0; i < s.f.nderived; i++)
+		free(s.f.derived[i]);
+	free(s.f.derived);
 	free(s.props);
 	evs_buf__dispose(&s.text);
 	evs_buf__dispose(&s.logical);
