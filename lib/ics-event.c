@@ -280,10 +280,16 @@ static int expand_rule(evs_ics_file *f, icalproperty *p,
 	/* Jump to the window: the occurrences before it are not wanted (not
 	 * possible with COUNT, which counts from DTSTART). A day more than the
 	 * longest occurrence is kept, for one that starts before the window
-	 * and reaches into it. */
+	 * and reaches into it. libical 3.0 loses the phase of an hourly (or
+	 * finer) rule with an INTERVAL when it jumps (FREQ=HOURLY;INTERVAL=7
+	 * lands on the wrong hours), so such rules are stepped through. */
 	char k0[9];
 	date_key(t0, k0);
-	if (r.count == 0 && strcmp(k0, f->win->from) < 0) {
+	int phase_safe = r.interval <= 1 || r.freq == ICAL_DAILY_RECURRENCE ||
+	                 r.freq == ICAL_WEEKLY_RECURRENCE ||
+	                 r.freq == ICAL_MONTHLY_RECURRENCE ||
+	                 r.freq == ICAL_YEARLY_RECURRENCE;
+	if (r.count == 0 && phase_safe && strcmp(k0, f->win->from) < 0) {
 		struct icaltimetype from = t0;
 		from.year = atoi(f->win->from) / 10000;
 		from.month = atoi(f->win->from) / 100 % 100;

@@ -265,6 +265,55 @@ static void test_ics__weekly_exdate_override(void **state)
 	th_rmrf(dir);
 }
 
+/* Rules that began long before the window: the expansion jumps to it
+ * where that keeps the rule's phase, and steps through where libical's
+ * jump would not (an hourly rule with an interval). */
+static void test_ics__long_running_rules(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	diags g = {0};
+	evs_add_stats st;
+	index_ics(dir,
+	          CAL("BEGIN:VEVENT\r\nUID:w\r\nSUMMARY:weekly\r\n"
+	              "DTSTART;TZID=America/New_York:20200106T090000\r\n"
+	              "DURATION:PT1H\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"
+	              "BEGIN:VEVENT\r\nUID:h\r\nSUMMARY:hourly\r\n"
+	              "DTSTART:20000101T120000Z\r\n"
+	              "RRULE:FREQ=HOURLY;INTERVAL=7\r\nEND:VEVENT\r\n"
+	              "BEGIN:VEVENT\r\nUID:m\r\nSUMMARY:monthly\r\n"
+	              "DTSTART;VALUE=DATE:20250131\r\n"
+	              "RRULE:FREQ=MONTHLY;COUNT=30\r\nEND:VEVENT\r\n"),
+	          &g, &st);
+	assert_int_equal(st.added, 3);
+	/* 1,251 hourly occurrences in 2026: cut at 1000, with a warning. */
+	assert_non_null(diag_at(&g, 10, 0));
+	assert_non_null(strstr(diag_at(&g, 10, 0), "only the first 1000"));
+	evs_index *idx = th_open(dir);
+	evs_search_options so = EVS_SEARCH_OPTIONS_INIT;
+	so.from = "2026-01-01";
+	evs_results *r = th_search(idx, "weekly", &so);
+	assert_int_equal(evs_hit_occurrence_count(r, 0), 52);
+	assert_string_equal(evs_hit_occurrence_start(r, 0, 0),
+	                    "2026-01-05T09:00:00-05:00");
+	assert_string_equal(evs_hit_occurrence_end(r, 0, 51),
+	                    "2026-12-28T10:00:00-05:00");
+	evs_results_free(r);
+	r = th_search(idx, "hourly", &so);
+	assert_int_equal(evs_hit_occurrence_count(r, 0), 1000);
+	/* 227,920 hours after the start is the first multiple of 7 in 2026. */
+	assert_string_equal(evs_hit_occurrence_start(r, 0, 0),
+	                    "2026-01-01T04:00:00Z");
+	evs_results_free(r);
+	/* Months with a 31st, as RFC 5545 says: seven in 2026. */
+	r = th_search(idx, "monthly", &so);
+	assert_int_equal(evs_hit_occurrence_count(r, 0), 7);
+	assert_string_equal(evs_hit_occurrence_start(r, 0, 1), "2026-03-31");
+	evs_results_free(r);
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
 static void test_ics__status_ids_text(void **state)
 {
 	(void)state;
@@ -379,6 +428,7 @@ int main(void)
 	    cmocka_unit_test(test_ics__time_zones),
 	    cmocka_unit_test(test_ics__all_day_and_multi_day),
 	    cmocka_unit_test(test_ics__weekly_exdate_override),
+	    cmocka_unit_test(test_ics__long_running_rules),
 	    cmocka_unit_test(test_ics__status_ids_text),
 	    cmocka_unit_test(test_ics__broken_input),
 	};

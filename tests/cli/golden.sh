@@ -66,6 +66,20 @@ golden text-sort-date-limit-offset --sort date --limit 3 --offset 2
 golden text-zero-hits zzzqqqxyzzy
 golden json-zero-hits --json zzzqqqxyzzy
 
+# A recurring iCalendar feed, expanded over a fixed window: one line per
+# event with its next occurrence, every occurrence on request, cancelled
+# events only when asked.
+IDX="$TMP/ics-index"
+run "$EVINDEX" --index "$IDX" --expand-from 2026-01-01 --expand-to 2026-12-31 \
+	"$GOLDEN/recurring.ics"
+expect_rc 0
+expect_eq "evindex summary (ics)" \
+	"evindex: 2 records read: 2 added, 0 replaced, 0 skipped" "$ERR"
+golden text-ics-next --from 2026-03-10 norms
+golden text-ics-occurrences --from 2026-03 --to 2026-03 --occurrences norms
+golden json-ics-occurrences --json --from 2026-03-20 --occurrences seminar
+golden text-ics-cancelled --cancelled --from 2026-03-12 --to 2026-03-12 norms
+
 # A golden file that no case uses is a test that silently stopped running.
 for f in "$GOLDEN"/*.out; do
 	[ -e "$f" ] || continue
