@@ -225,6 +225,8 @@ static int by_start(const void *a, const void *b)
 
 static void sort_unique(occs *o)
 {
+	if (o->n == 0)
+		return; /* o->v may be NULL, which qsort must not get */
 	qsort(o->v, o->n, sizeof *o->v, by_start);
 	size_t k = 0;
 	for (size_t i = 0; i < o->n; i++)

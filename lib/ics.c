@@ -465,6 +465,13 @@ static int worth_reporting(const char *line, size_t n, icalproperty *err)
 	    "DURATION", "LOCATION",   "ORGANIZER",     "ATTENDEE", "CATEGORIES",
 	    "URL",      "STATUS",     "RRULE",         "RDATE",   "EXDATE",
 	    "RECURRENCE-ID", "X-ALT-DESC"};
+	/* An empty value ("LOCATION:") is as good as no property. */
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+	             line[n - 1] == ' '))
+		n--;
+	size_t vs = value_start(line, n);
+	if (vs == n && n > 0 && line[n - 1] == ':')
+		return 0;
 	icalparameter *t = icalproperty_get_first_parameter(
 	    err, ICAL_XLICERRORTYPE_PARAMETER);
 	if (t) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every iCalendar file of ../shared/data/ics is indexed, each into a fresh
-# index: no crash, no sanitizer report, no hang (ctest's TIMEOUT), an exit
-# status of 0 or 1 (bad events reported), and the counts of records read,
+# index, and listed with its counts and messages: no crash, no sanitizer
+# report, no hang (ctest's TIMEOUT), an exit status of 0 or 1 (bad events
+# reported), and the counts of records read,
 # events indexed (distinct ids) and events lost equal to tests/ics/
 # expected.tsv, which tests/ics/count.py (an independent reading of RFC
 # 5545, without libical) computed; tests/ics/known-differences.tsv lists
@@ -30,7 +31,14 @@ for path in "$data"/*/*.ics; do
   fi
   got=$(tail -1 "$tmp/out" | sed -E 's/^evindex: ([0-9]+) records? read: ([0-9]+) added, ([0-9]+) replaced, ([0-9]+) skipped.*/\1 \2 \4/')
   if [ "${want[$f]:-}" != "$got" ]; then
-    echo "FAIL: $f: records, ids, lost: got $got, expected ${want[$f]:-none}"; fail=1
+    echo "FAIL: $f: records, ids, lost: got ${got:-no summary}, expected ${want[$f]:-none}"
+    sed 's/^/  /' "$tmp/out" | tail -5
+    fail=1
+    continue
+  fi
+  # A sanitizer report (ASan exits 1 as evindex does for lost events).
+  if grep -qE "runtime error|AddressSanitizer|LeakSanitizer" "$tmp/out"; then
+    echo "FAIL: $f: sanitizer report:"; grep -E "runtime error|Sanitizer" "$tmp/out" | head -3; fail=1
   fi
   # Every error names its line: FILE:LINE: error: ...
   if grep -E "^evindex: .*: error: " "$tmp/out" | grep -vqE "^evindex: [^ ]+\.ics:[0-9]+: error: "; then
@@ -39,6 +47,10 @@ for path in "$data"/*/*.ics; do
   n=$((n + 1))
   set -- $got
   events=$((events + $2)) errors=$((errors + $3))
+  warned=$(grep -c ": warning: " "$tmp/out")
+  printf '%-62s %4s read %4s indexed %4s lost %4s warnings\n' "$f" "$1" "$2" "$3" "$warned"
+  # What was reported, for the log: each error and warning once.
+  grep -E ": (error|warning): " "$tmp/out" | sed -E 's/^evindex: [^:]+:[0-9]+: /    /' | sort | uniq -c | sed 's/^ */    /' | head -8
 done
 echo "$n files: $events events indexed, $errors events reported as lost"
 exit $fail
