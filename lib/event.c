@@ -135,7 +135,7 @@ static evs_status check_list(checker *c, json_t *root, const evs_field *f)
 		                                         : "");
 	}
 	if (n > f->max_items) {
-		warnf(c, "\"%s\": only the first %zu items are kept", f->key,
+		warnf(c, "\"%s\": only the first %zu items are indexed", f->key,
 		      f->max_items);
 		while (json_array_size(v) > f->max_items)
 			json_array_remove(v, json_array_size(v) - 1);
