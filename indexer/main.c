@@ -536,6 +536,10 @@ int main(int argc, char **argv)
 	evs_index *idx = NULL;
 	run r;
 	memset(&r, 0, sizeof r);
+	/* Past a file size limit (ulimit -f), the index's writes fail with
+	 * EFBIG and are reported like a full disk, with the index at its last
+	 * commit, instead of SIGXFSZ killing us mid-write without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0)
 		return CLI_EXIT_USAGE;
 	if (a.help) {
