@@ -626,7 +626,13 @@ int main(int argc, char **argv)
 		st = index_file(idx, argv[i], &r, &stats, &io_failed);
 	if (r.tty)
 		fputs("\r\033[K", stderr);
-	if (st != EVS_OK && st != EVS_E_CANCELLED)
+	if (st == EVS_E_IO && !a.rebuild && !a.sync)
+		/* Reading an input was reported in index_file(): this is the
+		 * index that could not be written (a full disk, EFBIG). */
+		cli_error(prog, "%s: cannot write the index: %s; it holds what was "
+		                "committed before",
+		          dir, evs_errmsg(idx));
+	else if (st != EVS_OK && st != EVS_E_CANCELLED)
 		cli_error(prog, "%s", evs_errmsg(idx));
 
 	if (a.rebuild || a.sync) {
