@@ -13,7 +13,8 @@
 #   evindex --rebuild renews it;
 # - a writer killed with SIGKILL mid-batch: the index opens with its
 #   committed batches and the next run completes.
-# Closed pipes, Ctrl-C and kill -9 on a large real feed are in
+# - a closed pipe: evsearch ... | head -1 ends quietly with status 0.
+# Closed pipes, Ctrl-C and kill -9 on a large real feed are also in
 # pipe-and-signals.sh; damaged table files in tests/test-errors.c and
 # exit-status.sh. Parts that need mounts or another user skip with a
 # message where they cannot run.
@@ -84,6 +85,18 @@ expect_rc 0
 expect_eq "next run" \
 	"evindex: 20000 records read: 20000 added, 0 replaced, 0 skipped" "$ERR"
 expect_eq "events after the next run" 20008 "$(index_count "$IDX")"
+# A reader that goes away: evsearch stops quietly, status 0 (docs/cli.md).
+# (pipe-and-signals.sh does this on a real feed, where one is at hand.)
+for fmt in --color=never --json; do
+	"$EVSEARCH" --index "$IDX" $fmt --limit 10000 zebra 2>"$TMP/err" |
+		head -1 >"$TMP/out"
+	RC=${PIPESTATUS[0]}
+	ERR=$(cat "$TMP/err")
+	LAST_CMD="evsearch --index IDX $fmt --limit 10000 zebra | head -1"
+	expect_rc 0
+	expect_eq "stderr after the reader left" "" "$ERR"
+	expect_eq "lines read" 1 "$(grep -c '' "$TMP/out")"
+done
 # evsearch reports results it cannot write. (Its stderr goes into a pipe,
 # which the limit does not cover.)
 ERR=$(bash -c 'ulimit -f 0 && exec "$@" 2>&1 >"$0"' "$TMP/results" \
