@@ -1071,8 +1071,7 @@ static const struct {
     {"Co", "\xF4\x8F\xBF\xBD"}, /* U+10FFFD plane 16 private use */
     {"Cn", "\xCD\xB8"},         /* U+0378 unassigned */
     {"Cn", "\xEF\xBF\xBF"},     /* U+FFFF noncharacter */
-    {"Cn", "\xF0\xB0\x80\x80"}, /* U+30000 (unassigned in utf8proc's
-                                   Unicode) */
+    {"Cn", "\xF3\xA0\x82\x80"}, /* U+E0080 unassigned, plane 14 */
 };
 #define NCATEGORIES (sizeof categories / sizeof categories[0])
 
