@@ -577,6 +577,10 @@ int main(int argc, char **argv)
 	evs_index *idx = NULL;
 	run r;
 	memset(&r, 0, sizeof r);
+	/* Past a file size limit (ulimit -f), the index's writes fail with
+	 * EFBIG and are reported like a full disk, with the index at its last
+	 * commit, instead of SIGXFSZ killing us mid-write without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0)
 		return CLI_EXIT_USAGE;
 	if (a.help) {
@@ -666,7 +670,13 @@ int main(int argc, char **argv)
 		st = index_file(idx, argv[i], &r, &stats, &io_failed);
 	if (r.tty)
 		fputs("\r\033[K", stderr);
-	if (st != EVS_OK && st != EVS_E_CANCELLED)
+	if (st == EVS_E_IO && !a.rebuild && !a.sync)
+		/* Reading an input was reported in index_file(): this is the
+		 * index that could not be written (a full disk, EFBIG). */
+		cli_error(prog, "%s: cannot write the index: %s; it holds what was "
+		                "committed before",
+		          dir, evs_errmsg(idx));
+	else if (st != EVS_OK && st != EVS_E_CANCELLED)
 		cli_error(prog, "%s", evs_errmsg(idx));
 
 	if (a.rebuild || a.sync) {

@@ -142,7 +142,7 @@ static evs_status check_list(checker *c, json_t *root, const evs_field *f)
 		                                         : "");
 	}
 	if (n > f->max_items) {
-		warnf(c, "\"%s\": only the first %zu items are kept", f->key,
+		warnf(c, "\"%s\": only the first %zu items are indexed", f->key,
 		      f->max_items);
 		while (json_array_size(v) > f->max_items)
 			json_array_remove(v, json_array_size(v) - 1);
@@ -186,7 +186,7 @@ static evs_status check_occurrences(checker *c, json_t *root,
 	if (!json_is_array(v))
 		return failf(c, "\"occurrences\": expected an array");
 	if (json_array_size(v) > EVS_MAX_OCCURRENCES) {
-		warnf(c, "\"%s\": only the first %zu items are kept", "occurrences",
+		warnf(c, "\"%s\": only the first %zu items are indexed", "occurrences",
 		      EVS_MAX_OCCURRENCES);
 		while (json_array_size(v) > EVS_MAX_OCCURRENCES)
 			json_array_remove(v, json_array_size(v) - 1);

@@ -80,6 +80,12 @@ static evs_status xs_fail(char *err) noexcept
 			return EVS_E_IO;
 		}
 		set_err(err, e.get_msg());
+		// A commit that failed to write (a full disk) and then could not
+		// reopen the old revision to go on, for the same reason: the
+		// files on disk still hold the last commit, so the index is not
+		// damaged, only unwritable for now.
+		if (e.get_msg().compare(0, 21, "Modifications failed ") == 0)
+			return EVS_E_IO;
 		return EVS_E_CORRUPT;
 	} catch (const Xapian::InvalidArgumentError &e) {
 		set_err(err, e.get_msg());

@@ -227,6 +227,9 @@ int main(int argc, char **argv)
 	/* Output into a closed pipe ("evsearch ... | head -1") ends quietly:
 	 * writes fail with EPIPE instead of killing us mid-line. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file size limit (ulimit -f), writes fail with EFBIG and are
+	 * reported, instead of SIGXFSZ killing us without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0)
 		return CLI_EXIT_USAGE;
 	if (a.help) {
