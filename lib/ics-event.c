@@ -29,11 +29,17 @@ typedef struct occ {
 typedef struct occs {
 	occ *v;
 	size_t n, cap;
-	int capped;               /* EVS_MAX_OCCURRENCES was reached */
+	int full;                 /* EVS_MAX_OCC_KEPT was reached */
 } occs;
 
-/* How long each occurrence lasts: days for all-day events, else seconds;
- * none when the event gives no end. */
+/* Occurrences kept while expanding, before the EVS_MAX_OCCURRENCES
+ * nearest to today are chosen. */
+#define EVS_MAX_OCC_KEPT 50000
+
+/* How long each occurrence lasts: days for all-day events; for timed
+ * events, nominal days (a DURATION's days and weeks, which follow the
+ * local clock across a change of offset) and then exact seconds; none
+ * when the event gives no end. */
 typedef struct span {
 	int has_end;
 	long long secs;
@@ -41,6 +47,17 @@ typedef struct span {
 } span;
 
 /* ---- times ---- */
+
+/* Whether t is a date (or date-time) evsearch can hold: years 0001-9999
+ * (libical's own check stops at 3000). */
+static int valid_time(struct icaltimetype t)
+{
+	if (t.year < 1 || t.year > 9999 || t.month < 1 || t.month > 12 ||
+	    t.day < 1 || t.day > icaltime_days_in_month(t.month, t.year))
+		return 0;
+	return t.is_date || (t.hour >= 0 && t.hour < 24 && t.minute >= 0 &&
+	                     t.minute < 60 && t.second >= 0 && t.second <= 60);
+}
 
 /* The time of a date-valued property (DTSTART, DTEND, RDATE, EXDATE,
  * RECURRENCE-ID) with its zone; UTC for "Z", NULL for a floating time or
@@ -86,7 +103,7 @@ static int prop_time(evs_ics_file *f, icalproperty *p,
 	default:
 		return -1;
 	}
-	if (icaltime_is_null_time(*t) || !icaltime_is_valid_time(*t))
+	if (icaltime_is_null_time(*t) || !valid_time(*t))
 		return -1;
 	*z = NULL;
 	if (t->is_date) {
@@ -114,6 +131,15 @@ static int prop_time(evs_ics_file *f, icalproperty *p,
 	if (end && !icaltime_is_null_time(*end) && !icaltime_is_utc(*end))
 		end->zone = *z;
 	return 0;
+}
+
+int evs_ics__has_start(evs_ics_file *f, icalcomponent *ev)
+{
+	struct icaltimetype t;
+	icaltimezone *z;
+	icalproperty *p = icalcomponent_get_first_property(ev,
+	                                                    ICAL_DTSTART_PROPERTY);
+	return p && prop_time(f, p, &t, &z, NULL, NULL) == 0;
 }
 
 static time_t instant(struct icaltimetype t, icaltimezone *z)
@@ -162,7 +188,9 @@ static struct icaltimetype end_of(struct icaltimetype s, icaltimezone *z,
 			icaltime_adjust(&e, sp->days - 1, 0, 0, 0);
 		return e;
 	}
-	e = icaltime_from_timet_with_zone(instant(s, z) + (time_t)sp->secs, 0,
+	if (sp->days > 0)
+		icaltime_adjust(&e, sp->days, 0, 0, 0);
+	e = icaltime_from_timet_with_zone(instant(e, z) + (time_t)sp->secs, 0,
 	                                  z);
 	e.zone = z;
 	return e;
@@ -200,8 +228,8 @@ static int add_occ(evs_ics_file *f, occs *o, struct icaltimetype s,
 	}
 	if (!in_window(f, c.s, c.e))
 		return 0;
-	if (o->n >= EVS_MAX_OCCURRENCES) {
-		o->capped = 1;
+	if (o->n >= EVS_MAX_OCC_KEPT) {
+		o->full = 1;
 		return 0;
 	}
 	if (o->n == o->cap) {
@@ -236,11 +264,13 @@ static void sort_unique(occs *o)
 }
 
 /* The occurrence an EXDATE or a RECURRENCE-ID (t in zone z) names: the
- * same instant, or the same date when either is a date. */
-static occ *find_occ(occs *o, struct icaltimetype t, icaltimezone *z)
+ * same instant, or the same date when either is a date. A floating value
+ * is taken in the series' zone z0. */
+static occ *find_occ(occs *o, struct icaltimetype t, icaltimezone *z,
+                     icaltimezone *z0)
 {
 	char kt[9], ko[9];
-	time_t at = instant(t, z);
+	time_t at = instant(t, z ? z : z0);
 	date_key(t, kt);
 	for (size_t i = 0; i < o->n; i++) {
 		if (t.is_date || o->v[i].s.is_date) {
@@ -261,6 +291,54 @@ static void remove_occ(occs *o, occ *c)
 	o->n--;
 }
 
+/* Whether an hourly rule r from t0 can match on some day of the window:
+ * the same rule by the day, without its hours, stepped at most a few
+ * thousand times. */
+static int some_day(const evs_ics_file *f, struct icalrecurrencetype r,
+                    struct icaltimetype t0)
+{
+	struct icalrecurrencetype d = r;
+	d.freq = ICAL_DAILY_RECURRENCE;
+	d.interval = 1;
+	d.count = 0;
+	d.by_hour[0] = ICAL_RECURRENCE_ARRAY_MAX;
+	d.by_minute[0] = ICAL_RECURRENCE_ARRAY_MAX;
+	d.by_second[0] = ICAL_RECURRENCE_ARRAY_MAX;
+	if (d.by_month[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    d.by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    d.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    d.by_week_no[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    d.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX)
+		return 1; /* no day parts: every day matches */
+	struct icaltimetype day = t0;
+	day.is_date = 1;
+	day.hour = day.minute = day.second = 0;
+	day.zone = NULL;
+	icalrecur_iterator *it = icalrecur_iterator_new(d, day);
+	if (!it)
+		return 0;
+	/* By the day, every INTERVAL=1 rule may jump to the window. */
+	struct icaltimetype from = day;
+	from.year = atoi(f->win->from) / 10000;
+	from.month = atoi(f->win->from) / 100 % 100;
+	from.day = atoi(f->win->from) % 100;
+	if (icaltime_compare(from, day) > 0)
+		icalrecur_iterator_set_start(it, from);
+	int found = 0;
+	for (int step = 0; step < 5000 && !found; step++) {
+		struct icaltimetype n = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(n))
+			break;
+		char k[9];
+		date_key(n, k);
+		if (strcmp(k, f->win->to) > 0)
+			break;
+		found = strcmp(k, f->win->from) >= 0;
+	}
+	icalrecur_iterator_free(it);
+	return found;
+}
+
 /* The occurrences of one RRULE. */
 static int expand_rule(evs_ics_file *f, icalproperty *p,
                        struct icaltimetype t0, icaltimezone *z0,
@@ -271,6 +349,27 @@ static int expand_rule(evs_ics_file *f, icalproperty *p,
 	if (r.freq == ICAL_NO_RECURRENCE) {
 		evs_ics__diag(f, EVS_WARNING, line, 0,
 		              "RRULE cannot be read; it is ignored");
+		return 0;
+	}
+	/* libical looks for the next match of a rule one period at a time,
+	 * inside one call, up to its last year: a rule by the second or
+	 * minute that its BY parts make rare or impossible takes hours. Events
+	 * do not recur by the minute: such rules are not expanded. An hourly
+	 * rule with day parts is first tried by the day. */
+	if (r.freq == ICAL_SECONDLY_RECURRENCE ||
+	    r.freq == ICAL_MINUTELY_RECURRENCE) {
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "RRULE: FREQ=%s is not expanded (events do not recur "
+		              "by the %s); only the other dates are indexed",
+		              r.freq == ICAL_SECONDLY_RECURRENCE ? "SECONDLY"
+		                                                 : "MINUTELY",
+		              r.freq == ICAL_SECONDLY_RECURRENCE ? "second" : "minute");
+		return 0;
+	}
+	if (r.freq == ICAL_HOURLY_RECURRENCE && !some_day(f, r, t0)) {
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "RRULE: no day in the window matches it; it is "
+		              "ignored");
 		return 0;
 	}
 	icalrecur_iterator *it = icalrecur_iterator_new(r, t0);
@@ -320,32 +419,72 @@ static int expand_rule(evs_ics_file *f, icalproperty *p,
 		n.zone = t0.is_date ? NULL : z0;
 		n.is_date = t0.is_date;
 		if ((rc = add_occ(f, o, n, z0, icaltime_null_time(), NULL, sp)) < 0 ||
-		    o->capped)
+		    o->full)
 			break;
 	}
 	icalrecur_iterator_free(it);
 	return rc;
 }
 
-/* Applies the overrides (RECURRENCE-ID) ovs to the occurrences. */
+/* An override, by the instant it replaces and its SEQUENCE. */
+typedef struct override {
+	icalcomponent *ov;
+	struct icaltimetype rid;
+	icaltimezone *rz;
+	time_t at;
+	int seq;
+	size_t order;
+} override;
+
+static int by_rid(const void *a, const void *b)
+{
+	const override *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Applies the overrides (RECURRENCE-ID) ovs to the occurrences. Of two
+ * for the same occurrence, the higher SEQUENCE (else the later in the
+ * file) wins. */
 static int apply_overrides(evs_ics_file *f, occs *o,
                            icalcomponent *const *ovs, size_t nov,
-                           const span *master, const char *title)
+                           icaltimezone *z0, const span *master,
+                           const char *title)
 {
+	override *v = calloc(nov ? nov : 1, sizeof *v);
+	size_t n = 0;
+	if (!v)
+		return -1;
 	for (size_t i = 0; i < nov; i++) {
-		icalcomponent *ov = ovs[i];
 		icalproperty *rp = icalcomponent_get_first_property(
-		    ov, ICAL_RECURRENCEID_PROPERTY);
-		struct icaltimetype rid, s, e;
-		icaltimezone *rz, *sz, *ez = NULL;
-		if (!rp || prop_time(f, rp, &rid, &rz, NULL, NULL) < 0) {
+		    ovs[i], ICAL_RECURRENCEID_PROPERTY);
+		override *x = &v[n];
+		if (!rp || prop_time(f, rp, &x->rid, &x->rz, NULL, NULL) < 0) {
 			evs_ics__diag(f, EVS_WARNING,
 			              rp ? evs_ics__prop_line(rp) : 0, 0,
 			              "RECURRENCE-ID cannot be read; the override is "
 			              "ignored");
 			continue;
 		}
-		occ *c = find_occ(o, rid, rz);
+		icalproperty *sq = icalcomponent_get_first_property(
+		    ovs[i], ICAL_SEQUENCE_PROPERTY);
+		x->ov = ovs[i];
+		x->at = instant(x->rid, x->rz ? x->rz : z0);
+		x->seq = sq ? icalproperty_get_sequence(sq) : 0;
+		x->order = i;
+		n++;
+	}
+	qsort(v, n, sizeof *v, by_rid);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && v[i + 1].at == v[i].at)
+			continue; /* a newer one follows */
+		icalcomponent *ov = v[i].ov;
+		struct icaltimetype rid = v[i].rid, s, e;
+		icaltimezone *rz = v[i].rz, *sz, *ez = NULL;
+		occ *c = find_occ(o, rid, rz, z0);
 		icalproperty *st = icalcomponent_get_first_property(
 		    ov, ICAL_STATUS_PROPERTY);
 		if (st && icalproperty_get_status(st) == ICAL_STATUS_CANCELLED) {
@@ -357,7 +496,7 @@ static int apply_overrides(evs_ics_file *f, occs *o,
 		    ov, ICAL_DTSTART_PROPERTY);
 		if (!sp || prop_time(f, sp, &s, &sz, NULL, NULL) < 0) {
 			s = rid;
-			sz = rz;
+			sz = rz ? rz : z0;
 		}
 		e = icaltime_null_time();
 		icalproperty *ep = icalcomponent_get_first_property(
@@ -375,26 +514,59 @@ static int apply_overrides(evs_ics_file *f, occs *o,
 		if (c)
 			remove_occ(o, c);
 		size_t before = o->n;
-		if (add_occ(f, o, s, sz, e, ez, master) < 0)
+		if (add_occ(f, o, s, sz, e, ez, master) < 0) {
+			free(v);
 			return -1;
+		}
 		if (o->n > before && sum && *sum && (!title || strcmp(sum, title)))
 			o->v[o->n - 1].title = sum;
 	}
+	free(v);
 	return 0;
 }
 
-/* All occurrences of a recurring event within the window. */
+/* Keeps the EVS_MAX_OCCURRENCES occurrences nearest to today: at most
+ * 100 before it when later ones fill the rest. */
+static void keep_nearest(evs_ics_file *f, occs *o, uint64_t line)
+{
+	size_t n = o->n, max = EVS_MAX_OCCURRENCES;
+	if (n <= max)
+		return;
+	size_t k = n;
+	for (size_t i = 0; i < n; i++) {
+		char ke[9];
+		date_key(o->v[i].e, ke);
+		if (strcmp(ke, f->win->today) >= 0) {
+			k = i;
+			break;
+		}
+	}
+	size_t later = n - k;
+	size_t past = later >= max - 100 ? 100 : max - later;
+	if (past > k)
+		past = k;
+	size_t from = k - past;
+	memmove(o->v, o->v + from, max * sizeof *o->v);
+	o->n = max;
+	evs_ics__diag(f, EVS_WARNING, line, 0,
+	              "%zu occurrences in the window: the %zu nearest to today "
+	              "are indexed",
+	              n, max);
+}
+
+/* All occurrences of a recurring event within the window; *in_window is
+ * how many there were before EXDATE and overrides took any away. */
 static int expand(evs_ics_file *f, icalcomponent *ev, struct icaltimetype t0,
                   icaltimezone *z0, const span *sp,
                   icalcomponent *const *ovs, size_t nov, const char *title,
-                  occs *o)
+                  occs *o, size_t *in_window)
 {
 	/* DTSTART is the first occurrence, whatever the rules say. */
 	if (add_occ(f, o, t0, z0, icaltime_null_time(), NULL, sp) < 0)
 		return -1;
 	for (icalproperty *p = icalcomponent_get_first_property(
 	         ev, ICAL_RRULE_PROPERTY);
-	     p && !o->capped;
+	     p && !o->full;
 	     p = icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY))
 		if (expand_rule(f, p, t0, z0, sp, o) < 0)
 			return -1;
@@ -414,6 +586,7 @@ static int expand(evs_ics_file *f, icalcomponent *ev, struct icaltimetype t0,
 			return -1;
 	}
 	sort_unique(o);
+	*in_window = o->n;
 	for (icalproperty *p = icalcomponent_get_first_property(
 	         ev, ICAL_EXDATE_PROPERTY);
 	     p; p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
@@ -425,10 +598,10 @@ static int expand(evs_ics_file *f, icalcomponent *ev, struct icaltimetype t0,
 			continue;
 		}
 		occ *c;
-		while ((c = find_occ(o, t, z)))
+		while ((c = find_occ(o, t, z, z0)))
 			remove_occ(o, c);
 	}
-	if (apply_overrides(f, o, ovs, nov, sp, title) < 0)
+	if (apply_overrides(f, o, ovs, nov, z0, sp, title) < 0)
 		return -1;
 	sort_unique(o);
 	return 0;
@@ -761,16 +934,36 @@ static int derived_id(evs_ics_file *f, icalcomponent *ev, char out[48])
 	evs_sha256__hex(b.p ? b.p : "", b.len, hex);
 	snprintf(out, 48, "ics-%.24s", hex);
 	evs_buf__dispose(&b);
-	size_t same = 0;
-	for (size_t i = 0; i < f->nderived; i++)
-		same += strcmp(f->derived[i], out) == 0;
-	char **d = realloc(f->derived, (f->nderived + 1) * sizeof *d);
-	if (!d)
-		return -1;
-	f->derived = d;
-	if (!(d[f->nderived] = strdup(out)))
-		return -1;
-	f->nderived++;
+	/* How many ids alike this file gave already. */
+	if (f->nderived * 2 >= f->dcap) {
+		size_t cap = f->dcap ? f->dcap * 2 : 64;
+		struct evs_ics_derived *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < f->dcap; i++) {
+			if (!f->derived[i].hash)
+				continue;
+			size_t j = f->derived[i].hash & (cap - 1);
+			while (t[j].hash)
+				j = (j + 1) & (cap - 1);
+			t[j] = f->derived[i];
+		}
+		free(f->derived);
+		f->derived = t;
+		f->dcap = cap;
+	}
+	uint64_t h = 1469598103934665603ull;
+	for (const char *p = out; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h |= 1; /* 0 is empty */
+	size_t j = h & (f->dcap - 1);
+	while (f->derived[j].hash && f->derived[j].hash != h)
+		j = (j + 1) & (f->dcap - 1);
+	if (!f->derived[j].hash) {
+		f->derived[j].hash = h;
+		f->nderived++;
+	}
+	size_t same = f->derived[j].count++;
 	if (same)
 		snprintf(out + strlen(out), 16, "-%zu", same + 1);
 	return 0;
@@ -875,7 +1068,7 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 
 	/* The end: DTEND (a date DTEND is the day after the last), else
 	 * DURATION, else none. */
-	span sp = {0, 0, 1};
+	span sp = {0, 0, t0.is_date ? 1 : 0};
 	int has_dtend = 0;
 	icalproperty *ep = icalcomponent_get_first_property(ev,
 	                                                     ICAL_DTEND_PROPERTY);
@@ -906,7 +1099,7 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(ep), 0,
 			              "DTEND before DTSTART; it is ignored");
 			has_dtend = 0;
-			sp = (span){0, 0, 1};
+			sp = (span){0, 0, t0.is_date ? 1 : 0};
 		}
 	} else if (up) {
 		struct icaldurationtype d = icalproperty_get_duration(up);
@@ -918,7 +1111,10 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 			sp.days = secs >= 86400 ? (int)(secs / 86400) : 1;
 			sp.has_end = sp.days > 1;
 		} else {
-			sp.secs = secs;
+			/* Days and weeks are nominal: 10:00 plus P1D is 10:00 the
+			 * next day, also across a change to summer time. */
+			sp.days = d.days + 7 * d.weeks;
+			sp.secs = (long long)d.hours * 3600 + d.minutes * 60 + d.seconds;
 			sp.has_end = 1;
 		}
 	}
@@ -926,15 +1122,24 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 	/* Occurrences, for a master of a recurring event. */
 	int recurs = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) ||
 	             icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
-	if (recurs && expand(f, ev, t0, z0, &sp, ovs, nov, title, &o) < 0) {
+	size_t in_window = 0;
+	if (recurs &&
+	    expand(f, ev, t0, z0, &sp, ovs, nov, title, &o, &in_window) < 0) {
 		st = EVS_E_NOMEM;
 		goto done;
 	}
-	if (o.capped)
+	if (o.full)
 		evs_ics__diag(f, EVS_WARNING, line, 0,
-		              "more than %zu occurrences in the window: only the "
-		              "first %zu are indexed",
-		              EVS_MAX_OCCURRENCES, EVS_MAX_OCCURRENCES);
+		              "more than %d occurrences in the window: expansion "
+		              "stopped there",
+		              EVS_MAX_OCC_KEPT);
+	if (in_window && o.n == 0) {
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "every occurrence in the window is excluded (EXDATE or "
+		              "cancelled); the event is not indexed");
+		goto done;
+	}
+	keep_nearest(f, &o, line);
 	char s[40], e[40];
 	if (o.n > 0) {
 		/* The event is shown, sorted and counted by its next occurrence. */

@@ -30,13 +30,19 @@ typedef struct evs_ics_file {
 	const evs_ics_sink *sink;
 	evs_ics_zone *zones;
 	size_t nzones, zcap;
+	int zones_ignored;   /* EVS_MAX_ZONES was reached */
 	char *msg;       /* XS_ERRLEN bytes: why the read failed */
 	/* TZIDs already reported as unknown (each is reported once). */
 	char **unknown;
 	size_t nunknown;
-	/* Ids derived for events without UID, so that two alike get two. */
-	char **derived;
-	size_t nderived;
+	/* Ids derived for events without UID (64-bit hashes, open
+	 * addressing, with how often each was given), so that two alike get
+	 * two ids. */
+	struct evs_ics_derived {
+		uint64_t hash;
+		size_t count;
+	} *derived;
+	size_t nderived, dcap;
 } evs_ics_file;
 
 /* Whether tzid was reported as unknown already; notes it if not. */
@@ -63,6 +69,9 @@ int evs_ics__zones_known(evs_ics_file *f, icalcomponent *ev);
 /* Whether ev is part of a recurring event: it has RRULE or RDATE (a
  * master) or RECURRENCE-ID (an override). */
 int evs_ics__recurs(icalcomponent *ev);
+
+/* Whether ev has a DTSTART that can be an event's start. */
+int evs_ics__has_start(evs_ics_file *f, icalcomponent *ev);
 
 /* Converts a VEVENT that begins at line, with the overrides of its
  * occurrences (n of them, may be 0), to a record and hands it to the

@@ -110,10 +110,19 @@ icaltimezone *evs_ics__zone(evs_ics_file *f, const char *tzid,
 	if (strcasecmp(tzid, "UTC") == 0 || strcasecmp(tzid, "GMT") == 0 ||
 	    strcasecmp(tzid, "Etc/UTC") == 0 || strcmp(tzid, "Z") == 0) {
 		sys = icaltimezone_get_utc_timezone();
-	} else {
+	} else if (strlen(tzid) <= 256) {
+		/* The name itself, else the last two or three parts of a path
+		 * ("Europe/Brussels", "America/Argentina/Buenos_Aires"). */
 		sys = system_zone(tzid);
-		for (const char *p = tzid; !sys && (p = strchr(p, '/')); p++)
-			sys = system_zone(p + 1);
+		const char *cut[3] = {NULL, NULL, NULL};
+		for (const char *p = strchr(tzid, '/'); p; p = strchr(p + 1, '/')) {
+			cut[0] = cut[1];
+			cut[1] = cut[2];
+			cut[2] = p;
+		}
+		for (int k = 0; k < 2 && !sys; k++)
+			if (cut[k + 0] && cut[k] != tzid)
+				sys = system_zone(cut[k] + 1);
 	}
 	if (!z)
 		z = sys;
@@ -214,7 +223,9 @@ typedef struct stream {
 	 * read ahead to see whether it continues it. */
 	evs_buf logical, ahead;
 	uint64_t logical_no, ahead_no;
-	int have_ahead;
+	int have_ahead, ahead_too_long;
+	uint64_t lone_crs; /* lone CRs so far: lines the reader does not count */
+	int cut;           /* the logical line was cut at EVS_MAX_ICS_LINE */
 	int too_long;      /* a physical line of the logical one was over the
 	                      reader's cap */
 	/* The component being collected. */
@@ -234,39 +245,69 @@ typedef struct stream {
 } stream;
 
 /* Reads the next physical line, or the next piece of one cut at a lone CR
- * (old Mac line ends). Returns an EVS_LINE_* code; the piece is
- * rd.line.p + start, n bytes. */
+ * (old Mac line ends; each counts as a line). Returns an EVS_LINE_* code;
+ * the piece is rdp->line.p + start, n bytes. */
 static int next_piece(stream *s, size_t *start, size_t *n, uint64_t *no)
 {
 	if (!s->have_phys || s->piece > s->rdp->line.len) {
 		int r = evs_reader__next(s->rdp);
+		*no = s->rdp->lineno + s->lone_crs;
 		if (r != EVS_LINE_OK) {
 			s->have_phys = 0;
-			*no = s->rdp->lineno;
 			return r;
 		}
 		s->have_phys = 1;
 		s->piece = 0;
+	} else {
+		s->lone_crs++; /* the piece after a lone CR */
 	}
 	const char *p = s->rdp->line.p + s->piece;
 	size_t left = s->rdp->line.len - s->piece;
 	const char *cr = memchr(p, '\r', left);
 	*start = s->piece;
 	*n = cr ? (size_t)(cr - p) : left;
-	*no = s->rdp->lineno;
+	*no = s->rdp->lineno + s->lone_crs;
 	s->piece += *n + 1;
 	return EVS_LINE_OK;
 }
 
+/* Appends a physical piece to the logical line, cut at EVS_MAX_ICS_LINE
+ * bytes (at a character boundary): the longest field is cut to 1 MiB
+ * later anyway. */
+static int add_piece(stream *s, const char *p, size_t n)
+{
+	if (s->logical.len + n > EVS_MAX_ICS_LINE) {
+		size_t room = s->logical.len < EVS_MAX_ICS_LINE
+		                  ? EVS_MAX_ICS_LINE - s->logical.len
+		                  : 0;
+		while (room > 0 && ((unsigned char)p[room] & 0xC0) == 0x80)
+			room--;
+		n = room;
+		s->cut = 1;
+	}
+	return evs_buf__add(&s->logical, p, n);
+}
+
 /* Reads the next logical line into s->logical: EVS_LINE_OK, EVS_LINE_EOF,
- * or an error (EVS_LINE_ERROR, EVS_LINE_CANCELLED). */
+ * or an error (EVS_LINE_ERROR, EVS_LINE_CANCELLED). A physical line over
+ * the reader's cap is a logical line of its own, with s->too_long set. */
 static int next_logical(stream *s)
 {
 	evs_buf__clear(&s->logical);
 	s->too_long = 0;
+	s->cut = 0;
 	if (evs_buf__grow(&s->logical, 0) < 0)
 		return EVS_LINE_ERROR;
-	if (!s->have_ahead) {
+	if (s->have_ahead) {
+		s->have_ahead = 0;
+		s->logical_no = s->ahead_no;
+		if (s->ahead_too_long) {
+			s->too_long = 1;
+			return EVS_LINE_OK;
+		}
+		if (add_piece(s, s->ahead.p, s->ahead.len) < 0)
+			return EVS_LINE_ERROR;
+	} else {
 		size_t st, n;
 		uint64_t no;
 		for (;;) {
@@ -280,16 +321,11 @@ static int next_logical(stream *s)
 				return r;
 			if (n == 0)
 				continue; /* blank lines are not content */
-			if (evs_buf__add(&s->logical, s->rdp->line.p + st, n) < 0)
+			if (add_piece(s, s->rdp->line.p + st, n) < 0)
 				return EVS_LINE_ERROR;
 			s->logical_no = no;
 			break;
 		}
-	} else {
-		if (evs_buf__add(&s->logical, s->ahead.p, s->ahead.len) < 0)
-			return EVS_LINE_ERROR;
-		s->logical_no = s->ahead_no;
-		s->have_ahead = 0;
 	}
 	/* Continuation lines begin with a space or a tab. */
 	for (;;) {
@@ -299,18 +335,17 @@ static int next_logical(stream *s)
 		if (r == EVS_LINE_EOF)
 			return EVS_LINE_OK;
 		if (r == EVS_LINE_TOO_LONG) {
-			s->too_long = 1;
-			continue;
+			/* Not known to continue this line: a line of its own. */
+			s->have_ahead = 1;
+			s->ahead_too_long = 1;
+			s->ahead_no = no;
+			return EVS_LINE_OK;
 		}
 		if (r != EVS_LINE_OK)
 			return r;
 		const char *p = s->rdp->line.p + st;
 		if (n > 0 && (p[0] == ' ' || p[0] == '\t')) {
-			if (s->logical.len + n > EVS_MAX_COMPONENT) {
-				s->too_long = 1;
-				continue;
-			}
-			if (evs_buf__add(&s->logical, p + 1, n - 1) < 0)
+			if (add_piece(s, p + 1, n - 1) < 0)
 				return EVS_LINE_ERROR;
 			continue;
 		}
@@ -321,6 +356,7 @@ static int next_logical(stream *s)
 			return EVS_LINE_ERROR;
 		s->ahead_no = no;
 		s->have_ahead = 1;
+		s->ahead_too_long = 0;
 		return EVS_LINE_OK;
 	}
 }
@@ -392,6 +428,27 @@ static int add_text(stream *s, const char *p, size_t n)
 static int add_prop(stream *s, const char *line, size_t n, uint64_t no)
 {
 	size_t nl = name_len(line, n);
+	/* Our own marks are ours: the input cannot set them. */
+	if (nl >= 6 && strncasecmp(line, "X-EVS-", 6) == 0)
+		return 0;
+	/* "END;X=1:VEVENT" is no END line; libical would take it for one
+	 * (and print to stderr), losing the lines after it. */
+	if ((nl == 3 && strncasecmp(line, "END", 3) == 0) ||
+	    (nl == 5 && strncasecmp(line, "BEGIN", 5) == 0)) {
+		evs_ics__diag(&s->f, EVS_WARNING, no, 0,
+		              "a malformed %.*s line; it is ignored", (int)nl, line);
+		return 0;
+	}
+	if (s->nprops >= EVS_MAX_PROPERTIES) {
+		if (s->nprops == EVS_MAX_PROPERTIES) {
+			evs_ics__diag(&s->f, EVS_WARNING, no, 0,
+			              "more than %d lines in one VEVENT: the rest are "
+			              "ignored",
+			              EVS_MAX_PROPERTIES);
+			s->nprops++; /* warned */
+		}
+		return 0;
+	}
 	if (s->nprops == s->pcap) {
 		size_t c = s->pcap ? s->pcap * 2 : 32;
 		prop_line *np = realloc(s->props, c * sizeof *np);
@@ -410,15 +467,23 @@ static int add_prop(stream *s, const char *line, size_t n, uint64_t no)
 		                  EVS_ICS_LINE_PARAM, (unsigned long long)no);
 		size_t vs = value_start(line, n);
 		if (nl == 10 && strncasecmp(line, "CATEGORIES", 10) == 0 && vs < n) {
-			/* One line per unescaped comma. */
-			size_t a = vs;
+			/* One line per unescaped comma, at most EVS_MAX_CATEGORIES
+			 * (only EVS_MAX_MULTI tags are indexed). */
+			size_t a = vs, values = 0;
 			for (size_t i = vs; i <= n; i++) {
-				if (i < n && line[i] == '\\') {
+				if (i + 1 < n && line[i] == '\\') {
 					i++;
 					continue;
 				}
 				if (i < n && line[i] != ',')
 					continue;
+				if (++values > EVS_MAX_CATEGORIES) {
+					evs_ics__diag(&s->f, EVS_WARNING, no, 0,
+					              "CATEGORIES: only the first %d values are "
+					              "read",
+					              EVS_MAX_CATEGORIES);
+					break;
+				}
 				if (evs_buf__add(&s->text, line, nl) < 0 ||
 				    evs_buf__add(&s->text, param, (size_t)pl) < 0 ||
 				    evs_buf__add(&s->text, line + nl, vs - nl) < 0 ||
@@ -494,7 +559,9 @@ static int worth_reporting(const char *line, size_t n, icalproperty *err)
 static void locate_errors(stream *s, icalcomponent *ev)
 {
 	evs_buf one = EVS_BUF_INIT;
-	for (size_t i = 0; i < s->nprops; i++) {
+	size_t nprops = s->nprops < EVS_MAX_PROPERTIES ? s->nprops
+	                                               : EVS_MAX_PROPERTIES;
+	for (size_t i = 0; i < nprops; i++) {
 		const prop_line *pl = &s->props[i];
 		evs_buf__clear(&one);
 		if (evs_buf__adds(&one, "BEGIN:VEVENT\r\n") < 0 ||
@@ -580,6 +647,32 @@ static evs_status end_event(stream *s)
 	return st;
 }
 
+/* Whether a VTIMEZONE's rules are what time zones have: yearly rules, a
+ * bounded number of parts and dates. libical expands every change of
+ * offset up to the year it is asked about, so a rule by the minute would
+ * take gigabytes. */
+static int sane_zone(icalcomponent *c)
+{
+	size_t parts = 0, dates = 0;
+	for (icalcomponent *sub = icalcomponent_get_first_component(
+	         c, ICAL_ANY_COMPONENT);
+	     sub; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
+		if (++parts > 200)
+			return 0;
+		for (icalproperty *p = icalcomponent_get_first_property(
+		         sub, ICAL_RRULE_PROPERTY);
+		     p; p = icalcomponent_get_next_property(sub, ICAL_RRULE_PROPERTY))
+			if (icalproperty_get_rrule(p).freq != ICAL_YEARLY_RECURRENCE)
+				return 0;
+		for (icalproperty *p = icalcomponent_get_first_property(
+		         sub, ICAL_RDATE_PROPERTY);
+		     p; p = icalcomponent_get_next_property(sub, ICAL_RDATE_PROPERTY))
+			if (++dates > 2000)
+				return 0;
+	}
+	return 1;
+}
+
 static evs_status end_zone(stream *s)
 {
 	if (s->bad_no) {
@@ -598,6 +691,23 @@ static evs_status end_zone(stream *s)
 			icalcomponent_free(c);
 		evs_ics__diag(&s->f, EVS_WARNING, s->begin_no, 0,
 		              "VTIMEZONE without TZID; it is ignored");
+		return EVS_OK;
+	}
+	if (!sane_zone(c)) {
+		evs_ics__diag(&s->f, EVS_WARNING, s->begin_no, 0,
+		              "VTIMEZONE \"%.60s\" has rules no time zone has (not "
+		              "yearly, or too many); it is ignored",
+		              tzid);
+		icalcomponent_free(c);
+		return EVS_OK;
+	}
+	if (s->f.nzones >= EVS_MAX_ZONES) {
+		if (s->f.nzones == EVS_MAX_ZONES)
+			evs_ics__diag(&s->f, EVS_WARNING, s->begin_no, 0,
+			              "more than %d VTIMEZONEs: the rest are ignored",
+			              EVS_MAX_ZONES);
+		s->f.zones_ignored = 1;
+		icalcomponent_free(c);
 		return EVS_OK;
 	}
 	for (size_t i = 0; i < s->f.nzones; i++) {
@@ -713,15 +823,26 @@ static evs_status on_line(stream *s)
 			begin_component(s, name, no);
 		return EVS_OK;
 	}
-	/* Inside a component. */
-	if (s->depth == 1 &&
-	    ((be == 2 && strcmp(name, s->name) != 0) ||
-	     (be == 1 && (strcmp(name, "VEVENT") == 0 ||
-	                  strcmp(name, "VCALENDAR") == 0 ||
-	                  strcmp(name, "VTIMEZONE") == 0)))) {
-		/* END:VCALENDAR or a new VEVENT: this one never ended. */
-		unfinished(s, no, be == 1 ? "BEGIN without END" : "END without BEGIN");
+	/* Inside a component. Its own END closes it, also when a component
+	 * inside it (an alarm) was left open; END:VCALENDAR or a new VEVENT
+	 * means it never ended; a stray END of something else is ignored. */
+	int top = strcmp(name, "VEVENT") == 0 || strcmp(name, "VCALENDAR") == 0 ||
+	          strcmp(name, "VTIMEZONE") == 0;
+	if (be == 2 && strcmp(name, s->name) == 0 && s->depth > 1) {
+		if (s->kind != COMP_OTHER)
+			evs_ics__diag(&s->f, EVS_WARNING, no, 0,
+			              "END:%s closes components left open inside it",
+			              name);
+		s->depth = 1;
+	} else if ((be == 1 && top) ||
+	           (be == 2 && strcmp(name, "VCALENDAR") == 0)) {
+		unfinished(s, no, be == 1 ? "BEGIN without END" : "END:VCALENDAR");
 		return on_line(s);
+	} else if (be == 2 && s->depth == 1 && strcmp(name, s->name) != 0) {
+		if (s->kind != COMP_OTHER)
+			evs_ics__diag(&s->f, EVS_WARNING, no, 0,
+			              "END:%s without its BEGIN; it is ignored", name);
+		return EVS_OK;
 	}
 	if (be == 1)
 		s->depth++;
@@ -754,14 +875,19 @@ static evs_status on_line(stream *s)
 		mark_bad(s, no, "invalid UTF-8");
 		return EVS_OK;
 	}
-	if (s->text.len + n > EVS_MAX_COMPONENT) {
-		mark_bad(s, no, "component larger than 64 MiB");
-		return EVS_OK;
-	}
+	if (s->cut && s->kind == COMP_EVENT)
+		evs_ics__diag(&s->f, EVS_WARNING, no, 0,
+		              "line longer than %zu MiB: cut there",
+		              EVS_MAX_ICS_LINE >> 20);
 	int rc = s->kind == COMP_EVENT && s->depth == 1 && !be
 	             ? add_prop(s, line, n, no)
 	             : add_text(s, line, n);
-	return rc < 0 ? EVS_E_NOMEM : EVS_OK;
+	if (rc < 0)
+		return EVS_E_NOMEM;
+	/* What libical will get, CATEGORIES split and lines tagged. */
+	if (s->text.len > EVS_MAX_COMPONENT)
+		mark_bad(s, no, "component larger than 16 MiB");
+	return EVS_OK;
 }
 
 /* ---- recurring events, at the end of the file ---- */
@@ -798,11 +924,14 @@ static evs_status flush_deferred(stream *s)
 	for (int pass = 0; pass < 2 && st == EVS_OK; pass++) {
 		for (size_t i = 0; i < n && st == EVS_OK; i++) {
 			deferred *d = &s->defer[i];
+			/* A master that cannot be an event (no usable DTSTART)
+			 * leaves its overrides to stand alone. */
 			int master = !d->override && *d->uid &&
 			             (icalcomponent_get_first_property(
 			                  d->ev, ICAL_RRULE_PROPERTY) ||
 			              icalcomponent_get_first_property(
-			                  d->ev, ICAL_RDATE_PROPERTY));
+			                  d->ev, ICAL_RDATE_PROPERTY)) &&
+			             evs_ics__has_start(&s->f, d->ev);
 			if (d->done || (pass == 0 && !master))
 				continue;
 			if (s->f.sink->cancel && s->f.sink->cancel(s->f.sink->ctx)) {
@@ -895,8 +1024,6 @@ evs_status evs_ics__read(evs_line_reader *rd, const char *source,
 	for (size_t i = 0; i < s.f.nunknown; i++)
 		free(s.f.unknown[i]);
 	free(s.f.unknown);
-	for (size_t i = 0; i < s.f.nderived; i++)
-		free(s.f.derived[i]);
 	free(s.f.derived);
 	free(s.props);
 	evs_buf__dispose(&s.text);

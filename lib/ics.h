@@ -26,8 +26,19 @@
  * otherwise run for long). */
 #define EVS_MAX_RECUR_STEPS 200000
 
-/* A component (a VEVENT with its alarms) may hold this many bytes. */
-#define EVS_MAX_COMPONENT ((size_t)64 << 20)
+/* A component (a VEVENT without its alarms) may hold this many bytes and
+ * this many property lines: libical needs some 80 times the text's size
+ * in memory. A longer unfolded line is cut (the longest field is cut to
+ * 1 MiB anyway). */
+#define EVS_MAX_COMPONENT ((size_t)16 << 20)
+#define EVS_MAX_PROPERTIES 5000
+#define EVS_MAX_ICS_LINE ((size_t)2 << 20)
+
+/* CATEGORIES values read from one line. */
+#define EVS_MAX_CATEGORIES 64
+
+/* VTIMEZONEs of one file that are used; more are ignored. */
+#define EVS_MAX_ZONES 1000
 
 typedef struct evs_ics_sink {
 	/* A record (JSON, len bytes) from the VEVENT that begins at line. A

@@ -7,7 +7,10 @@
 # tests/cli/ics-shared.sh.
 #
 # The rules: a UTF-8 BOM is dropped; lines end at CRLF, LF or a lone CR; a
-# line that begins with a space or tab continues the one before. A VEVENT
+# line that begins with a space or tab continues the one before. Inside a
+# VEVENT, END:VEVENT ends it (alarms left open or not), BEGIN:VEVENT,
+# BEGIN:VCALENDAR, BEGIN:VTIMEZONE or END:VCALENDAR mean it never ended,
+# and another END without its BEGIN is ignored. A VEVENT
 # is lost when a line of its own (not of an alarm inside it) has bytes that
 # are not UTF-8 or a NUL, when it has no END:VEVENT, or no DTSTART that is
 # a valid date or date-time. An override (RECURRENCE-ID) whose UID has a recurring master
@@ -79,8 +82,8 @@ def count(path):
                 depth = 1
             continue
         if upper.startswith(b"BEGIN:"):
-            if depth == 1 and upper in (b"BEGIN:VEVENT", b"BEGIN:VCALENDAR",
-                                        b"BEGIN:VTIMEZONE"):
+            if upper in (b"BEGIN:VEVENT", b"BEGIN:VCALENDAR",
+                         b"BEGIN:VTIMEZONE"):
                 lost += 1  # never ended
                 cur = {"bad": False, "props": {}} if upper == b"BEGIN:VEVENT" else None
                 depth = 1
@@ -88,10 +91,14 @@ def count(path):
             depth += 1
             continue
         if upper.startswith(b"END:"):
-            if depth == 1 and upper != b"END:VEVENT":
-                lost += 1
+            if upper == b"END:VCALENDAR":
+                lost += 1  # never ended
                 cur = None
                 continue
+            if upper == b"END:VEVENT":
+                depth = 1  # closes alarms left open, too
+            elif depth == 1:
+                continue  # a stray END: ignored
             depth -= 1
             if depth == 0:
                 props = cur["props"]
