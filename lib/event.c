@@ -347,14 +347,14 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 		size_t len = json_string_length(txt);
 		if (index_text(b, s, len) < 0)
 			return b->st;
-		if (f->exact_prefix || f->facet_slot >= 0) {
+		if (f->exact_prefix || f->facet >= 0) {
 			if (evs_normalize__name(b->an->nz, s, len, scratch) < 0)
 				return EVS_E_NOMEM;
 			if (scratch->len == 0)
 				continue; /* no words: nothing to match or count */
 		}
 		/* A value given twice (or spelt twice alike) counts once. */
-		if ((f->exact_prefix || f->facet_slot >= 0) &&
+		if ((f->exact_prefix || f->facet >= 0) &&
 		    seen_before(list, i, scratch, b->an->nz))
 			continue;
 		if (f->exact_prefix) {
@@ -366,10 +366,10 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 			if (st != EVS_OK)
 				return st;
 		}
-		if (f->facet_slot >= 0 && slot_i < EVS_MAX_MULTI) {
-			evs_status st =
-			    xs_doc_value(b->doc, (unsigned)f->facet_slot + slot_i, s, len,
-			                 b->an->errmsg);
+		if (f->facet >= 0 && slot_i < EVS_MAX_MULTI) {
+			evs_status st = xs_doc_list_add(b->doc, EVS_SLOT_FACETS,
+			                                (unsigned)f->facet, s, len,
+			                                b->an->errmsg);
 			if (st != EVS_OK)
 				return st;
 			slot_i++;
@@ -422,12 +422,12 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	if ((st = set_value(&b, EVS_SLOT_SORT, key, 14)) != EVS_OK)
 		goto done;
 	evs_date__local_key(&rec->start, key);
-	if ((st = set_value(&b, EVS_SLOT_START_DATE, key, 8)) != EVS_OK ||
-	    (st = set_value(&b, EVS_SLOT_YEAR, key, 4)) != EVS_OK)
+	if ((st = set_value(&b, EVS_SLOT_START_DATE, key, 8)) != EVS_OK)
 		goto done;
 	char month[8];
 	snprintf(month, sizeof month, "%.4s-%.2s", key, key + 4);
-	if ((st = set_value(&b, EVS_SLOT_MONTH, month, 7)) != EVS_OK)
+	if ((st = xs_doc_list_add(b.doc, EVS_SLOT_FACETS, EVS_FACET_MONTH, month,
+	                          7, an->errmsg)) != EVS_OK)
 		goto done;
 	evs_date__local_key(&rec->end, key);
 	if ((st = set_value(&b, EVS_SLOT_END_DATE, key, 8)) != EVS_OK ||

@@ -77,17 +77,17 @@ size_t evs_schema__exact_term(char *out, const char *prefix,
 }
 
 const evs_field evs_schema__fields[] = {
-    /* key, kind, prefix, exact prefix, wdf, facet slot, multi index,
+    /* key, kind, prefix, exact prefix, wdf, facet, multi index,
      * bytes per value, items */
     {"title", EVS_FIELD_TEXT, "S", NULL, EVS_TITLE_WEIGHT, -1, -1, 4096, 0},
     {"description", EVS_FIELD_TEXT, NULL, NULL, 1, -1, -1, 1 << 20, 0},
     {"participants", EVS_FIELD_PEOPLE, "XP", NULL, 1, -1, -1, 1024, 1000},
-    {"organisers", EVS_FIELD_LIST, "XO", "XOE", 1, EVS_SLOT_ORGANISER,
+    {"organisers", EVS_FIELD_LIST, "XO", "XOE", 1, EVS_FACET_ORGANISER,
      EVS_MULTI_ORGANISER, 1024, EVS_MAX_MULTI},
     {"location", EVS_FIELD_TEXT, "XL", NULL, 1, -1, -1, 4096, 0},
-    {"tags", EVS_FIELD_LIST, NULL, "K", 1, EVS_SLOT_TAG, EVS_MULTI_TAG, 1024,
+    {"tags", EVS_FIELD_LIST, NULL, "K", 1, EVS_FACET_TAG, EVS_MULTI_TAG, 1024,
      EVS_MAX_MULTI},
-    {"topics", EVS_FIELD_LIST, NULL, "XC", 1, EVS_SLOT_TOPIC, EVS_MULTI_TOPIC,
+    {"topics", EVS_FIELD_LIST, NULL, "XC", 1, EVS_FACET_TOPIC, EVS_MULTI_TOPIC,
      1024, EVS_MAX_MULTI},
 };
 

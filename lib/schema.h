@@ -11,7 +11,7 @@
 
 /* Bump when terms, values or the stored record change meaning: indexes of
  * another version are refused with "rebuild the index". */
-#define EVS_SCHEMA_VERSION 2
+#define EVS_SCHEMA_VERSION 3
 
 /* Metadata keys stored in every index. */
 #define EVS_META_SCHEMA "evsearch.schema_version"
@@ -41,17 +41,16 @@ enum {
 	EVS_SLOT_ID = 1,         /* the id: the tie-break of every order */
 	EVS_SLOT_START_DATE = 2, /* local start date, "YYYYMMDD" */
 	EVS_SLOT_END_DATE = 3,   /* local end date (start when none) */
-	EVS_SLOT_YEAR = 4,       /* "YYYY" of the local start date */
-	EVS_SLOT_MONTH = 5,      /* "YYYY-MM" of the local start date */
+	/* 4 and 5 (year, month) are no longer written. */
 	EVS_SLOT_HASH = 6,       /* SHA-256 of the stored record: --sync leaves
 	                            records whose hash is unchanged alone */
-	/* One slot per position of a multi-valued field, so that Xapian's
-	 * built-in ValueCountMatchSpy (which counts one value per slot, also
-	 * across shards and remote databases) counts an event once under
-	 * each of its values when the positions are summed. */
-	EVS_SLOT_ORGANISER = 10, /* .. + EVS_MAX_MULTI - 1 */
-	EVS_SLOT_TAG = 50,
-	EVS_SLOT_TOPIC = 90
+	/* Every facet value of the event, as a list of items (see
+	 * xs_doc_list_add) whose group is the evs_facet: each organiser, tag
+	 * and topic (a value given twice, or spelt alike, once) and the
+	 * "YYYY-MM" of the local start date (EVS_FACET_MONTH; the years are
+	 * summed from it). A search reads this one value per match to count
+	 * every facet. */
+	EVS_SLOT_FACETS = 7
 };
 
 /* Values per multi-valued facet field that get a slot; more are cut with a
@@ -118,7 +117,7 @@ typedef struct evs_field {
 	const char *prefix;       /* word terms under a query field; NULL: none */
 	const char *exact_prefix; /* whole normalised value as a boolean term */
 	unsigned wdf;             /* weight in free text; 0: not free text */
-	int facet_slot;           /* first value slot of its facet, or -1 */
+	int facet;                /* its evs_facet in EVS_SLOT_FACETS, or -1 */
 	int multi;                /* its EVS_MULTI_* index, or -1 */
 	size_t max_bytes;         /* each value is cut to this many bytes */
 	size_t max_items;         /* list fields: items kept */

@@ -11,9 +11,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct xs_db {
@@ -36,8 +39,8 @@ struct xs_stem {
 struct xs_mset {
 	Xapian::MSet mset;
 	std::vector<std::string> data;
-	// Counted values per spy, in the spy's own order.
-	std::vector<std::vector<std::pair<std::string, uint64_t>>> spies;
+	// The counted items of each group of the list slot.
+	std::vector<std::pair<std::string, uint64_t>> counts[XS_MAX_GROUPS];
 };
 
 static void set_err(char *err, const std::string &msg)
@@ -420,6 +423,32 @@ evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len, char *err) noe
 	}
 }
 
+evs_status xs_doc_list_add(xs_doc *doc, unsigned slot, unsigned group,
+                           const char *val, size_t len, char *err) noexcept
+{
+	try {
+		if (group >= XS_MAX_GROUPS)
+			throw Xapian::InvalidArgumentError("list item group out of "
+			                                   "range");
+		// An item is its group (one byte), its length (7 bits a byte,
+		// low bits first, the top bit set on all bytes but the last)
+		// and its bytes.
+		std::string v = doc->doc.get_value(slot);
+		v += static_cast<char>(group);
+		size_t n = len;
+		do {
+			unsigned char b = n & 0x7f;
+			n >>= 7;
+			v += static_cast<char>(n ? b | 0x80 : b);
+		} while (n);
+		v.append(val, len);
+		doc->doc.add_value(slot, v);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 evs_status xs_stem_new(xs_stem **out, const char *lang, char *err) noexcept
 {
 	*out = NULL;
@@ -566,6 +595,90 @@ void xs_query_free(xs_query *q) noexcept
 	delete q;
 }
 
+// Counts the items of a list slot (xs_doc_list_add) over the matches, in
+// one value read per matching document. Xapian's ValueCountMatchSpy
+// counts one whole value per slot, so a multi-valued field needed a slot
+// (and a spy) per position; and Document::get_value looks each value up
+// in the B-tree afresh. The matcher hands the documents over in increasing
+// docid order, so this spy reads the slot's value stream with one
+// iterator that only moves forward, decoding on within the chunk it is in;
+// a document out of that order is read the slow way. Only local databases
+// (also several searched together) can run it: a remote server knows only
+// Xapian's built-in spies.
+class ListCountSpy : public Xapian::MatchSpy {
+      public:
+	ListCountSpy(const Xapian::Database &db, unsigned slot, unsigned groups)
+	    : slot_(slot), groups_(groups), it_(db.valuestream_begin(slot)),
+	      end_(db.valuestream_end(slot))
+	{
+	}
+
+	void operator()(const Xapian::Document &doc, double) override
+	{
+		Xapian::docid did = doc.get_docid();
+		if (did <= last_) {
+			count(doc.get_value(slot_));
+			return;
+		}
+		last_ = did;
+		if (it_ == end_)
+			return;
+		it_.skip_to(did);
+		if (it_ != end_ && it_.get_docid() == did)
+			count(*it_);
+	}
+
+	// Copies the counts of group g into out.
+	void take(unsigned g, std::vector<std::pair<std::string, uint64_t>> &out)
+	{
+		out.clear();
+		out.reserve(counts_[g].size());
+		for (const auto &c : counts_[g])
+			out.emplace_back(std::string(c.first), c.second);
+	}
+
+      private:
+	void count(const std::string &list)
+	{
+		const char *p = list.data(), *e = p + list.size();
+		while (p < e) {
+			unsigned g = static_cast<unsigned char>(*p++);
+			size_t len = 0;
+			for (int shift = 0;; shift += 7) {
+				if (p == e || shift > 28)
+					throw Xapian::DatabaseCorruptError(
+					    "a facet list value is damaged");
+				unsigned char b = static_cast<unsigned char>(*p++);
+				len |= static_cast<size_t>(b & 0x7f) << shift;
+				if (!(b & 0x80))
+					break;
+			}
+			if (len > static_cast<size_t>(e - p))
+				throw Xapian::DatabaseCorruptError(
+				    "a facet list value is damaged");
+			if (g < XS_MAX_GROUPS && (groups_ >> g & 1u)) {
+				std::string_view k(p, len);
+				auto f = counts_[g].find(k);
+				if (f != counts_[g].end()) {
+					f->second++;
+				} else {
+					// The map's keys point into keys_, whose strings
+					// never move (a deque keeps its elements in place).
+					keys_.emplace_back(p, len);
+					counts_[g].emplace(std::string_view(keys_.back()), 1);
+				}
+			}
+			p += len;
+		}
+	}
+
+	unsigned slot_, groups_;
+	Xapian::ValueIterator it_, end_;
+	Xapian::docid last_ = 0;
+	std::deque<std::string> keys_;
+	std::unordered_map<std::string_view, uint64_t> counts_[XS_MAX_GROUPS];
+};
+
 // One attempt at a search; DatabaseModifiedError escapes to the caller.
 static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
                        const xs_search_params *p)
@@ -584,10 +697,10 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 	} else {
 		enq.set_sort_by_relevance_then_value(p->tiebreak_slot, false);
 	}
-	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-	for (size_t i = 0; i < p->n_spies; i++) {
-		spies.emplace_back(new Xapian::ValueCountMatchSpy(p->spy_slots[i]));
-		enq.add_matchspy(spies.back().get());
+	std::unique_ptr<ListCountSpy> spy;
+	if (p->count_groups) {
+		spy.reset(new ListCountSpy(db, p->count_slot, p->count_groups));
+		enq.add_matchspy(spy.get());
 	}
 	// Counting every match makes the total and the facets exact.
 	Xapian::doccount all = db.get_doccount();
@@ -596,13 +709,10 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 	for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end();
 	     ++it)
 		r->data.push_back(it.get_document().get_data());
-	r->spies.clear();
-	for (auto &spy : spies) {
-		std::vector<std::pair<std::string, uint64_t>> vals;
-		for (Xapian::TermIterator t = spy->values_begin();
-		     t != spy->values_end(); ++t)
-			vals.emplace_back(*t, t.get_termfreq());
-		r->spies.push_back(std::move(vals));
+	for (unsigned g = 0; g < XS_MAX_GROUPS; g++) {
+		r->counts[g].clear();
+		if (spy && (p->count_groups >> g & 1u))
+			spy->take(g, r->counts[g]);
 	}
 }
 
@@ -665,12 +775,12 @@ const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len) noexcept
 	return ms->data[i].c_str();
 }
 
-const char *xs_mset_spy_value(const xs_mset *ms, size_t s, size_t j,
-                              size_t *len, uint64_t *count) noexcept
+const char *xs_mset_count_value(const xs_mset *ms, unsigned g, size_t j,
+                                size_t *len, uint64_t *count) noexcept
 {
-	if (s >= ms->spies.size() || j >= ms->spies[s].size())
+	if (g >= XS_MAX_GROUPS || j >= ms->counts[g].size())
 		return NULL;
-	const auto &v = ms->spies[s][j];
+	const auto &v = ms->counts[g][j];
 	*len = v.first.size();
 	*count = v.second;
 	return v.first.c_str();
