@@ -8,6 +8,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -37,7 +38,9 @@ struct xs_stem {
 };
 
 struct xs_mset {
-	Xapian::MSet mset;
+	uint64_t total;
+	// The hits, in order: weights and document data.
+	std::vector<double> weights;
 	std::vector<std::string> data;
 	// The counted items of each group of the list slot.
 	std::vector<std::pair<std::string, uint64_t>> counts[XS_MAX_GROUPS];
@@ -679,14 +682,118 @@ class ListCountSpy : public Xapian::MatchSpy {
 	std::unordered_map<std::string_view, uint64_t> counts_[XS_MAX_GROUPS];
 };
 
+// How many matches past the page a relevance search keeps, so that ties
+// at the page's end can be broken without running it again (see
+// relevance_hits).
+#ifndef XS_TIE_MARGIN
+#define XS_TIE_MARGIN 64
+#endif
+
+// The Enquire of a search, without an order or spies.
+static void setup_enquire(Xapian::Enquire &enq, const xs_query *q,
+                          const xs_search_params *p)
+{
+	enq.set_query(q->q);
+	enq.set_weighting_scheme(
+	    Xapian::BM25Weight(p->bm25_k1, 0, 1, p->bm25_b, 0.5));
+}
+
+// Keeps the hits of ms at the indexes in order.
+static void take_hits(xs_mset *r, const Xapian::MSet &ms,
+                      const std::vector<Xapian::doccount> &order)
+{
+	r->weights.clear();
+	r->data.clear();
+	for (Xapian::doccount i : order) {
+		Xapian::MSetIterator it = ms[i];
+		r->weights.push_back(it.get_weight());
+		r->data.push_back(it.get_document().get_data());
+	}
+}
+
+// The hits of a relevance search, ties broken by the value in
+// tiebreak_slot, into r; ms holds the top want (more than offset + limit)
+// matches by relevance alone, ties in docid order.
+//
+// Asking Xapian for the order by relevance then value makes it read that
+// value for every match it considers, which with every match counted is
+// every match: on 100,000 events most of a plain query's time. But the
+// value matters only where weights tie. When ms holds fewer than want
+// matches, it holds them all. Otherwise the matches that weigh more than
+// the last of ms are exactly those of ms before its last run of equal
+// weights (any other match weighs at most as much). If those are at least
+// offset + limit, sorting them by weight and then value gives the page
+// exactly, with a value read only for a match that ties with another.
+// Only when a run of ties reaches from the page to the end of ms is the
+// search run again, for the matches of at least that weight only, in the
+// full order.
+static void relevance_hits(xs_mset *r, Xapian::Database &db,
+                           const xs_query *q, const xs_search_params *p,
+                           const Xapian::MSet &ms, Xapian::doccount want)
+{
+	Xapian::doccount n = ms.size();
+	std::vector<Xapian::doccount> order;
+	if (n == want) {
+		double last = ms[n - 1].get_weight();
+		while (n > 0 && ms[n - 1].get_weight() == last)
+			n--;
+		if (n < p->offset + p->limit) {
+			Xapian::Enquire enq(db);
+			setup_enquire(enq, q, p);
+			enq.set_sort_by_relevance_then_value(p->tiebreak_slot, false);
+			enq.set_cutoff(0, last);
+			Xapian::MSet page = enq.get_mset(p->offset, p->limit);
+			for (Xapian::doccount i = 0; i < page.size(); i++)
+				order.push_back(i);
+			take_hits(r, page, order);
+			return;
+		}
+	}
+	struct item {
+		double weight;
+		std::string key;
+		Xapian::docid did;
+		Xapian::doccount i;
+	};
+	// The values are read for the runs of equal weights that reach into
+	// the page only: the order within any other run changes no hit.
+	std::vector<item> items;
+	items.reserve(n);
+	size_t page_end = p->offset + p->limit;
+	for (Xapian::doccount i = 0, run; i < n; i = run) {
+		double w = ms[i].get_weight();
+		for (run = i + 1; run < n && ms[run].get_weight() == w; run++)
+			;
+		bool read = run - i > 1 && run > p->offset && i < page_end;
+		for (Xapian::doccount k = i; k < run; k++) {
+			Xapian::MSetIterator it = ms[k];
+			items.push_back(
+			    {w,
+			     read ? it.get_document().get_value(p->tiebreak_slot)
+			          : std::string(),
+			     *it, k});
+		}
+	}
+	std::stable_sort(items.begin(), items.end(),
+	                 [](const item &a, const item &b) {
+		                 if (a.weight != b.weight)
+			                 return a.weight > b.weight;
+		                 if (a.key != b.key)
+			                 return a.key < b.key;
+		                 return a.did < b.did;
+	                 });
+	for (size_t k = p->offset; k < items.size() && k < p->offset + p->limit;
+	     k++)
+		order.push_back(items[k].i);
+	take_hits(r, ms, order);
+}
+
 // One attempt at a search; DatabaseModifiedError escapes to the caller.
 static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
                        const xs_search_params *p)
 {
 	Xapian::Enquire enq(db);
-	enq.set_query(q->q);
-	enq.set_weighting_scheme(
-	    Xapian::BM25Weight(p->bm25_k1, 0, 1, p->bm25_b, 0.5));
+	setup_enquire(enq, q, p);
 	std::unique_ptr<Xapian::KeyMaker> keys;
 	if (p->sort) {
 		Xapian::MultiValueKeyMaker *mk = new Xapian::MultiValueKeyMaker();
@@ -695,7 +802,7 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 		mk->add_value(p->tiebreak_slot, false);
 		enq.set_sort_by_key(mk, false);
 	} else {
-		enq.set_sort_by_relevance_then_value(p->tiebreak_slot, false);
+		enq.set_sort_by_relevance();
 	}
 	std::unique_ptr<ListCountSpy> spy;
 	if (p->count_groups) {
@@ -704,11 +811,20 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 	}
 	// Counting every match makes the total and the facets exact.
 	Xapian::doccount all = db.get_doccount();
-	r->mset = enq.get_mset(p->offset, p->limit, all);
-	r->data.clear();
-	for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end();
-	     ++it)
-		r->data.push_back(it.get_document().get_data());
+	if (p->sort) {
+		Xapian::MSet ms = enq.get_mset(p->offset, p->limit, all);
+		r->total = ms.get_matches_estimated();
+		std::vector<Xapian::doccount> order;
+		for (Xapian::doccount i = 0; i < ms.size(); i++)
+			order.push_back(i);
+		take_hits(r, ms, order);
+	} else {
+		Xapian::doccount want = static_cast<Xapian::doccount>(
+		    p->offset + p->limit + XS_TIE_MARGIN);
+		Xapian::MSet ms = enq.get_mset(0, want, all);
+		r->total = ms.get_matches_estimated();
+		relevance_hits(r, db, q, p, ms, want);
+	}
 	for (unsigned g = 0; g < XS_MAX_GROUPS; g++) {
 		r->counts[g].clear();
 		if (spy && (p->count_groups >> g & 1u))
@@ -748,21 +864,17 @@ void xs_mset_free(xs_mset *ms) noexcept
 
 uint64_t xs_mset_total(const xs_mset *ms) noexcept
 {
-	return ms->mset.get_matches_estimated();
+	return ms->total;
 }
 
 size_t xs_mset_size(const xs_mset *ms) noexcept
 {
-	return ms->mset.size();
+	return ms->data.size();
 }
 
 double xs_mset_weight(const xs_mset *ms, size_t i) noexcept
 {
-	try {
-		return ms->mset[static_cast<Xapian::doccount>(i)].get_weight();
-	} catch (...) {
-		return 0.0;
-	}
+	return i < ms->weights.size() ? ms->weights[i] : 0.0;
 }
 
 const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len) noexcept

@@ -449,6 +449,65 @@ static void test_search__facets_exact(void **state)
 	th_rmrf(dir);
 }
 
+/* Hits that weigh the same are in id order, whatever order they were
+ * added in and wherever the page starts: with few ties and with more than
+ * the search keeps past the page. */
+static void test_search__ties_in_id_order(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	evs_index *w = NULL;
+	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	/* 150 events of one length, added out of id order (7 and 150 are
+	 * coprime): "t000".."t019" titled "same rare", "u020".."u149" "same
+	 * words"; "t000" has "same" in its description too. So for "same"
+	 * and for "same rare", "t000" weighs most, then the other "t" events
+	 * tie, then (for "same" tied with them) the "u" events: in id order,
+	 * the event at place k is "t" or "u" and k. */
+	for (int k = 0; k < 150; k++) {
+		int i = k * 7 % 150;
+		char rec[256];
+		snprintf(rec, sizeof rec,
+		         "{\"id\": \"%c%03d\", \"title\": \"same %s\", "
+		         "\"description\": \"%s\", \"start\": \"2024-01-01\"}",
+		         i < 20 ? 't' : 'u', i, i < 20 ? "rare" : "words",
+		         i == 0 ? "same" : "other");
+		assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL),
+		                 EVS_OK);
+	}
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	evs_index *idx = th_open(dir);
+	static const struct {
+		const char *query;
+		size_t offset, limit;
+	} cases[] = {{"same", 0, 10},        {"same", 3, 4},
+	             {"same", 60, 10},       {"same", 140, 20},
+	             {"same rare", 0, 10},   {"same rare", 3, 4},
+	             {"same rare", 0, 20},   {"same rare", 15, 10},
+	             {"same rare", 95, 50}};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+		o.offset = cases[c].offset;
+		o.limit = cases[c].limit;
+		evs_results *r = th_search(idx, cases[c].query, &o);
+		assert_int_equal(evs_results_total(r), 150);
+		size_t n = evs_results_count(r);
+		size_t left = 150 - cases[c].offset;
+		assert_int_equal(n, cases[c].limit < left ? cases[c].limit : left);
+		for (size_t i = 0; i < n; i++) {
+			size_t at = cases[c].offset + i;
+			char want[32];
+			snprintf(want, sizeof want, "%c%03zu", at < 20 ? 't' : 'u', at);
+			assert_string_equal(evs_hit_id(r, i), want);
+		}
+		evs_results_free(r);
+	}
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
 static void test_search__zero_hits_is_success(void **state)
 {
 	fixture *f = *state;
@@ -568,6 +627,7 @@ int main(void)
 	    cmocka_unit_test(test_search__no_description_no_snippet),
 	    cmocka_unit_test(test_search__facet_spellings_merge),
 	    cmocka_unit_test(test_search__facets_exact),
+	    cmocka_unit_test(test_search__ties_in_id_order),
 	};
 	const struct CMUnitTest shared[] = {
 	    cmocka_unit_test(test_search__fosdem_schedules),
