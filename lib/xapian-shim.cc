@@ -20,6 +20,16 @@
 #include <unordered_map>
 #include <vector>
 
+// The size of the B-tree blocks of the databases we create (Xapian's
+// default is 8 KiB; it takes 2 KiB to 64 KiB). Xapian reads a block with
+// one pread(2), and a search that counts facets reads the facet value of
+// nearly every block of that stream: at 100,000 events, 32 KiB blocks
+// took 14% less CPU time for a faceted search than 8 KiB (16 KiB: 10%,
+// 64 KiB: 15%), 2.5% more for a plain one (a lookup copies a bigger
+// block), and made the index 3% smaller (fewer part-filled blocks).
+// Existing databases keep the size they were made with.
+#define XS_BLOCK_SIZE 32768
+
 struct xs_db {
 	Xapian::Database *db;          // reader, or the writer below
 	Xapian::WritableDatabase *wdb; // NULL for readers
@@ -132,7 +142,7 @@ evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
 		int action = create == 2   ? Xapian::DB_CREATE_OR_OVERWRITE
 		             : create == 1 ? Xapian::DB_CREATE_OR_OPEN
 		                           : Xapian::DB_OPEN;
-		h->wdb = new Xapian::WritableDatabase(path, action);
+		h->wdb = new Xapian::WritableDatabase(path, action, XS_BLOCK_SIZE);
 		h->db = h->wdb;
 		*out = h.release();
 		return EVS_OK;
@@ -150,7 +160,7 @@ evs_status xs_db_open_fresh(xs_db **out, const char *path, int overwrite,
 		int action = (overwrite ? Xapian::DB_CREATE_OR_OVERWRITE
 		                        : Xapian::DB_OPEN) |
 		             Xapian::DB_NO_SYNC;
-		h->wdb = new Xapian::WritableDatabase(path, action);
+		h->wdb = new Xapian::WritableDatabase(path, action, XS_BLOCK_SIZE);
 		h->db = h->wdb;
 		*out = h.release();
 		return EVS_OK;
@@ -222,7 +232,7 @@ evs_status xs_compact(const char *const *sources, size_t n,
 		Xapian::Database all;
 		for (size_t i = 0; i < n; i++)
 			all.add_database(Xapian::Database(sources[i]));
-		all.compact(dest, Xapian::DBCOMPACT_MULTIPASS);
+		all.compact(dest, Xapian::DBCOMPACT_MULTIPASS, XS_BLOCK_SIZE);
 		return EVS_OK;
 	} catch (...) {
 		return xs_fail(err);
