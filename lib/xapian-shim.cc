@@ -12,12 +12,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <memory>
 #include <new>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
 // The size of the B-tree blocks of the databases we create (Xapian's
@@ -608,6 +605,86 @@ void xs_query_free(xs_query *q) noexcept
 	delete q;
 }
 
+// Counts of byte strings: an open-addressing hash table whose keys are kept
+// in one arena. A facet is counted once per item per match, so this is the
+// inner loop of a faceted search; std::unordered_map took twice as long.
+class CountTable {
+      public:
+	void add(const char *p, size_t len)
+	{
+		if (slots_.empty())
+			slots_.resize(64);
+		uint64_t h = hash(p, len);
+		size_t mask = slots_.size() - 1;
+		for (size_t i = h & mask;; i = (i + 1) & mask) {
+			slot &s = slots_[i];
+			if (s.count == 0) {
+				s = {h, arena_.size(), len, 1};
+				arena_.append(p, len);
+				if (++used_ * 2 > slots_.size())
+					grow();
+				return;
+			}
+			if (s.hash == h && s.len == len &&
+			    memcmp(arena_.data() + s.off, p, len) == 0) {
+				s.count++;
+				return;
+			}
+		}
+	}
+
+	void take(std::vector<std::pair<std::string, uint64_t>> &out) const
+	{
+		out.clear();
+		out.reserve(used_);
+		for (const slot &s : slots_)
+			if (s.count)
+				out.emplace_back(arena_.substr(s.off, s.len), s.count);
+	}
+
+      private:
+	struct slot {
+		uint64_t hash;
+		size_t off, len;
+		uint64_t count; // 0: empty
+	};
+
+	static uint64_t hash(const char *p, size_t len)
+	{
+		uint64_t h = 0x9e3779b97f4a7c15u ^ len;
+		for (; len >= 8; p += 8, len -= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdu;
+			h ^= h >> 32;
+		}
+		for (; len > 0; p++, len--)
+			h = (h ^ static_cast<unsigned char>(*p)) * 0x100000001b3u;
+		h ^= h >> 29;
+		h *= 0xc4ceb9fe1a85ec53u;
+		return h ^ (h >> 32);
+	}
+
+	void grow()
+	{
+		std::vector<slot> old(slots_.size() * 2);
+		old.swap(slots_);
+		size_t mask = slots_.size() - 1;
+		for (const slot &s : old) {
+			if (!s.count)
+				continue;
+			size_t i = s.hash & mask;
+			while (slots_[i].count)
+				i = (i + 1) & mask;
+			slots_[i] = s;
+		}
+	}
+
+	std::vector<slot> slots_;
+	std::string arena_;
+	size_t used_ = 0;
+};
+
 // Counts the items of a list slot (xs_doc_list_add) over the matches, in
 // one value read per matching document. Xapian's ValueCountMatchSpy
 // counts one whole value per slot, so a multi-valued field needed a slot
@@ -644,10 +721,7 @@ class ListCountSpy : public Xapian::MatchSpy {
 	// Copies the counts of group g into out.
 	void take(unsigned g, std::vector<std::pair<std::string, uint64_t>> &out)
 	{
-		out.clear();
-		out.reserve(counts_[g].size());
-		for (const auto &c : counts_[g])
-			out.emplace_back(std::string(c.first), c.second);
+		counts_[g].take(out);
 	}
 
       private:
@@ -669,18 +743,8 @@ class ListCountSpy : public Xapian::MatchSpy {
 			if (len > static_cast<size_t>(e - p))
 				throw Xapian::DatabaseCorruptError(
 				    "a facet list value is damaged");
-			if (g < XS_MAX_GROUPS && (groups_ >> g & 1u)) {
-				std::string_view k(p, len);
-				auto f = counts_[g].find(k);
-				if (f != counts_[g].end()) {
-					f->second++;
-				} else {
-					// The map's keys point into keys_, whose strings
-					// never move (a deque keeps its elements in place).
-					keys_.emplace_back(p, len);
-					counts_[g].emplace(std::string_view(keys_.back()), 1);
-				}
-			}
+			if (g < XS_MAX_GROUPS && (groups_ >> g & 1u))
+				counts_[g].add(p, len);
 			p += len;
 		}
 	}
@@ -688,8 +752,7 @@ class ListCountSpy : public Xapian::MatchSpy {
 	unsigned slot_, groups_;
 	Xapian::ValueIterator it_, end_;
 	Xapian::docid last_ = 0;
-	std::deque<std::string> keys_;
-	std::unordered_map<std::string_view, uint64_t> counts_[XS_MAX_GROUPS];
+	CountTable counts_[XS_MAX_GROUPS];
 };
 
 // How many matches past the page a relevance search keeps, so that ties
