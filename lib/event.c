@@ -253,7 +253,6 @@ typedef struct builder {
 	const evs_field *field;
 	unsigned pos;       /* last position used */
 	evs_status st;      /* first failure of a callback */
-	unsigned multi[EVS_MULTI_N]; /* slots used per multi-valued field */
 } builder;
 
 /* Adds a term built of prefix and word to the document, as a posting at
@@ -340,7 +339,6 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 {
 	const evs_field *f = b->field;
 	size_t n = json_array_size(list);
-	unsigned slot_i = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *txt = item_text(json_array_get(list, i));
 		const char *s = json_string_value(txt);
@@ -366,17 +364,14 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 			if (st != EVS_OK)
 				return st;
 		}
-		if (f->facet >= 0 && slot_i < EVS_MAX_MULTI) {
+		if (f->facet >= 0) {
 			evs_status st = xs_doc_list_add(b->doc, EVS_SLOT_FACETS,
 			                                (unsigned)f->facet, s, len,
 			                                b->an->errmsg);
 			if (st != EVS_OK)
 				return st;
-			slot_i++;
 		}
 	}
-	if (f->multi >= 0 && slot_i > b->multi[f->multi])
-		b->multi[f->multi] = slot_i;
 	return EVS_OK;
 }
 
@@ -387,13 +382,12 @@ static evs_status set_value(builder *b, unsigned slot, const char *v,
 }
 
 evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
-                               const evs_record *rec, char hash[65],
-                               unsigned *multi)
+                               const evs_record *rec, char hash[65])
 {
 	evs_status st = EVS_OK;
 	char *data = NULL;
 	evs_buf scratch = EVS_BUF_INIT;
-	builder b = {an, NULL, NULL, 0, EVS_OK, {0, 0, 0}};
+	builder b = {an, NULL, NULL, 0, EVS_OK};
 	json_t *root = rec->root;
 	*out = NULL;
 
@@ -446,7 +440,6 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	if ((st = xs_doc_data(b.doc, data, dl, an->errmsg)) != EVS_OK ||
 	    (st = set_value(&b, EVS_SLOT_HASH, hash, 64)) != EVS_OK)
 		goto done;
-	evs_schema__slots_merge(multi, b.multi);
 	*out = b.doc;
 	b.doc = NULL;
 done:

@@ -17,24 +17,6 @@
 #define EVS_META_SCHEMA "evsearch.schema_version"
 #define EVS_META_STEMMER "evsearch.stemmer"
 #define EVS_META_NORMALISATION "evsearch.normalisation"
-/* How many organiser, tag and topic value slots the events use ("3 2 0"):
- * searches count that many slots of each, and none of a field no event
- * has. */
-#define EVS_META_MULTI "evsearch.facet_slots"
-
-/* The multi-valued facet fields, as indexes into a slot-count triple. */
-enum { EVS_MULTI_ORGANISER = 0, EVS_MULTI_TAG, EVS_MULTI_TOPIC, EVS_MULTI_N };
-
-/* Slot counts as stored in EVS_META_MULTI: writes "o t c" into out (32
- * bytes); parses it into n (missing or bad numbers are 0, each is capped
- * at EVS_MAX_MULTI). */
-void evs_schema__slots_format(const unsigned n[EVS_MULTI_N], char out[32]);
-void evs_schema__slots_parse(const char *s, unsigned n[EVS_MULTI_N]);
-
-/* Raises each count of into to at least the one of from. */
-void evs_schema__slots_merge(unsigned into[EVS_MULTI_N],
-                             const unsigned from[EVS_MULTI_N]);
-
 /* Value slots. */
 enum {
 	EVS_SLOT_SORT = 0,       /* UTC instant of start, "YYYYMMDDhhmmss" */
@@ -53,8 +35,8 @@ enum {
 	EVS_SLOT_FACETS = 7
 };
 
-/* Values per multi-valued facet field that get a slot; more are cut with a
- * warning (docs/limits.md). */
+/* Items kept of a multi-valued facet field (organisers, tags, topics);
+ * more are cut with a warning (docs/limits.md). */
 #define EVS_MAX_MULTI 32
 
 /* The unique term of an event is "Q" + id; an id that would make a term
@@ -118,7 +100,6 @@ typedef struct evs_field {
 	const char *exact_prefix; /* whole normalised value as a boolean term */
 	unsigned wdf;             /* weight in free text; 0: not free text */
 	int facet;                /* its evs_facet in EVS_SLOT_FACETS, or -1 */
-	int multi;                /* its EVS_MULTI_* index, or -1 */
 	size_t max_bytes;         /* each value is cut to this many bytes */
 	size_t max_items;         /* list fields: items kept */
 } evs_field;
