@@ -286,8 +286,13 @@ static int on_token(void *ctx, const evs_token *t)
 	size_t sl = 0;
 	if (b->an->stem)
 		sl = xs_stem_word(b->an->stem, t->term, t->len, stem, sizeof stem);
+	/* A word's position is kept once: in its field's own terms when the
+	 * field has a prefix, else in the plain term (a free-text phrase looks
+	 * in both, see phrase_of() in query.c). Positions are the biggest
+	 * table of the index. */
 	if (f->wdf) {
-		if (add_term(b, "", t->term, t->len, pos, f->wdf) < 0)
+		if (add_term(b, "", t->term, t->len, f->prefix ? 0 : pos, f->wdf) <
+		    0)
 			return -1;
 		if (b->an->stem && add_term(b, "Z", stem, sl, 0, f->wdf) < 0)
 			return -1;

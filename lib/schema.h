@@ -11,7 +11,7 @@
 
 /* Bump when terms, values or the stored record change meaning: indexes of
  * another version are refused with "rebuild the index". */
-#define EVS_SCHEMA_VERSION 3
+#define EVS_SCHEMA_VERSION 4
 
 /* Metadata keys stored in every index. */
 #define EVS_META_SCHEMA "evsearch.schema_version"

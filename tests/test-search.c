@@ -508,6 +508,75 @@ static void test_search__ties_in_id_order(void **state)
 	th_rmrf(dir);
 }
 
+/* Phrases match in every text field, with and without a field name, and
+ * never across two fields. */
+static void test_search__phrases_in_every_field(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	const char *recs[] = {
+	    "{\"id\": \"p1\", \"title\": \"Open source summit\", "
+	    "\"description\": \"a talk about rust compilers\", \"start\": "
+	    "\"2024-01-01\", \"participants\": [{\"name\": \"Ada Lovelace\"}], "
+	    "\"organisers\": [\"Free Software Foundation\"], \"location\": "
+	    "\"Main Hall\", \"tags\": [\"machine learning\"], \"topics\": "
+	    "[\"public money\"]}",
+	    "{\"id\": \"p2\", \"title\": \"Source open summit\", "
+	    "\"description\": \"open source is good\", \"start\": "
+	    "\"2024-01-02\"}",
+	    "{\"id\": \"p3\", \"title\": \"Rust talk\", \"description\": "
+	    "\"compilers about hall main\", \"start\": \"2024-01-03\", "
+	    "\"participants\": [\"Lovelace Ada\"], \"organisers\": [\"Software "
+	    "Free\"]}",
+	    NULL};
+	add_records(dir, recs);
+	evs_index *idx = th_open(dir);
+	static const struct {
+		const char *query;
+		const char *ids; /* the hits, in id order */
+	} cases[] = {
+	    {"\"open source\"", "p1 p2"},
+	    {"title:\"open source\"", "p1"},
+	    {"title:\"source open\"", "p2"},
+	    {"\"ada lovelace\"", "p1"},
+	    {"participant:\"ada lovelace\"", "p1"},
+	    {"\"lovelace ada\"", "p3"},
+	    {"\"software foundation\"", "p1"},
+	    {"organiser:\"free software foundation\"", "p1"},
+	    {"\"free software\"", "p1"},
+	    {"\"main hall\"", "p1"},
+	    {"location:\"main hall\"", "p1"},
+	    {"\"hall main\"", "p3"},
+	    {"\"machine learning\"", "p1"},
+	    {"\"public money\"", "p1"},
+	    {"\"rust compilers\"", "p1"},
+	    {"\"rust talk\"", "p3"},
+	    {"title:\"rust talk\"", "p3"},
+	    {"\"open source summit\"", "p1"},
+	    /* Across the end of one field and the start of the next. */
+	    {"\"summit a\"", ""},
+	    {"\"compilers ada\"", ""},
+	    {"\"lovelace free\"", ""},
+	    {"\"foundation main\"", ""},
+	    {"title:\"open summit\"", "p2"},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+		o.sort = EVS_SORT_DATE;
+		evs_results *r = th_search(idx, cases[c].query, &o);
+		char got[64] = "";
+		for (size_t i = 0; i < evs_results_count(r); i++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s",
+			         i ? " " : "", evs_hit_id(r, i));
+		if (strcmp(got, cases[c].ids) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[c].query, got,
+			         cases[c].ids);
+		evs_results_free(r);
+	}
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
 static void test_search__zero_hits_is_success(void **state)
 {
 	fixture *f = *state;
@@ -628,6 +697,7 @@ int main(void)
 	    cmocka_unit_test(test_search__facet_spellings_merge),
 	    cmocka_unit_test(test_search__facets_exact),
 	    cmocka_unit_test(test_search__ties_in_id_order),
+	    cmocka_unit_test(test_search__phrases_in_every_field),
 	};
 	const struct CMUnitTest shared[] = {
 	    cmocka_unit_test(test_search__fosdem_schedules),
