@@ -689,24 +689,27 @@ class CountTable {
 // one value read per matching document. Xapian's ValueCountMatchSpy
 // counts one whole value per slot, so a multi-valued field needed a slot
 // (and a spy) per position; and Document::get_value looks each value up
-// in the B-tree afresh. The matcher hands the documents over in increasing
-// docid order, so this spy reads the slot's value stream with one
-// iterator that only moves forward, decoding on within the chunk it is in;
-// a document out of that order is read the slow way. Only local databases
-// (also several searched together) can run it: a remote server knows only
-// Xapian's built-in spies.
+// in the B-tree afresh. On one database the matcher hands the documents
+// over in increasing docid order, so this spy reads the slot's value
+// stream with one iterator that only moves forward, decoding on within the
+// chunk it is in; a document out of that order is read the slow way. On
+// several databases searched together, Xapian 1.4 matches them one after
+// the other and hands over each one's own docids, which the combined value
+// stream does not use: there every value is read the slow way. A remote
+// database cannot run this spy at all (a server knows only Xapian's
+// built-in spies).
 class ListCountSpy : public Xapian::MatchSpy {
       public:
 	ListCountSpy(const Xapian::Database &db, unsigned slot, unsigned groups)
-	    : slot_(slot), groups_(groups), it_(db.valuestream_begin(slot)),
-	      end_(db.valuestream_end(slot))
+	    : slot_(slot), groups_(groups), forward_(db.size() == 1),
+	      it_(db.valuestream_begin(slot)), end_(db.valuestream_end(slot))
 	{
 	}
 
 	void operator()(const Xapian::Document &doc, double) override
 	{
 		Xapian::docid did = doc.get_docid();
-		if (did <= last_) {
+		if (!forward_ || did <= last_) {
 			count(doc.get_value(slot_));
 			return;
 		}
@@ -750,6 +753,7 @@ class ListCountSpy : public Xapian::MatchSpy {
 	}
 
 	unsigned slot_, groups_;
+	bool forward_; // the value stream's docids are the matcher's
 	Xapian::ValueIterator it_, end_;
 	Xapian::docid last_ = 0;
 	CountTable counts_[XS_MAX_GROUPS];
