@@ -340,7 +340,6 @@ typedef struct builder {
 	const evs_field *field;
 	unsigned pos;       /* last position used */
 	evs_status st;      /* first failure of a callback */
-	unsigned multi[EVS_MULTI_N]; /* slots used per multi-valued field */
 } builder;
 
 /* Adds a term built of prefix and word to the document, as a posting at
@@ -374,8 +373,13 @@ static int on_token(void *ctx, const evs_token *t)
 	size_t sl = 0;
 	if (b->an->stem)
 		sl = xs_stem_word(b->an->stem, t->term, t->len, stem, sizeof stem);
+	/* A word's position is kept once: in its field's own terms when the
+	 * field has a prefix, else in the plain term (a free-text phrase looks
+	 * in both, see phrase_of() in query.c). Positions are the biggest
+	 * table of the index. */
 	if (f->wdf) {
-		if (add_term(b, "", t->term, t->len, pos, f->wdf) < 0)
+		if (add_term(b, "", t->term, t->len, f->prefix ? 0 : pos, f->wdf) <
+		    0)
 			return -1;
 		if (b->an->stem && add_term(b, "Z", stem, sl, 0, f->wdf) < 0)
 			return -1;
@@ -427,21 +431,20 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 {
 	const evs_field *f = b->field;
 	size_t n = json_array_size(list);
-	unsigned slot_i = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *txt = item_text(json_array_get(list, i));
 		const char *s = json_string_value(txt);
 		size_t len = json_string_length(txt);
 		if (index_text(b, s, len) < 0)
 			return b->st;
-		if (f->exact_prefix || f->facet_slot >= 0) {
+		if (f->exact_prefix || f->facet >= 0) {
 			if (evs_normalize__name(b->an->nz, s, len, scratch) < 0)
 				return EVS_E_NOMEM;
 			if (scratch->len == 0)
 				continue; /* no words: nothing to match or count */
 		}
 		/* A value given twice (or spelt twice alike) counts once. */
-		if ((f->exact_prefix || f->facet_slot >= 0) &&
+		if ((f->exact_prefix || f->facet >= 0) &&
 		    seen_before(list, i, scratch, b->an->nz))
 			continue;
 		if (f->exact_prefix) {
@@ -453,17 +456,14 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 			if (st != EVS_OK)
 				return st;
 		}
-		if (f->facet_slot >= 0 && slot_i < EVS_MAX_MULTI) {
-			evs_status st =
-			    xs_doc_value(b->doc, (unsigned)f->facet_slot + slot_i, s, len,
-			                 b->an->errmsg);
+		if (f->facet >= 0) {
+			evs_status st = xs_doc_list_add(b->doc, EVS_SLOT_FACETS,
+			                                (unsigned)f->facet, s, len,
+			                                b->an->errmsg);
 			if (st != EVS_OK)
 				return st;
-			slot_i++;
 		}
 	}
-	if (f->multi >= 0 && slot_i > b->multi[f->multi])
-		b->multi[f->multi] = slot_i;
 	return EVS_OK;
 }
 
@@ -562,14 +562,52 @@ static evs_status index_occurrences(builder *b, const evs_record *rec,
 	return EVS_OK;
 }
 
+static int by_month(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The month and year facet values of a record: those of its start, and
+ * for a record with occurrences those of each occurrence, each once. */
+static evs_status add_months(builder *b, const evs_record *rec)
+{
+	size_t n = rec->nocc + 1;
+	char (*months)[8] = calloc(n, sizeof *months);
+	size_t nm = 0;
+	evs_status st = EVS_OK;
+	if (!months)
+		return EVS_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const evs_datetime *d = i == 0 ? &rec->start : &rec->occ_start[i - 1];
+		char key[9], m[8];
+		evs_date__local_key(d, key);
+		snprintf(m, sizeof m, "%.4s-%.2s", key, key + 4);
+		size_t k = 0;
+		while (k < nm && strcmp(months[k], m) != 0)
+			k++;
+		if (k == nm)
+			memcpy(months[nm++], m, sizeof m);
+	}
+	/* In order, so that each year is given once, with its first month. */
+	qsort(months, nm, sizeof *months, by_month);
+	for (size_t k = 0; k < nm && st == EVS_OK; k++) {
+		st = xs_doc_list_add(b->doc, EVS_SLOT_FACETS, EVS_FACET_MONTH,
+		                     months[k], 7, b->an->errmsg);
+		if (st == EVS_OK && (k == 0 || strncmp(months[k], months[k - 1], 4)))
+			st = xs_doc_list_add(b->doc, EVS_SLOT_FACETS, EVS_FACET_YEAR,
+			                     months[k], 4, b->an->errmsg);
+	}
+	free(months);
+	return st;
+}
+
 evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
-                               const evs_record *rec, char hash[65],
-                               unsigned *multi)
+                               const evs_record *rec, char hash[65])
 {
 	evs_status st = EVS_OK;
 	char *data = NULL;
 	evs_buf scratch = EVS_BUF_INIT;
-	builder b = {an, NULL, NULL, 0, EVS_OK, {0, 0, 0}};
+	builder b = {an, NULL, NULL, 0, EVS_OK};
 	json_t *root = rec->root;
 	*out = NULL;
 
@@ -603,12 +641,7 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	evs_date__utc_key(&rec->start, key);
 	if ((st = set_value(&b, EVS_SLOT_SORT, key, 14)) != EVS_OK)
 		goto done;
-	evs_date__local_key(&rec->start, key);
-	if ((st = set_value(&b, EVS_SLOT_YEAR, key, 4)) != EVS_OK)
-		goto done;
-	char month[8];
-	snprintf(month, sizeof month, "%.4s-%.2s", key, key + 4);
-	if ((st = set_value(&b, EVS_SLOT_MONTH, month, 7)) != EVS_OK)
+	if ((st = add_months(&b, rec)) != EVS_OK)
 		goto done;
 	evs_date__local_key(&first, key);
 	if ((st = set_value(&b, EVS_SLOT_START_DATE, key, 8)) != EVS_OK)
@@ -630,7 +663,6 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	if ((st = xs_doc_data(b.doc, data, dl, an->errmsg)) != EVS_OK ||
 	    (st = set_value(&b, EVS_SLOT_HASH, hash, 64)) != EVS_OK)
 		goto done;
-	evs_schema__slots_merge(multi, b.multi);
 	*out = b.doc;
 	b.doc = NULL;
 done:

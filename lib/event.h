@@ -45,10 +45,8 @@ evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
                             char *errmsg, evs_warn_fn warn, void *ctx);
 
 /* Builds the document of a checked record: *out (free with xs_doc_free),
- * hash the SHA-256 of the stored record; multi (EVS_MULTI_N counts) is
- * raised to the value slots it uses per multi-valued facet field. */
+ * hash the SHA-256 of the stored record. */
 evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
-                               const evs_record *rec, char hash[65],
-                               unsigned *multi);
+                               const evs_record *rec, char hash[65]);
 
 #endif

@@ -166,7 +166,6 @@ typedef struct settings {
 	int schema_version;
 	char *stemmer, *normalisation;
 	xs_stem *stem;
-	unsigned multi[EVS_MULTI_N];
 } settings;
 
 static void settings_dispose(settings *s)
@@ -217,12 +216,6 @@ static evs_status read_settings(evs_index *idx, xs_db *db, settings *s)
 		                     idx->dir, s->stemmer);
 		goto done;
 	}
-	free(v);
-	v = NULL;
-	if ((st = xs_db_get_metadata(db, EVS_META_MULTI, &v, idx->errmsg)) !=
-	    EVS_OK)
-		goto done;
-	evs_schema__slots_parse(v, s->multi);
 done:
 	free(v);
 	if (st != EVS_OK)
@@ -240,8 +233,6 @@ static void apply_settings(evs_index *idx, settings *s)
 	idx->stemmer = s->stemmer;
 	idx->normalisation = s->normalisation;
 	idx->stem = s->stem;
-	memcpy(idx->multi_slots, s->multi, sizeof idx->multi_slots);
-	memcpy(idx->multi_stored, s->multi, sizeof idx->multi_stored);
 	memset(s, 0, sizeof *s);
 }
 
@@ -251,19 +242,6 @@ evs_status evs_index__load_settings(evs_index *idx)
 	evs_status st = read_settings(idx, idx->db, &s);
 	if (st == EVS_OK)
 		apply_settings(idx, &s);
-	return st;
-}
-
-evs_status evs_index__refresh_slots(evs_index *idx)
-{
-	char *v = NULL;
-	if (!idx->db || idx->writable)
-		return EVS_OK; /* a writer knows what it wrote */
-	evs_status st = xs_db_get_metadata(idx->db, EVS_META_MULTI, &v,
-	                                   idx->errmsg);
-	if (st == EVS_OK)
-		evs_schema__slots_parse(v, idx->multi_slots);
-	free(v);
 	return st;
 }
 
@@ -284,9 +262,7 @@ evs_status evs_index__init_settings(evs_index *idx, const char *stemmer)
 	                             idx->errmsg)) != EVS_OK ||
 	    (st = xs_db_set_metadata(idx->db, EVS_META_NORMALISATION,
 	                             EVS_NORMALISATION_NAME, idx->errmsg)) !=
-	        EVS_OK ||
-	    (st = xs_db_set_metadata(idx->db, EVS_META_MULTI, "0 0 0",
-	                             idx->errmsg)) != EVS_OK)
+	        EVS_OK)
 		return st;
 	idx->schema_version = EVS_SCHEMA_VERSION;
 	free(idx->stemmer);
@@ -597,23 +573,6 @@ done:
 	return EVS_OK;
 }
 
-/* Records in the metadata how many multi-valued facet slots are in use,
- * so that searches count them all. */
-static evs_status store_multi(evs_index *idx)
-{
-	if (!idx->writable || !idx->db || idx->switched ||
-	    memcmp(idx->multi_slots, idx->multi_stored,
-	           sizeof idx->multi_slots) == 0)
-		return EVS_OK;
-	char v[32];
-	evs_schema__slots_format(idx->multi_slots, v);
-	evs_status st = xs_db_set_metadata(idx->db, EVS_META_MULTI, v,
-	                                   idx->errmsg);
-	if (st == EVS_OK)
-		memcpy(idx->multi_stored, idx->multi_slots, sizeof idx->multi_stored);
-	return st;
-}
-
 evs_status evs_index_commit(evs_index *idx)
 {
 	evs_index__reset(idx);
@@ -626,9 +585,7 @@ evs_status evs_index_commit(evs_index *idx)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation failed; open the index "
 		                       "again");
-	evs_status st = store_multi(idx);
-	if (st == EVS_OK)
-		st = xs_db_commit(idx->db, idx->errmsg);
+	evs_status st = xs_db_commit(idx->db, idx->errmsg);
 	if (st == EVS_OK)
 		idx->uncommitted = 0;
 	return st;
@@ -643,12 +600,9 @@ evs_status evs_index_close(evs_index *idx)
 		/* A generation that was never switched to is thrown away. */
 		evs_index__discard(idx);
 	} else if (idx->db) {
-		st = store_multi(idx);
 		char err[XS_ERRLEN];
-		evs_status st2 = xs_db_close(idx->db, err);
+		st = xs_db_close(idx->db, err);
 		idx->db = NULL;
-		if (st == EVS_OK)
-			st = st2;
 	}
 	index_free(idx);
 	return st;
@@ -676,8 +630,7 @@ evs_status evs_index_reopen(evs_index *idx)
 	                             idx->errmsg)) != EVS_OK)
 		goto done;
 	if (!target || strcmp(target, idx->gen_name) == 0) {
-		if ((st = xs_db_reopen(idx->db, idx->errmsg)) == EVS_OK)
-			st = evs_index__refresh_slots(idx);
+		st = xs_db_reopen(idx->db, idx->errmsg);
 		goto done;
 	}
 	if (!(path = join(idx->dir, target))) {
@@ -854,8 +807,7 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 		goto done;
 	}
 	evs_analyzer an = {&idx->nz, idx->stem, idx->errmsg};
-	if ((st = evs_event__document(&doc, &an, &rec, hash, idx->multi_slots)) !=
-	    EVS_OK)
+	if ((st = evs_event__document(&doc, &an, &rec, hash)) != EVS_OK)
 		goto done;
 	uint64_t freq = 0;
 	if ((st = xs_db_termfreq(idx->db, rec.uterm.p, rec.uterm.len, &freq,

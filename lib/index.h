@@ -51,10 +51,6 @@ struct evs_index {
 	char *normalisation;
 	int schema_version;
 	xs_stem *stem;      /* NULL when the stemmer is "none" */
-	/* Value slots in use per multi-valued facet field (EVS_MULTI_*), and
-	 * what the metadata says (writers store the difference). */
-	unsigned multi_slots[3];
-	unsigned multi_stored[3];
 	uint64_t uncommitted;   /* records since the last commit */
 	evs_normalizer nz;
 	/* Ids added through this handle (64-bit hashes, open addressing; 0 is
@@ -80,10 +76,6 @@ size_t evs_index__stem(evs_index *idx, const char *word, size_t len,
 /* Reads the settings of the database idx->db into idx, refusing (with
  * EVS_E_VERSION) a schema or normalisation other than this library's. */
 evs_status evs_index__load_settings(evs_index *idx);
-
-/* Re-reads how many facet slots the index uses (a reader's view can move
- * on: Xapian reopens it when a writer commits under a search). */
-evs_status evs_index__refresh_slots(evs_index *idx);
 
 /* Writes the settings of a new database (idx->db) and sets up idx's
  * stemmer: EVS_E_INVALID for an unknown stemmer. */

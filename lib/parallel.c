@@ -39,7 +39,6 @@ typedef struct worker {
 	xs_db *db;
 	xs_stem *stem;
 	evs_normalizer nz;
-	unsigned multi[EVS_MULTI_N];
 	unsigned since_flush;
 	evs_status st;        /* first failure */
 	char err[XS_ERRLEN];
@@ -85,7 +84,7 @@ static void *work(void *arg)
 		if (!failed) {
 			xs_doc *doc = NULL;
 			char hash[65];
-			st = evs_event__document(&doc, &an, &rec, hash, w->multi);
+			st = evs_event__document(&doc, &an, &rec, hash);
 			if (st == EVS_OK)
 				st = xs_db_replace(w->db, rec.uterm.p, rec.uterm.len, doc,
 				                   w->err);
@@ -106,20 +105,17 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static evs_status write_settings(xs_db *db, const char *stemmer,
-                                 const unsigned multi[EVS_MULTI_N], char *err)
+static evs_status write_settings(xs_db *db, const char *stemmer, char *err)
 {
-	char ver[16], m[32];
+	char ver[16];
 	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
-	evs_schema__slots_format(multi, m);
 	evs_status st;
 	if ((st = xs_db_set_metadata(db, EVS_META_SCHEMA, ver, err)) != EVS_OK ||
 	    (st = xs_db_set_metadata(db, EVS_META_STEMMER, stemmer, err)) !=
-	        EVS_OK ||
-	    (st = xs_db_set_metadata(db, EVS_META_NORMALISATION,
-	                             EVS_NORMALISATION_NAME, err)) != EVS_OK)
+	        EVS_OK)
 		return st;
-	return xs_db_set_metadata(db, EVS_META_MULTI, m, err);
+	return xs_db_set_metadata(db, EVS_META_NORMALISATION,
+	                          EVS_NORMALISATION_NAME, err);
 }
 
 evs_status evs_pool__start(evs_pool **out, const char *const *paths,
@@ -148,7 +144,7 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths,
 		    (st = xs_stem_new(&w->stem, stemmer, err)) != EVS_OK)
 			break;
 		if ((st = xs_db_open_fresh(&w->db, paths[i], 1, err)) != EVS_OK ||
-		    (st = write_settings(w->db, stemmer, w->multi, err)) != EVS_OK)
+		    (st = write_settings(w->db, stemmer, err)) != EVS_OK)
 			break;
 		if (pthread_create(&w->thread, NULL, work, w) != 0) {
 			snprintf(err, XS_ERRLEN, "cannot start a thread");
@@ -216,26 +212,12 @@ static void join_all(evs_pool *p)
 	}
 }
 
-evs_status evs_pool__finish(evs_pool *p, unsigned *multi,
-                            char *err)
+evs_status evs_pool__finish(evs_pool *p, char *err)
 {
 	join_all(p);
 	evs_status st = failure(p, err);
-	unsigned m[EVS_MULTI_N] = {0, 0, 0};
-	for (unsigned i = 0; i < p->n; i++)
-		evs_schema__slots_merge(m, p->w[i].multi);
-	memcpy(multi, m, sizeof m);
 	for (unsigned i = 0; i < p->n && st == EVS_OK; i++) {
 		worker *w = &p->w[i];
-		char stemmer[64] = "none";
-		char *v = NULL;
-		if ((st = xs_db_get_metadata(w->db, EVS_META_STEMMER, &v, err)) !=
-		    EVS_OK)
-			break;
-		snprintf(stemmer, sizeof stemmer, "%s", v);
-		free(v);
-		if ((st = write_settings(w->db, stemmer, m, err)) != EVS_OK)
-			break;
 		st = xs_db_close(w->db, err);
 		w->db = NULL;
 	}

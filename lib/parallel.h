@@ -22,10 +22,9 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths,
  * first failure of any worker (with its message in err). */
 evs_status evs_pool__add(evs_pool *p, evs_record *rec, char *err);
 
-/* Waits until every record handed over is in its part, then writes the
- * settings and commits every part and closes them. multi receives the
- * value slots used per multi-valued facet field (EVS_MULTI_N counts). */
-evs_status evs_pool__finish(evs_pool *p, unsigned *multi, char *err);
+/* Waits until every record handed over is in its part, then commits
+ * every part and closes it. */
+evs_status evs_pool__finish(evs_pool *p, char *err);
 
 /* Stops the workers (what they did is lost) and frees the pool. */
 void evs_pool__free(evs_pool *p);

@@ -387,7 +387,23 @@ static int on_word(void *ctx, const evs_token *t)
 	return 0;
 }
 
-static xs_query *phrase_of(parser *p, const char *prefix, words *w)
+/* A term that does not count against EVS_MAX_QUERY_TERMS: a copy the
+ * parser makes of a word the query has once. */
+static xs_query *extra_term(parser *p, const char *prefix, const char *w)
+{
+	char term[EVS_TERM_BUF];
+	size_t tl = evs_schema__term(term, prefix, w, strlen(w));
+	xs_query *q = NULL;
+	if (p->st == EVS_OK &&
+	    (p->st = xs_query_term(&q, term, tl, 0, p->idx->errmsg)) != EVS_OK)
+		q = NULL;
+	return q;
+}
+
+/* The phrase of the words of w in the terms of prefix; the terms count
+ * against the query's limit when counted. */
+static xs_query *phrase_in(parser *p, const char *prefix, words *w,
+                           int counted)
 {
 	xs_query **subs = calloc(w->n, sizeof *subs);
 	if (!subs) {
@@ -395,13 +411,9 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
 		return NULL;
 	}
 	for (size_t i = 0; i < w->n; i++) {
-		char stem[EVS_MAX_WORD * 2 + 8];
-		size_t sl = evs_index__stem(p->idx, w->parts[i],
-		                            strlen(w->parts[i]), stem, sizeof stem);
-		if (!p->negated &&
-		    push(&p->hl->stems, &p->hl->nstems, &p->hl->cap, stem, sl) < 0)
-			p->st = EVS_E_NOMEM;
-		subs[i] = term_query(p, prefix, w->parts[i], strlen(w->parts[i]));
+		subs[i] = counted ? term_query(p, prefix, w->parts[i],
+		                               strlen(w->parts[i]))
+		                  : extra_term(p, prefix, w->parts[i]);
 		if (!subs[i]) {
 			for (size_t j = 0; j < i; j++)
 				xs_query_free(subs[j]);
@@ -412,6 +424,43 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
 	xs_query *q = combine(p, XS_OP_PHRASE, subs, w->n);
 	free(subs);
 	return q;
+}
+
+/* A phrase under prefix ("" for free text). The words of free-text fields
+ * that have a prefix of their own (title, participants, ...) keep their
+ * positions in that field's terms only (schema.c), so a free-text phrase
+ * is the phrase in the plain terms or in any such field's terms. It
+ * weighs what its plain words weigh, as a phrase of plain terms would. */
+static xs_query *phrase_of(parser *p, const char *prefix, words *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		char stem[EVS_MAX_WORD * 2 + 8];
+		size_t sl = evs_index__stem(p->idx, w->parts[i],
+		                            strlen(w->parts[i]), stem, sizeof stem);
+		if (!p->negated &&
+		    push(&p->hl->stems, &p->hl->nstems, &p->hl->cap, stem, sl) < 0)
+			p->st = EVS_E_NOMEM;
+	}
+	if (*prefix)
+		return phrase_in(p, prefix, w, 1);
+	xs_query *alts[1 + 16];
+	size_t na = 0;
+	alts[na++] = phrase_in(p, "", w, 1);
+	for (size_t k = 0; k < evs_schema__nfields && na < 1 + 16; k++) {
+		const evs_field *f = &evs_schema__fields[k];
+		if (f->wdf && f->prefix)
+			alts[na++] = phrase_in(p, f->prefix, w, 0);
+	}
+	xs_query **words = calloc(w->n, sizeof *words);
+	if (!words) {
+		p->st = EVS_E_NOMEM;
+		return combine(p, XS_OP_OR, alts, na);
+	}
+	for (size_t i = 0; i < w->n; i++)
+		words[i] = extra_term(p, "", w->parts[i]);
+	xs_query *all = combine(p, XS_OP_AND, words, w->n);
+	free(words);
+	return combine2(p, XS_OP_FILTER, all, combine(p, XS_OP_OR, alts, na));
 }
 
 /* A word token (or a phrase when phrase != 0) under field f (NULL: free

@@ -182,8 +182,7 @@ static evs_status merge_parts(evs_index *idx)
 	evs_status st = EVS_OK;
 	char err[XS_ERRLEN];
 	if (idx->pool) {
-		unsigned multi[EVS_MULTI_N];
-		st = evs_pool__finish(idx->pool, multi, idx->errmsg);
+		st = evs_pool__finish(idx->pool, idx->errmsg);
 		evs_pool__free(idx->pool);
 		idx->pool = NULL;
 		if (st != EVS_OK)

@@ -22,33 +22,6 @@
 #include <string.h>
 #include <strings.h>
 
-void evs_schema__slots_format(const unsigned n[EVS_MULTI_N], char out[32])
-{
-	snprintf(out, 32, "%u %u %u", n[0], n[1], n[2]);
-}
-
-void evs_schema__slots_parse(const char *s, unsigned n[EVS_MULTI_N])
-{
-	for (int i = 0; i < EVS_MULTI_N; i++) {
-		char *end;
-		unsigned long v = s ? strtoul(s, &end, 10) : 0;
-		if (!s || end == s) {
-			v = 0;
-		} else {
-			s = end;
-		}
-		n[i] = v > EVS_MAX_MULTI ? EVS_MAX_MULTI : (unsigned)v;
-	}
-}
-
-void evs_schema__slots_merge(unsigned into[EVS_MULTI_N],
-                             const unsigned from[EVS_MULTI_N])
-{
-	for (int i = 0; i < EVS_MULTI_N; i++)
-		if (from[i] > into[i])
-			into[i] = from[i];
-}
-
 size_t evs_schema__term(char *out, const char *prefix, const char *word,
                         size_t len)
 {
@@ -77,18 +50,17 @@ size_t evs_schema__exact_term(char *out, const char *prefix,
 }
 
 const evs_field evs_schema__fields[] = {
-    /* key, kind, prefix, exact prefix, wdf, facet slot, multi index,
-     * bytes per value, items */
-    {"title", EVS_FIELD_TEXT, "S", NULL, EVS_TITLE_WEIGHT, -1, -1, 4096, 0},
-    {"description", EVS_FIELD_TEXT, NULL, NULL, 1, -1, -1, 1 << 20, 0},
-    {"participants", EVS_FIELD_PEOPLE, "XP", NULL, 1, -1, -1, 1024, 1000},
-    {"organisers", EVS_FIELD_LIST, "XO", "XOE", 1, EVS_SLOT_ORGANISER,
-     EVS_MULTI_ORGANISER, 1024, EVS_MAX_MULTI},
-    {"location", EVS_FIELD_TEXT, "XL", NULL, 1, -1, -1, 4096, 0},
-    {"tags", EVS_FIELD_LIST, NULL, "K", 1, EVS_SLOT_TAG, EVS_MULTI_TAG, 1024,
+    /* key, kind, prefix, exact prefix, wdf, facet, bytes per value,
+     * items */
+    {"title", EVS_FIELD_TEXT, "S", NULL, EVS_TITLE_WEIGHT, -1, 4096, 0},
+    {"description", EVS_FIELD_TEXT, NULL, NULL, 1, -1, 1 << 20, 0},
+    {"participants", EVS_FIELD_PEOPLE, "XP", NULL, 1, -1, 1024, 1000},
+    {"organisers", EVS_FIELD_LIST, "XO", "XOE", 1, EVS_FACET_ORGANISER, 1024,
      EVS_MAX_MULTI},
-    {"topics", EVS_FIELD_LIST, NULL, "XC", 1, EVS_SLOT_TOPIC, EVS_MULTI_TOPIC,
-     1024, EVS_MAX_MULTI},
+    {"location", EVS_FIELD_TEXT, "XL", NULL, 1, -1, 4096, 0},
+    {"tags", EVS_FIELD_LIST, NULL, "K", 1, EVS_FACET_TAG, 1024, EVS_MAX_MULTI},
+    {"topics", EVS_FIELD_LIST, NULL, "XC", 1, EVS_FACET_TOPIC, 1024,
+     EVS_MAX_MULTI},
 };
 
 const size_t evs_schema__nfields =

@@ -11,51 +11,33 @@
 
 /* Bump when terms, values or the stored record change meaning: indexes of
  * another version are refused with "rebuild the index". */
-#define EVS_SCHEMA_VERSION 3
+#define EVS_SCHEMA_VERSION 4
 
 /* Metadata keys stored in every index. */
 #define EVS_META_SCHEMA "evsearch.schema_version"
 #define EVS_META_STEMMER "evsearch.stemmer"
 #define EVS_META_NORMALISATION "evsearch.normalisation"
-/* How many organiser, tag and topic value slots the events use ("3 2 0"):
- * searches count that many slots of each, and none of a field no event
- * has. */
-#define EVS_META_MULTI "evsearch.facet_slots"
-
-/* The multi-valued facet fields, as indexes into a slot-count triple. */
-enum { EVS_MULTI_ORGANISER = 0, EVS_MULTI_TAG, EVS_MULTI_TOPIC, EVS_MULTI_N };
-
-/* Slot counts as stored in EVS_META_MULTI: writes "o t c" into out (32
- * bytes); parses it into n (missing or bad numbers are 0, each is capped
- * at EVS_MAX_MULTI). */
-void evs_schema__slots_format(const unsigned n[EVS_MULTI_N], char out[32]);
-void evs_schema__slots_parse(const char *s, unsigned n[EVS_MULTI_N]);
-
-/* Raises each count of into to at least the one of from. */
-void evs_schema__slots_merge(unsigned into[EVS_MULTI_N],
-                             const unsigned from[EVS_MULTI_N]);
-
 /* Value slots. */
 enum {
 	EVS_SLOT_SORT = 0,       /* UTC instant of start, "YYYYMMDDhhmmss" */
 	EVS_SLOT_ID = 1,         /* the id: the tie-break of every order */
 	EVS_SLOT_START_DATE = 2, /* local start date, "YYYYMMDD" */
 	EVS_SLOT_END_DATE = 3,   /* local end date (start when none) */
-	EVS_SLOT_YEAR = 4,       /* "YYYY" of the local start date */
-	EVS_SLOT_MONTH = 5,      /* "YYYY-MM" of the local start date */
+	/* 4 and 5 (year, month) are no longer written. */
 	EVS_SLOT_HASH = 6,       /* SHA-256 of the stored record: --sync leaves
 	                            records whose hash is unchanged alone */
-	/* One slot per position of a multi-valued field, so that Xapian's
-	 * built-in ValueCountMatchSpy (which counts one value per slot, also
-	 * across shards and remote databases) counts an event once under
-	 * each of its values when the positions are summed. */
-	EVS_SLOT_ORGANISER = 10, /* .. + EVS_MAX_MULTI - 1 */
-	EVS_SLOT_TAG = 50,
-	EVS_SLOT_TOPIC = 90
+	/* Every facet value of the event, as a list of items (see
+	 * xs_doc_list_add) whose group is the evs_facet: each organiser, tag
+	 * and topic (a value given twice, or spelt alike, once), and the
+	 * "YYYY-MM" (EVS_FACET_MONTH) and "YYYY" (EVS_FACET_YEAR) of the local
+	 * start date and, for an event with occurrences, of each occurrence,
+	 * each once. A search reads this one value per match to count every
+	 * facet. */
+	EVS_SLOT_FACETS = 7
 };
 
-/* Values per multi-valued facet field that get a slot; more are cut with a
- * warning (docs/limits.md). */
+/* Items kept of a multi-valued facet field (organisers, tags, topics);
+ * more are cut with a warning (docs/limits.md). */
 #define EVS_MAX_MULTI 32
 
 /* Occurrences of one event that are indexed ("occurrences" of a record,
@@ -137,8 +119,7 @@ typedef struct evs_field {
 	const char *prefix;       /* word terms under a query field; NULL: none */
 	const char *exact_prefix; /* whole normalised value as a boolean term */
 	unsigned wdf;             /* weight in free text; 0: not free text */
-	int facet_slot;           /* first value slot of its facet, or -1 */
-	int multi;                /* its EVS_MULTI_* index, or -1 */
+	int facet;                /* its evs_facet in EVS_SLOT_FACETS, or -1 */
 	size_t max_bytes;         /* each value is cut to this many bytes */
 	size_t max_items;         /* list fields: items kept */
 } evs_field;

@@ -1,9 +1,10 @@
 /* search.c: evs_search: query, filters, sort, exact totals and facets.
  *
- * Facets are counted with Xapian's built-in ValueCountMatchSpy only (one
- * per value slot; multi-valued fields use one slot per position and the
- * counts are summed here), so the design carries over to sharded and
- * remote databases, which support no custom spies.
+ * Facets are counted over every match from one value slot per event that
+ * lists all its facet values (EVS_SLOT_FACETS), by the shim's own match
+ * spy: one value read per match. That spy runs on local databases, also
+ * several searched together, but not on remote ones (xapian-tcpsrv knows
+ * only Xapian's built-in spies).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,31 +271,24 @@ static int by_value(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
-/* Turns the spies' counts into the facets of res; the years are the
- * months' counts summed. */
-static int collect_facets(evs_results *res, const xs_mset *ms,
-                          const int *spy_facet, size_t nspies, int years,
-                          int months)
+/* Turns the counts of the facet list into the facets of res. */
+static int collect_facets(evs_results *res, const xs_mset *ms)
 {
 	evs_normalizer nz = {0};
 	evs_buf key = EVS_BUF_INIT;
 	merge m[EVS_FACET_COUNT_];
 	int rc = 0;
 	memset(m, 0, sizeof m);
-	for (size_t s = 0; s < nspies && rc == 0; s++) {
-		int f = spy_facet[s];
+	for (int f = 0; f < EVS_FACET_COUNT_ && rc == 0; f++) {
 		int fold = f == EVS_FACET_ORGANISER || f == EVS_FACET_TAG ||
 		           f == EVS_FACET_TOPIC;
 		const char *v;
 		size_t len;
 		uint64_t count;
-		for (size_t j = 0;
-		     (v = xs_mset_spy_value(ms, s, j, &len, &count)) != NULL; j++) {
-			if (f == EVS_FACET_MONTH && years && len >= 4 &&
-			    merge_add(&m[EVS_FACET_YEAR], &nz, &key, v, 4, count, 0) < 0)
-				rc = -1;
-			if ((f != EVS_FACET_MONTH || months) &&
-			    merge_add(&m[f], &nz, &key, v, len, count, fold) < 0)
+		for (size_t j = 0; (v = xs_mset_count_value(ms, (unsigned)f, j, &len,
+		                                            &count)) != NULL;
+		     j++) {
+			if (merge_add(&m[f], &nz, &key, v, len, count, fold) < 0)
 				rc = -1;
 			if (rc < 0)
 				break;
@@ -629,8 +623,6 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation is being built; search "
 		                       "the index after the switch");
-	if ((st = evs_index__refresh_slots(idx)) != EVS_OK)
-		return st;
 	res = calloc(1, sizeof *res);
 	if (!res)
 		goto nomem;
@@ -711,34 +703,13 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	if (!text && res->sort == EVS_SORT_RELEVANCE)
 		res->sort = EVS_SORT_DATE_DESC;
 
-	/* One spy per value slot to count. The year facet is summed from the
-	 * month's counts, so both cost one spy; a field that no event has
-	 * costs none. */
-	unsigned slots[3 * EVS_MAX_MULTI + 1];
-	int spy_facet[3 * EVS_MAX_MULTI + 1];
-	size_t nspies = 0;
+	/* Every facet is counted from one list slot, one value read per
+	 * match. An event with occurrences has the months and years of all of
+	 * them, each once. */
 	unsigned want = opts->facets ? opts->facets : ~0u;
 	if (opts->flags & EVS_SEARCH_NO_FACETS)
 		want = 0;
-	if (want & (EVS_FACET_BIT(EVS_FACET_YEAR) | EVS_FACET_BIT(EVS_FACET_MONTH))) {
-		slots[nspies] = EVS_SLOT_MONTH;
-		spy_facet[nspies++] = EVS_FACET_MONTH;
-	}
-	static const struct {
-		evs_facet facet;
-		int multi;
-		unsigned slot;
-	} multi[] = {{EVS_FACET_ORGANISER, EVS_MULTI_ORGANISER, EVS_SLOT_ORGANISER},
-	             {EVS_FACET_TAG, EVS_MULTI_TAG, EVS_SLOT_TAG},
-	             {EVS_FACET_TOPIC, EVS_MULTI_TOPIC, EVS_SLOT_TOPIC}};
-	for (size_t m = 0; m < 3; m++) {
-		if (!(want & EVS_FACET_BIT(multi[m].facet)))
-			continue;
-		for (unsigned k = 0; k < idx->multi_slots[multi[m].multi]; k++) {
-			slots[nspies] = multi[m].slot + k;
-			spy_facet[nspies++] = multi[m].facet;
-		}
-	}
+	unsigned groups = want & ((1u << EVS_FACET_COUNT_) - 1);
 	xs_search_params sp;
 	memset(&sp, 0, sizeof sp);
 	sp.sort = res->sort != EVS_SORT_RELEVANCE;
@@ -749,8 +720,8 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	sp.limit = res->limit;
 	sp.bm25_k1 = EVS_BM25_K1;
 	sp.bm25_b = EVS_BM25_B;
-	sp.spy_slots = slots;
-	sp.n_spies = nspies;
+	sp.count_slot = EVS_SLOT_FACETS;
+	sp.count_groups = groups;
 	if ((st = xs_search(&ms, idx->db, q, &sp, idx->errmsg)) != EVS_OK) {
 		if (st == EVS_E_CORRUPT) {
 			char detail[EVS_ERRLEN];
@@ -779,9 +750,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 			goto done;
 		}
 	}
-	if (collect_facets(res, ms, spy_facet, nspies,
-	                   want & EVS_FACET_BIT(EVS_FACET_YEAR),
-	                   want & EVS_FACET_BIT(EVS_FACET_MONTH)) < 0)
+	if (collect_facets(res, ms) < 0)
 		goto nomem;
 	*out = res;
 	res = NULL;

@@ -102,6 +102,16 @@ evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
 evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len,
                        char *err) XS_NOEXCEPT;
 
+/* Item lists: a value slot may hold a list of items, each a group (a small
+ * number, 0..XS_MAX_GROUPS-1, that the caller gives its own meaning) and
+ * some bytes. A search counts the items of a list slot over every match
+ * with one value read per matching document (see xs_search_params).
+ * Appends one item to the list in slot of doc. */
+#define XS_MAX_GROUPS 8
+evs_status xs_doc_list_add(xs_doc *doc, unsigned slot, unsigned group,
+                           const char *val, size_t len,
+                           char *err) XS_NOEXCEPT;
+
 /* Snowball stemmers. xs_stem_new("none") stems nothing. */
 evs_status xs_stem_new(xs_stem **out, const char *lang, char *err) XS_NOEXCEPT;
 void xs_stem_free(xs_stem *st) XS_NOEXCEPT;
@@ -147,9 +157,11 @@ typedef struct xs_search_params {
 	unsigned tiebreak_slot; /* ascending, after the main order */
 	size_t offset, limit;
 	double bm25_k1, bm25_b;
-	/* Value slots to count over every match (ValueCountMatchSpy). */
-	const unsigned *spy_slots;
-	size_t n_spies;
+	/* The items of the list slot count_slot (xs_doc_list_add) to count
+	 * over every match: bit g of count_groups counts group g (0: count
+	 * nothing). Each item counts once per document that has it. */
+	unsigned count_slot;
+	unsigned count_groups;
 } xs_search_params;
 
 evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
@@ -160,10 +172,10 @@ size_t xs_mset_size(const xs_mset *ms) XS_NOEXCEPT;
 double xs_mset_weight(const xs_mset *ms, size_t i) XS_NOEXCEPT;
 /* The document data of hit i: a pointer into ms, valid until freed. */
 const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len) XS_NOEXCEPT;
-/* Value j counted by spy s: pointer valid until ms is freed; NULL past
- * the end. */
-const char *xs_mset_spy_value(const xs_mset *ms, size_t s, size_t j,
-                              size_t *len, uint64_t *count) XS_NOEXCEPT;
+/* Value j of group g counted over the matches (in no particular order):
+ * pointer valid until ms is freed; NULL past the end. */
+const char *xs_mset_count_value(const xs_mset *ms, unsigned g, size_t j,
+                                size_t *len, uint64_t *count) XS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -627,10 +627,10 @@ static void test_rebuild__reopen_refusing_a_new_generation_keeps_old(
 	free(dir);
 }
 
-static void test_rebuild__reader_counts_slots_a_writer_added(void **state)
+static void test_rebuild__reader_counts_organisers_a_writer_added(void **state)
 {
 	fixture *f = *state;
-	char *dir = index_dir(f, "slots");
+	char *dir = index_dir(f, "organisers");
 	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL),
 	                 EVS_OK);
 	evs_index *reader = th_open(dir);
@@ -696,7 +696,7 @@ int main(void)
 	    cmocka_unit_test(test_rebuild__handle_before_and_after_switch),
 	    cmocka_unit_test(
 	        test_rebuild__reopen_refusing_a_new_generation_keeps_old),
-	    cmocka_unit_test(test_rebuild__reader_counts_slots_a_writer_added),
+	    cmocka_unit_test(test_rebuild__reader_counts_organisers_a_writer_added),
 	    cmocka_unit_test(test_rebuild__lost_current_link_is_not_overwritten),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -309,6 +309,274 @@ static void test_search__facet_spellings_merge(void **state)
 	th_rmrf(dir);
 }
 
+/* Adds the records (NULL-terminated) to the index in dir, creating it. */
+static void add_records(const char *dir, const char *const *recs)
+{
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	evs_index *w = NULL;
+	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	for (size_t i = 0; recs[i]; i++)
+		assert_int_equal(evs_index_add_json(w, recs[i], strlen(recs[i]),
+		                                    NULL),
+		                 EVS_OK);
+	assert_int_equal(evs_index_close(w), EVS_OK);
+}
+
+/* Facet counts are exact: every match counts once under each of its
+ * values, however many values it has and however few the others have, a
+ * value given twice counts once, years are the months summed, and the
+ * counts follow the filters, the facets asked for and a reopen after more
+ * events (with more organisers than any before) were added. */
+static void test_search__facets_exact(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	const char *first[] = {
+	    "{\"id\": \"e2\", \"title\": \"alpha beta\", \"start\": "
+	    "\"2020-07-15\", \"organisers\": [\"A\", \"A\"], \"tags\": [\"t1\", "
+	    "\"T1\"]}",
+	    "{\"id\": \"e3\", \"title\": \"beta\", \"start\": \"2021-01-01\", "
+	    "\"organisers\": [\"B\"]}",
+	    "{\"id\": \"e4\", \"title\": \"alpha\", \"start\": "
+	    "\"2021-12-31T23:30:00-05:00\", \"tags\": [\"t2\"]}",
+	    NULL};
+	const char *second[] = {
+	    "{\"id\": \"e1\", \"title\": \"alpha\", \"start\": \"2020-03-01\", "
+	    "\"organisers\": [\"A\", \"B\", \"C\", \"D\", \"E\"], \"tags\": "
+	    "[\"t1\", \"t2\"], \"topics\": [\"p1\"]}",
+	    "{\"id\": \"e5\", \"title\": \"gamma\", \"start\": \"2022-06-01\", "
+	    "\"organisers\": [\"C\", \"A\"]}",
+	    NULL};
+	add_records(dir, first);
+	evs_index *idx = th_open(dir);
+	evs_results *r = th_search(idx, NULL, NULL);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_ORGANISER), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "A"), 1);
+	evs_results_free(r);
+	add_records(dir, second);
+	assert_int_equal(evs_index_reopen(idx), EVS_OK);
+
+	r = th_search(idx, NULL, NULL);
+	assert_int_equal(evs_results_total(r), 5);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_ORGANISER), 5);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "A"), 3);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "B"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "C"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "D"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "E"), 1);
+	assert_string_equal(evs_facet_value(r, EVS_FACET_ORGANISER, 0, NULL),
+	                    "A");
+	/* The local date counts: e4 is 2022 in UTC. */
+	assert_int_equal(evs_facet_count(r, EVS_FACET_YEAR), 3);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2020"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2021"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2022"), 1);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_MONTH), 5);
+	assert_int_equal(th_facet(r, EVS_FACET_MONTH, "2021-12"), 1);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_TAG), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_TAG, "t1"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_TAG, "t2"), 2);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_TOPIC), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_TOPIC, "p1"), 1);
+	evs_results_free(r);
+
+	/* A query: every match counts, not only the hits shown. */
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.limit = 1;
+	r = th_search(idx, "alpha", &o);
+	assert_int_equal(evs_results_total(r), 3);
+	assert_int_equal(evs_results_count(r), 1);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_ORGANISER), 5);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "A"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "E"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2020"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2021"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2022"), 0);
+	assert_int_equal(th_facet(r, EVS_FACET_TAG, "t1"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_TAG, "t2"), 2);
+	evs_results_free(r);
+
+	/* Filters. */
+	const char *org[] = {"a"};
+	o = (evs_search_options)EVS_SEARCH_OPTIONS_INIT;
+	o.organisers = org;
+	o.n_organisers = 1;
+	r = th_search(idx, NULL, &o);
+	assert_int_equal(evs_results_total(r), 3);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "A"), 3);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "B"), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "C"), 2);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_YEAR), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2020"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2022"), 1);
+	evs_results_free(r);
+	o = (evs_search_options)EVS_SEARCH_OPTIONS_INIT;
+	o.from = o.to = "2021";
+	r = th_search(idx, "alpha OR beta", &o);
+	assert_int_equal(evs_results_total(r), 2);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_ORGANISER), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "B"), 1);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_YEAR), 1);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2021"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_TAG, "t2"), 1);
+	evs_results_free(r);
+
+	/* Only the facets asked for are counted. */
+	o = (evs_search_options)EVS_SEARCH_OPTIONS_INIT;
+	o.facets = EVS_FACET_BIT(EVS_FACET_ORGANISER) |
+	           EVS_FACET_BIT(EVS_FACET_YEAR);
+	r = th_search(idx, NULL, &o);
+	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "A"), 3);
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2020"), 2);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_MONTH), 0);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_TAG), 0);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_TOPIC), 0);
+	evs_results_free(r);
+	o.facets = EVS_FACET_BIT(EVS_FACET_MONTH);
+	r = th_search(idx, NULL, &o);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_MONTH), 5);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_YEAR), 0);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_ORGANISER), 0);
+	evs_results_free(r);
+	o.facets = 0;
+	o.flags = EVS_SEARCH_NO_FACETS;
+	r = th_search(idx, NULL, &o);
+	for (int f = 0; f < EVS_FACET_COUNT_; f++)
+		assert_int_equal(evs_facet_count(r, (evs_facet)f), 0);
+	evs_results_free(r);
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
+/* Hits that weigh the same are in id order, whatever order they were
+ * added in and wherever the page starts: with few ties and with more than
+ * the search keeps past the page. */
+static void test_search__ties_in_id_order(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	evs_index *w = NULL;
+	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	/* 150 events of one length, added out of id order (7 and 150 are
+	 * coprime): "t000".."t019" titled "same rare", "u020".."u149" "same
+	 * words"; "t000" has "same" in its description too. So for "same"
+	 * and for "same rare", "t000" weighs most, then the other "t" events
+	 * tie, then (for "same" tied with them) the "u" events: in id order,
+	 * the event at place k is "t" or "u" and k. */
+	for (int k = 0; k < 150; k++) {
+		int i = k * 7 % 150;
+		char rec[256];
+		snprintf(rec, sizeof rec,
+		         "{\"id\": \"%c%03d\", \"title\": \"same %s\", "
+		         "\"description\": \"%s\", \"start\": \"2024-01-01\"}",
+		         i < 20 ? 't' : 'u', i, i < 20 ? "rare" : "words",
+		         i == 0 ? "same" : "other");
+		assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL),
+		                 EVS_OK);
+	}
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	evs_index *idx = th_open(dir);
+	static const struct {
+		const char *query;
+		size_t offset, limit;
+	} cases[] = {{"same", 0, 10},        {"same", 3, 4},
+	             {"same", 60, 10},       {"same", 140, 20},
+	             {"same rare", 0, 10},   {"same rare", 3, 4},
+	             {"same rare", 0, 20},   {"same rare", 15, 10},
+	             {"same rare", 95, 50}};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+		o.offset = cases[c].offset;
+		o.limit = cases[c].limit;
+		evs_results *r = th_search(idx, cases[c].query, &o);
+		assert_int_equal(evs_results_total(r), 150);
+		size_t n = evs_results_count(r);
+		size_t left = 150 - cases[c].offset;
+		assert_int_equal(n, cases[c].limit < left ? cases[c].limit : left);
+		for (size_t i = 0; i < n; i++) {
+			size_t at = cases[c].offset + i;
+			char want[32];
+			snprintf(want, sizeof want, "%c%03zu", at < 20 ? 't' : 'u', at);
+			assert_string_equal(evs_hit_id(r, i), want);
+		}
+		evs_results_free(r);
+	}
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
+/* Phrases match in every text field, with and without a field name, and
+ * never across two fields. */
+static void test_search__phrases_in_every_field(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	const char *recs[] = {
+	    "{\"id\": \"p1\", \"title\": \"Open source summit\", "
+	    "\"description\": \"a talk about rust compilers\", \"start\": "
+	    "\"2024-01-01\", \"participants\": [{\"name\": \"Ada Lovelace\"}], "
+	    "\"organisers\": [\"Free Software Foundation\"], \"location\": "
+	    "\"Main Hall\", \"tags\": [\"machine learning\"], \"topics\": "
+	    "[\"public money\"]}",
+	    "{\"id\": \"p2\", \"title\": \"Source open summit\", "
+	    "\"description\": \"open source is good\", \"start\": "
+	    "\"2024-01-02\"}",
+	    "{\"id\": \"p3\", \"title\": \"Rust talk\", \"description\": "
+	    "\"compilers about hall main\", \"start\": \"2024-01-03\", "
+	    "\"participants\": [\"Lovelace Ada\"], \"organisers\": [\"Software "
+	    "Free\"]}",
+	    NULL};
+	add_records(dir, recs);
+	evs_index *idx = th_open(dir);
+	static const struct {
+		const char *query;
+		const char *ids; /* the hits, in id order */
+	} cases[] = {
+	    {"\"open source\"", "p1 p2"},
+	    {"title:\"open source\"", "p1"},
+	    {"title:\"source open\"", "p2"},
+	    {"\"ada lovelace\"", "p1"},
+	    {"participant:\"ada lovelace\"", "p1"},
+	    {"\"lovelace ada\"", "p3"},
+	    {"\"software foundation\"", "p1"},
+	    {"organiser:\"free software foundation\"", "p1"},
+	    {"\"free software\"", "p1"},
+	    {"\"main hall\"", "p1"},
+	    {"location:\"main hall\"", "p1"},
+	    {"\"hall main\"", "p3"},
+	    {"\"machine learning\"", "p1"},
+	    {"\"public money\"", "p1"},
+	    {"\"rust compilers\"", "p1"},
+	    {"\"rust talk\"", "p3"},
+	    {"title:\"rust talk\"", "p3"},
+	    {"\"open source summit\"", "p1"},
+	    /* Across the end of one field and the start of the next. */
+	    {"\"summit a\"", ""},
+	    {"\"compilers ada\"", ""},
+	    {"\"lovelace free\"", ""},
+	    {"\"foundation main\"", ""},
+	    {"title:\"open summit\"", "p2"},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+		o.sort = EVS_SORT_DATE;
+		evs_results *r = th_search(idx, cases[c].query, &o);
+		char got[64] = "";
+		for (size_t i = 0; i < evs_results_count(r); i++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s",
+			         i ? " " : "", evs_hit_id(r, i));
+		if (strcmp(got, cases[c].ids) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[c].query, got,
+			         cases[c].ids);
+		evs_results_free(r);
+	}
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
 static void test_search__zero_hits_is_success(void **state)
 {
 	fixture *f = *state;
@@ -370,6 +638,33 @@ static void test_search__fosdem_schedules(void **state)
 		evs_results_free(every);
 		evs_results_free(some);
 	}
+	/* Facets agree with the matches counted one by one. */
+	evs_search_options every = EVS_SEARCH_OPTIONS_INIT;
+	every.limit = 10000;
+	r = th_search(idx, "open source", &every);
+	size_t n = evs_results_count(r);
+	assert_int_equal(evs_results_total(r), n);
+	assert_true(n > 500);
+	uint64_t per_year[3] = {0, 0, 0}, organisers = 0, counted = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *start = evs_hit_start(r, i);
+		assert_true(strncmp(start, "2024", 4) >= 0 &&
+		            strncmp(start, "2026", 4) <= 0);
+		per_year[start[3] - '4']++;
+		organisers += evs_hit_list_count(r, i, EVS_LIST_ORGANISERS);
+	}
+	for (int y = 0; y < 3; y++) {
+		char year[5];
+		snprintf(year, sizeof year, "202%d", 4 + y);
+		assert_int_equal(th_facet(r, EVS_FACET_YEAR, year), per_year[y]);
+	}
+	for (size_t j = 0; j < evs_facet_count(r, EVS_FACET_ORGANISER); j++) {
+		uint64_t c = 0;
+		assert_non_null(evs_facet_value(r, EVS_FACET_ORGANISER, j, &c));
+		counted += c;
+	}
+	assert_int_equal(counted, organisers);
+	evs_results_free(r);
 	/* The devrooms are the organisers; facets count every match. */
 	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
 	o.from = o.to = "2026";
@@ -400,6 +695,9 @@ int main(void)
 	    cmocka_unit_test(test_search__zero_hits_is_success),
 	    cmocka_unit_test(test_search__no_description_no_snippet),
 	    cmocka_unit_test(test_search__facet_spellings_merge),
+	    cmocka_unit_test(test_search__facets_exact),
+	    cmocka_unit_test(test_search__ties_in_id_order),
+	    cmocka_unit_test(test_search__phrases_in_every_field),
 	};
 	const struct CMUnitTest shared[] = {
 	    cmocka_unit_test(test_search__fosdem_schedules),

@@ -23,8 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		evs_analyzer an = {&nz, stem, err};
 		xs_doc *doc = NULL;
 		char hash[65];
-		unsigned multi[EVS_MULTI_N] = {0, 0, 0};
-		if (evs_event__document(&doc, &an, &rec, hash, multi) == EVS_OK &&
+		if (evs_event__document(&doc, &an, &rec, hash) == EVS_OK &&
 		    (!doc || strlen(hash) != 64))
 			__builtin_trap();
 		xs_doc_free(doc);
