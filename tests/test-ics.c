@@ -236,6 +236,11 @@ static void test_ics__weekly_exdate_override(void **state)
 	/* Facets count events: the tag "treaty" twice, not seven times. */
 	assert_int_equal(th_facet(r, EVS_FACET_TAG, "treaty"), 2);
 	assert_int_equal(th_facet(r, EVS_FACET_TAG, "calls"), 1);
+	/* ... and each event once under every month and year it happens in. */
+	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2026"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_MONTH, "2026-03"), 2);
+	assert_int_equal(th_facet(r, EVS_FACET_MONTH, "2026-04"), 1);
+	assert_int_equal(evs_facet_count(r, EVS_FACET_MONTH), 2);
 	evs_results_free(r);
 
 	/* Each occurrence filters by its own date. */
