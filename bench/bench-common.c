@@ -54,8 +54,8 @@ int bench_log_read(bench_log *out, const char *path)
 			}
 		}
 		if (nf != 4) {
-			fprintf(stderr, "%s:%lu: expected 4 tab-separated fields\n",
-			        path, lineno);
+			fprintf(stderr, "%s:%lu: expected 4 tab-separated fields\n", path,
+			        lineno);
 			goto done;
 		}
 		for (int i = 0; i < 4; i++)
@@ -75,8 +75,7 @@ int bench_log_read(bench_log *out, const char *path)
 		q->organiser = dup_field(field[1], flen[1]);
 		q->year = dup_field(field[2], flen[2]);
 		q->phrase = field[3][0] == '1';
-		if (!q->text || (flen[1] && !q->organiser) ||
-		    (flen[2] && !q->year))
+		if (!q->text || (flen[1] && !q->organiser) || (flen[2] && !q->year))
 			goto nomem;
 	}
 	if (ferror(f)) {

@@ -49,8 +49,8 @@ static char *query_string(const bench_query *q)
  * sinks keep the compiler from dropping reads whose value is unused. */
 static volatile size_t sink;
 
-static int64_t run_one(evs_index *idx, const bench_query *q,
-                       const char *qs, enum mode m)
+static int64_t run_one(evs_index *idx, const bench_query *q, const char *qs,
+                       enum mode m)
 {
 	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
 	evs_results *res = NULL;
@@ -62,8 +62,8 @@ static int64_t run_one(evs_index *idx, const bench_query *q,
 		o.flags |= EVS_SEARCH_NO_FACETS;
 #ifdef EVS_FACET_BIT
 	if (m == M_FACETS2)
-		o.facets = EVS_FACET_BIT(EVS_FACET_ORGANISER) |
-		           EVS_FACET_BIT(EVS_FACET_YEAR);
+		o.facets =
+		    EVS_FACET_BIT(EVS_FACET_ORGANISER) | EVS_FACET_BIT(EVS_FACET_YEAR);
 #endif
 	if (m == M_FILTERS) {
 		if (q->organiser) {
@@ -127,8 +127,8 @@ static int run_mode(evs_index *idx, const bench_log *log, char **qs,
                     enum mode m, int reps)
 {
 	runner r = {idx, log, qs, m};
-	return bench_run_mode("evsearch", mode_name[m], log, m == M_FILTERS,
-	                      reps, 1, run_i, &r);
+	return bench_run_mode("evsearch", mode_name[m], log, m == M_FILTERS, reps,
+	                      1, run_i, &r);
 }
 
 int main(int argc, char **argv)
@@ -165,8 +165,7 @@ int main(int argc, char **argv)
 	info.version = EVS_INDEX_INFO_VERSION;
 	if (evs_index_info_get(idx, &info) == EVS_OK)
 		printf("index system=evsearch events=%llu bytes=%llu\n",
-		       (unsigned long long)info.events,
-		       (unsigned long long)info.bytes);
+		       (unsigned long long)info.events, (unsigned long long)info.bytes);
 
 	rc = 0;
 #ifdef EVS_FACET_BIT

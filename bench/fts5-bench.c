@@ -178,8 +178,7 @@ static int build(const char *path, const char *jsonl)
 			continue;
 		json_t *ev = json_loadb(line, (size_t)len, 0, &jerr);
 		if (!json_is_object(ev)) {
-			fprintf(stderr, "fts5-bench: %s:%ld: bad record\n", jsonl,
-			        lineno);
+			fprintf(stderr, "fts5-bench: %s:%ld: bad record\n", jsonl, lineno);
 			json_decref(ev);
 			continue;
 		}
@@ -252,8 +251,8 @@ done:
 		struct stat sb;
 		double t1 = bench_now_ms();
 		long long bytes = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
-		printf("build system=fts5 events=%ld seconds=%.3f bytes=%lld\n",
-		       events, (t1 - t0) / 1e3, bytes);
+		printf("build system=fts5 events=%ld seconds=%.3f bytes=%lld\n", events,
+		       (t1 - t0) / 1e3, bytes);
 	}
 	return rc;
 }
@@ -296,12 +295,11 @@ static int prepare_all(sqlite3 *db, stmts *s)
 		if (sqlite3_prepare_v2(db, top_sql[i], -1, &s->top[i], NULL) !=
 		    SQLITE_OK)
 			return sql_fail(db, top_sql[i]);
-	if (sqlite3_prepare_v2(
-	        db,
-	        "SELECT ev_fts.eid, ev_fts.title, "
-	        "snippet(ev_fts, 1, '[', ']', '…', 40) FROM ev_fts "
-	        "WHERE ev_fts MATCH ?1" TOP_END,
-	        -1, &s->snip, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT ev_fts.eid, ev_fts.title, "
+	                       "snippet(ev_fts, 1, '[', ']', '…', 40) FROM ev_fts "
+	                       "WHERE ev_fts MATCH ?1" TOP_END,
+	                       -1, &s->snip, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	                       "SELECT e.year, count(*) FROM ev_fts "
 	                       "JOIN ev e ON e.id = ev_fts.rowid "
@@ -442,8 +440,8 @@ static int64_t run_i(void *ctx, size_t i)
 	return run_one(r->db, r->s, &r->log->q[i], r->fq[i], r->m);
 }
 
-static int run_mode(sqlite3 *db, stmts *s, const bench_log *log,
-                    char **fq, enum mode m, int reps)
+static int run_mode(sqlite3 *db, stmts *s, const bench_log *log, char **fq,
+                    enum mode m, int reps)
 {
 	runner r = {db, s, log, fq, m};
 	/* Only the facets mode counts every match; the others' checksum is
@@ -486,8 +484,7 @@ static int query(int argc, char **argv)
 	rc = 0;
 	int want[4] = {o.plain, o.facets, o.filters, o.snippets};
 	for (int m = M_PLAIN; m <= M_SNIPPETS; m++)
-		if (want[m] &&
-		    run_mode(db, &s, &log, fq, (enum mode)m, o.reps) < 0)
+		if (want[m] && run_mode(db, &s, &log, fq, (enum mode)m, o.reps) < 0)
 			rc = 1;
 done:
 	finalize_all(&s);

@@ -10,27 +10,25 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define EXIT_COMMON_TOP                                                    \
-	"Exit status:\n"                                                      \
+#define EXIT_COMMON_TOP                                                        \
+	"Exit status:\n"                                                           \
 	"  0    success (a search with no hits is a success)\n"
-#define EXIT_USAGE                                                         \
-	"  2    bad usage, bad option value or query syntax error\n"           \
+#define EXIT_USAGE                                                             \
+	"  2    bad usage, bad option value or query syntax error\n"               \
 	"  3    no index at the given path\n"
-#define EXIT_COMMON_BOTTOM                                                 \
-	"  5    the index is damaged: rebuild it\n"                            \
-	"  6    the index was built with another schema or settings: "      \
-	"rebuild it\n"                                                        \
-	"  7    input or index unreadable or unwritable (missing file, disk "  \
-	"full,\n"                                                             \
-	"       permission denied)\n"                                          \
+#define EXIT_COMMON_BOTTOM                                                     \
+	"  5    the index is damaged: rebuild it\n"                                \
+	"  6    the index was built with another schema or settings: "             \
+	"rebuild it\n"                                                             \
+	"  7    input or index unreadable or unwritable (missing file, disk "      \
+	"full,\n"                                                                  \
+	"       permission denied)\n"                                              \
 	"  8    internal error (out of memory, unexpected backend error)\n"
 
-const char cli_exit_help_evindex[] =
-    EXIT_COMMON_TOP
-    "  1    some records were bad and skipped; the rest are indexed\n"
-    EXIT_USAGE
-    "  4    another process is writing the index (see --wait)\n"
-    EXIT_COMMON_BOTTOM
+const char cli_exit_help_evindex[] = EXIT_COMMON_TOP
+    "  1    some records were bad and skipped; the rest are "
+    "indexed\n" EXIT_USAGE "  4    another process is writing the index (see "
+                           "--wait)\n" EXIT_COMMON_BOTTOM
     "  9    --rebuild/--sync: the new generation failed its checks; the "
     "live\n"
     "       index is unchanged\n"
@@ -134,8 +132,7 @@ static const cli_option *find_long(const cli_option *opts, const char *name,
 	return NULL;
 }
 
-int cli_parse(const char *prog, int argc, char **argv,
-              const cli_option *opts,
+int cli_parse(const char *prog, int argc, char **argv, const cli_option *opts,
               int (*on_option)(void *ctx, int which, const char *arg),
               void *ctx, int *nargs)
 {

@@ -11,16 +11,16 @@
 /* Exit statuses of both tools (also in their --help and docs/cli.md). */
 enum {
 	CLI_EXIT_OK = 0,
-	CLI_EXIT_SKIPPED = 1,   /* evindex: some records were bad and skipped */
-	CLI_EXIT_USAGE = 2,     /* bad option or query syntax */
-	CLI_EXIT_NOINDEX = 3,   /* no index at the path */
-	CLI_EXIT_LOCKED = 4,    /* another process is writing the index */
-	CLI_EXIT_CORRUPT = 5,   /* the index is damaged */
-	CLI_EXIT_VERSION = 6,   /* built by another version: rebuild */
-	CLI_EXIT_IO = 7,        /* input unreadable, disk full, permission */
-	CLI_EXIT_INTERNAL = 8,  /* out of memory or an unexpected error */
-	CLI_EXIT_REJECTED = 9,  /* evindex: a rebuild failed its checks; the
-	                           live index is unchanged */
+	CLI_EXIT_SKIPPED = 1,  /* evindex: some records were bad and skipped */
+	CLI_EXIT_USAGE = 2,    /* bad option or query syntax */
+	CLI_EXIT_NOINDEX = 3,  /* no index at the path */
+	CLI_EXIT_LOCKED = 4,   /* another process is writing the index */
+	CLI_EXIT_CORRUPT = 5,  /* the index is damaged */
+	CLI_EXIT_VERSION = 6,  /* built by another version: rebuild */
+	CLI_EXIT_IO = 7,       /* input unreadable, disk full, permission */
+	CLI_EXIT_INTERNAL = 8, /* out of memory or an unexpected error */
+	CLI_EXIT_REJECTED = 9, /* evindex: a rebuild failed its checks; the
+	                          live index is unchanged */
 	CLI_EXIT_INTERRUPTED = 130
 };
 
@@ -40,11 +40,11 @@ int cli_exit_status(evs_status st);
 
 /* One option of a tool's table. */
 typedef struct cli_option {
-	const char *name;   /* long name, without "--" */
-	char short_name;    /* 0 for none */
-	int has_arg;        /* 0 no, 1 required, 2 optional (--name=VALUE) */
-	const char *arg;    /* its name in --help, "DIR" */
-	const char *help;   /* one line */
+	const char *name; /* long name, without "--" */
+	char short_name;  /* 0 for none */
+	int has_arg;      /* 0 no, 1 required, 2 optional (--name=VALUE) */
+	const char *arg;  /* its name in --help, "DIR" */
+	const char *help; /* one line */
 } cli_option;
 
 /* Parses argv against opts (terminated by a zeroed entry). Calls
@@ -52,8 +52,7 @@ typedef struct cli_option {
  * collects the other arguments into argv[0..*nargs). "--" ends options.
  * Returns 0, or -1 after printing "PROG: ..." for an unknown option or a
  * missing argument. */
-int cli_parse(const char *prog, int argc, char **argv,
-              const cli_option *opts,
+int cli_parse(const char *prog, int argc, char **argv, const cli_option *opts,
               int (*on_option)(void *ctx, int which, const char *arg),
               void *ctx, int *nargs);
 

@@ -15,7 +15,7 @@
 struct talk {
 	const char *id;
 	const char *title;
-	const char *day;      /* ISO 8601 date */
+	const char *day; /* ISO 8601 date */
 	const char *speaker;
 	const char *room;
 };
@@ -24,8 +24,7 @@ static const struct talk talks[] = {
     {"t1", "Rust in the Linux kernel", "2025-02-01", "Miguel Ojeda", "K.1"},
     {"t2", "Søren's guide to \"cargo\"", "2025-02-02", "Søren Ødegård",
      "H.2215"},
-    {"t3", "Kernel scheduling, explained", "2025-02-02", "Ana Müller",
-     "K.1"},
+    {"t3", "Kernel scheduling, explained", "2025-02-02", "Ana Müller", "K.1"},
 };
 
 /* Appends s to out as a JSON string. Returns the new length, or cap when
@@ -113,9 +112,9 @@ int main(int argc, char **argv)
 	if (evs_index_open(&idx, argv[1], NULL, &msg) != EVS_OK)
 		return 1;
 	char *doc = NULL;
-	if (evs_search_json(&doc, idx, "{\"query\": \"soren muller\", "
-	                               "\"facets\": false, \"limit\": 5}") !=
-	    EVS_OK) {
+	if (evs_search_json(&doc, idx,
+	                    "{\"query\": \"soren muller\", "
+	                    "\"facets\": false, \"limit\": 5}") != EVS_OK) {
 		fprintf(stderr, "%s\n", evs_errmsg(idx));
 		evs_index_close(idx);
 		return 1;

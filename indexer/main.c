@@ -18,44 +18,59 @@
 static const char *const prog = "evindex";
 
 enum {
-	OPT_INDEX, OPT_STEMMER, OPT_DELETE, OPT_INFO, OPT_REBUILD, OPT_SYNC, OPT_ROLLBACK,
-	OPT_MIN_EVENTS, OPT_MAX_SHRINK, OPT_MAX_ERRORS, OPT_REPORT, OPT_WAIT, OPT_JOBS,
-	OPT_FORMAT, OPT_EXPAND_FROM, OPT_EXPAND_TO, OPT_QUIET,
-	OPT_VERSION, OPT_HELP
+	OPT_INDEX,
+	OPT_STEMMER,
+	OPT_DELETE,
+	OPT_INFO,
+	OPT_REBUILD,
+	OPT_SYNC,
+	OPT_ROLLBACK,
+	OPT_MIN_EVENTS,
+	OPT_MAX_SHRINK,
+	OPT_MAX_ERRORS,
+	OPT_REPORT,
+	OPT_WAIT,
+	OPT_JOBS,
+	OPT_FORMAT,
+	OPT_EXPAND_FROM,
+	OPT_EXPAND_TO,
+	OPT_QUIET,
+	OPT_VERSION,
+	OPT_HELP
 };
 
 static const cli_option options[] = {
     [OPT_INDEX] = {"index", 'i', 1, "DIR",
-                 "index directory (default: see Environment below)"},
+                   "index directory (default: see Environment below)"},
     [OPT_STEMMER] = {"stemmer", 0, 1, "LANG",
-                   "stemming language of a NEW index (default english; "
-                   "none to disable)"},
+                     "stemming language of a NEW index (default english; "
+                     "none to disable)"},
     [OPT_DELETE] = {"delete", 'd', 0, NULL,
-                  "delete the events whose ids are the arguments"},
+                    "delete the events whose ids are the arguments"},
     [OPT_INFO] = {"info", 0, 0, NULL,
-                "print event count, settings, schema version and size"},
+                  "print event count, settings, schema version and size"},
     [OPT_REBUILD] = {"rebuild", 0, 0, NULL,
-                   "build a new generation from FILEs only, check it, then "
-                   "switch to it"},
+                     "build a new generation from FILEs only, check it, then "
+                     "switch to it"},
     [OPT_SYNC] = {"sync", 0, 0, NULL,
-                "make the index hold exactly FILEs' events, changing only "
-                "what differs"},
+                  "make the index hold exactly FILEs' events, changing only "
+                  "what differs"},
     [OPT_ROLLBACK] = {"rollback", 0, 0, NULL,
-                    "make the previous generation live again"},
+                      "make the previous generation live again"},
     [OPT_MIN_EVENTS] = {"min-events", 0, 1, "N",
-                      "rebuild/sync: refuse a result of fewer events "
-                      "(default 1)"},
+                        "rebuild/sync: refuse a result of fewer events "
+                        "(default 1)"},
     [OPT_MAX_SHRINK] = {"max-shrink", 0, 1, "PERCENT",
-                      "rebuild/sync: refuse losing more than this share of "
-                      "events (default 20; -1: off)"},
+                        "rebuild/sync: refuse losing more than this share of "
+                        "events (default 20; -1: off)"},
     [OPT_MAX_ERRORS] = {"max-errors", 0, 1, "N",
-                      "rebuild/sync: refuse more bad records than N "
-                      "(default 10; -1: off)"},
+                        "rebuild/sync: refuse more bad records than N "
+                        "(default 10; -1: off)"},
     [OPT_REPORT] = {"report", 0, 1, "FILE",
-                  "rebuild/sync: write a JSON report to FILE"},
+                    "rebuild/sync: write a JSON report to FILE"},
     [OPT_WAIT] = {"wait", 0, 2, "SECONDS",
-                "when another process writes the index, wait (for ever, or "
-                "SECONDS)"},
+                  "when another process writes the index, wait (for ever, or "
+                  "SECONDS)"},
     [OPT_JOBS] = {"jobs", 'j', 1, "N",
                   "rebuild: build on N threads (default: one per processor, "
                   "at most 4)"},
@@ -85,14 +100,13 @@ typedef struct args {
 	evs_switch_options checks;
 } args;
 
-static int parse_number(const char *opt, const char *v, double min,
-                        double *out)
+static int parse_number(const char *opt, const char *v, double min, double *out)
 {
 	char *end;
 	double d = strtod(v, &end);
 	if (end == v || *end || d < min || d > 1e15) {
-		cli_error(prog, "--%s: \"%s\" is not a number of %g or more", opt,
-		          v, min);
+		cli_error(prog, "--%s: \"%s\" is not a number of %g or more", opt, v,
+		          min);
 		return -1;
 	}
 	*out = d;
@@ -150,8 +164,7 @@ static int on_option(void *ctx, int which, const char *arg)
 		} else if (strcmp(arg, "auto") == 0) {
 			a->format = EVS_FORMAT_AUTO;
 		} else {
-			cli_error(prog, "--format: \"%s\" is not jsonl, ics or auto",
-			          arg);
+			cli_error(prog, "--format: \"%s\" is not jsonl, ics or auto", arg);
 			return -1;
 		}
 		break;
@@ -279,16 +292,17 @@ static void on_report(void *ctx, const evs_diag *d)
 	run *r = ctx;
 	if (d->severity == EVS_ERROR && r->nerrors < MAX_REPORTED) {
 		char *e = NULL;
-		if (asprintf(&e, "%s:%llu: %s", d->source,
-		             (unsigned long long)d->line, d->message) >= 0)
+		if (asprintf(&e, "%s:%llu: %s", d->source, (unsigned long long)d->line,
+		             d->message) >= 0)
 			r->errors[r->nerrors++] = e;
 	}
 	if (r->tty)
 		fputs("\r\033[K", stderr);
 	if (++r->printed > MAX_PRINTED) {
 		if (r->printed == MAX_PRINTED + 1)
-			fprintf(stderr, "%s: further errors and warnings are only "
-			                "counted\n",
+			fprintf(stderr,
+			        "%s: further errors and warnings are only "
+			        "counted\n",
 			        prog);
 		return;
 	}
@@ -372,7 +386,8 @@ static evs_status index_dir(evs_index *idx, const char *path, run *r,
 	}
 	closedir(d);
 	if (st == EVS_OK && n == 0)
-		cli_error(prog, "%s: warning: no *.jsonl or *.ics files in this "
+		cli_error(prog,
+		          "%s: warning: no *.jsonl or *.ics files in this "
 		          "directory",
 		          path);
 	qsort(names, n, sizeof *names, cmp_str);
@@ -535,8 +550,7 @@ static int write_report(const char *path, const char *dir, const args *a,
 		        (unsigned long long)sw->live_events,
 		        (unsigned long long)sw->new_events,
 		        (unsigned long long)sw->deleted,
-		        (unsigned long long)sw->dropped,
-		        (unsigned long long)sw->bytes);
+		        (unsigned long long)sw->dropped, (unsigned long long)sw->bytes);
 	} else {
 		fputs("  \"generations\": null,\n  \"events\": null,\n  \"bytes\": "
 		      "null\n",
@@ -626,7 +640,7 @@ int main(int argc, char **argv)
 		rc = cli_exit_status(st);
 		goto done;
 	}
-	oo.flags = a.info        ? EVS_OPEN_READ
+	oo.flags = a.info         ? EVS_OPEN_READ
 	           : a.delete_ids ? EVS_OPEN_WRITE
 	           : a.rebuild    ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
 	           : a.sync       ? EVS_OPEN_SYNC | EVS_OPEN_CREATE
@@ -645,8 +659,8 @@ int main(int argc, char **argv)
 			evs_switch_report sw;
 			memset(&sw, 0, sizeof sw);
 			write_report(a.report, dir, &a, &r, &none, &sw, st,
-			             msg ? msg : evs_status_str(st),
-			             seconds_since(&t0), started);
+			             msg ? msg : evs_status_str(st), seconds_since(&t0),
+			             started);
 		}
 		goto done;
 	}
@@ -673,8 +687,9 @@ int main(int argc, char **argv)
 	if (st == EVS_E_IO && !a.rebuild && !a.sync)
 		/* Reading an input was reported in index_file(): this is the
 		 * index that could not be written (a full disk, EFBIG). */
-		cli_error(prog, "%s: cannot write the index: %s; it holds what was "
-		                "committed before",
+		cli_error(prog,
+		          "%s: cannot write the index: %s; it holds what was "
+		          "committed before",
 		          dir, evs_errmsg(idx));
 	else if (st != EVS_OK && st != EVS_E_CANCELLED)
 		cli_error(prog, "%s", evs_errmsg(idx));
@@ -701,8 +716,7 @@ int main(int argc, char **argv)
 			}
 		} else {
 			snprintf(reason, sizeof reason, "%s",
-			         st == EVS_E_CANCELLED ? "interrupted"
-			                               : evs_errmsg(idx));
+			         st == EVS_E_CANCELLED ? "interrupted" : evs_errmsg(idx));
 		}
 		if (st == EVS_OK && !a.quiet) {
 			fprintf(stderr,
@@ -716,22 +730,26 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %s: %s is live with %llu events", prog, dir,
 			        sw.new_generation, (unsigned long long)sw.new_events);
 			if (sw.old_generation)
-				fprintf(stderr, " (was %s with %llu; %s kept for "
-				                "--rollback)",
+				fprintf(stderr,
+				        " (was %s with %llu; %s kept for "
+				        "--rollback)",
 				        sw.old_generation, (unsigned long long)sw.live_events,
 				        sw.old_generation);
 			fputc('\n', stderr);
 			if (sw.deleted)
-				fprintf(stderr, "%s: %llu events no longer in the sources "
-				                "were deleted\n",
+				fprintf(stderr,
+				        "%s: %llu events no longer in the sources "
+				        "were deleted\n",
 				        prog, (unsigned long long)sw.deleted);
 			if (sw.dropped)
-				fprintf(stderr, "%s: %llu events of the old generation are "
-				                "not in the sources and are gone\n",
+				fprintf(stderr,
+				        "%s: %llu events of the old generation are "
+				        "not in the sources and are gone\n",
 				        prog, (unsigned long long)sw.dropped);
 		} else if (st == EVS_E_CANCELLED) {
-			fprintf(stderr, "%s: %s interrupted; the live index is "
-			                "unchanged\n",
+			fprintf(stderr,
+			        "%s: %s interrupted; the live index is "
+			        "unchanged\n",
 			        prog, what);
 		}
 		if (a.report &&
@@ -748,8 +766,7 @@ int main(int argc, char **argv)
 	evs_status cst = evs_index_close(idx);
 	idx = NULL;
 	if (cst != EVS_OK && st == EVS_OK) {
-		cli_error(prog, "%s: could not commit: %s", dir,
-		          evs_status_str(cst));
+		cli_error(prog, "%s: could not commit: %s", dir, evs_status_str(cst));
 		st = cst;
 	}
 	if (!a.quiet || st != EVS_OK)

@@ -6,12 +6,15 @@
 #include <stddef.h>
 
 typedef struct evs_buf {
-	char *p;     /* NULL until the first append */
+	char *p; /* NULL until the first append */
 	size_t len;
 	size_t cap;
 } evs_buf;
 
-#define EVS_BUF_INIT {NULL, 0, 0}
+#define EVS_BUF_INIT                                                           \
+	{                                                                          \
+		NULL, 0, 0                                                             \
+	}
 
 /* Each returns 0, or -1 when out of memory (the buffer is unchanged). */
 int evs_buf__grow(evs_buf *b, size_t extra);

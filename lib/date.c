@@ -13,8 +13,7 @@ static int is_leap(int y)
 
 int evs_date__days_in_month(int year, int month)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30,
-	                           31, 31, 30, 31, 30, 31};
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (month < 1 || month > 12)
 		return 0;
 	return month == 2 && is_leap(year) ? 29 : days[month - 1];
@@ -214,7 +213,7 @@ int evs_date__filter_bound(const char *s, int upper, char out[9])
 			return -1;
 		}
 	}
-	snprintf(out, 9, "%04u%02u%02u", (unsigned)y % 10000u,
-	         (unsigned)m % 100u, (unsigned)d % 100u);
+	snprintf(out, 9, "%04u%02u%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
 	return 0;
 }

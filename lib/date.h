@@ -6,11 +6,11 @@
 #include <stddef.h>
 
 typedef struct evs_datetime {
-	int year, month, day;   /* the local date the record gives */
+	int year, month, day; /* the local date the record gives */
 	int hour, minute, second;
-	int has_time;           /* 0 for a date "2022-05-25" */
-	int has_offset;         /* 0 for floating local time */
-	int offset_minutes;     /* east of UTC */
+	int has_time;       /* 0 for a date "2022-05-25" */
+	int has_offset;     /* 0 for floating local time */
+	int offset_minutes; /* east of UTC */
 } evs_datetime;
 
 /* Parses "YYYY-MM-DD", or "YYYY-MM-DDThh:mm[:ss[.fff]]" followed by "Z",

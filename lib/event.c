@@ -134,12 +134,11 @@ static evs_status check_list(checker *c, json_t *root, const evs_field *f)
 		if (f->kind == EVS_FIELD_PEOPLE && json_is_object(it)) {
 			if (json_is_string(json_object_get(it, "name")))
 				continue;
-			return failf(c, "\"%s\"[%zu]: \"name\" must be a string",
-			             f->key, i);
+			return failf(c, "\"%s\"[%zu]: \"name\" must be a string", f->key,
+			             i);
 		}
 		return failf(c, "\"%s\"[%zu]: expected a string%s", f->key, i,
-		             f->kind == EVS_FIELD_PEOPLE ? " or {\"name\": ...}"
-		                                         : "");
+		             f->kind == EVS_FIELD_PEOPLE ? " or {\"name\": ...}" : "");
 	}
 	if (n > f->max_items) {
 		warnf(c, "\"%s\": only the first %zu items are indexed", f->key,
@@ -177,8 +176,7 @@ static int ends_before(const evs_datetime *start, const evs_datetime *end)
 
 /* Checks "occurrences": an array of {"start", "end", "title"} objects,
  * cut to EVS_MAX_OCCURRENCES with a warning. */
-static evs_status check_occurrences(checker *c, json_t *root,
-                                    evs_record *rec)
+static evs_status check_occurrences(checker *c, json_t *root, evs_record *rec)
 {
 	json_t *v = json_object_get(root, "occurrences");
 	if (!v || json_is_null(v))
@@ -201,38 +199,43 @@ static evs_status check_occurrences(checker *c, json_t *root,
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_array_get(v, i);
 		if (!json_is_object(o))
-			return failf(c, "\"occurrences\"[%zu]: expected an object with "
-			                "\"start\"",
+			return failf(c,
+			             "\"occurrences\"[%zu]: expected an object with "
+			             "\"start\"",
 			             i);
 		json_t *s = json_object_get(o, "start"), *e = json_object_get(o, "end");
 		json_t *t = json_object_get(o, "title");
 		const char *why;
 		if (!json_is_string(s))
-			return failf(c, "\"occurrences\"[%zu]: \"start\" must be a "
-			                "string",
+			return failf(c,
+			             "\"occurrences\"[%zu]: \"start\" must be a "
+			             "string",
 			             i);
 		if (evs_date__parse(&rec->occ_start[i], json_string_value(s),
 		                    json_string_length(s), &why) < 0)
-			return failf(c, "\"occurrences\"[%zu].start: %s: \"%.40s\"", i,
-			             why, json_string_value(s));
+			return failf(c, "\"occurrences\"[%zu].start: %s: \"%.40s\"", i, why,
+			             json_string_value(s));
 		rec->occ_end[i] = rec->occ_start[i];
 		if (e && !json_is_null(e)) {
 			if (!json_is_string(e))
-				return failf(c, "\"occurrences\"[%zu]: \"end\" must be a "
-				                "string",
+				return failf(c,
+				             "\"occurrences\"[%zu]: \"end\" must be a "
+				             "string",
 				             i);
 			if (evs_date__parse(&rec->occ_end[i], json_string_value(e),
 			                    json_string_length(e), &why) < 0)
-				return failf(c, "\"occurrences\"[%zu].end: %s: \"%.40s\"",
-				             i, why, json_string_value(e));
+				return failf(c, "\"occurrences\"[%zu].end: %s: \"%.40s\"", i,
+				             why, json_string_value(e));
 			if (ends_before(&rec->occ_start[i], &rec->occ_end[i]))
-				return failf(c, "\"occurrences\"[%zu]: \"end\" before "
-				                "\"start\"",
+				return failf(c,
+				             "\"occurrences\"[%zu]: \"end\" before "
+				             "\"start\"",
 				             i);
 		}
 		if (t && !json_is_null(t) && !json_is_string(t))
-			return failf(c, "\"occurrences\"[%zu]: \"title\" must be a "
-			                "string",
+			return failf(c,
+			             "\"occurrences\"[%zu]: \"title\" must be a "
+			             "string",
 			             i);
 		if (json_is_string(t) && json_string_length(t) > 4096) {
 			json_t *cut = cut_string(c, t, 4096, "occurrences");
@@ -290,9 +293,8 @@ evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
 		if (ends_before(&rec->start, &rec->end))
 			return failf(&c, "\"end\": before \"start\"");
 	}
-	static const char *const strings[] = {"description", "timezone",
-	                                      "location",    "url",
-	                                      "language",    "status"};
+	static const char *const strings[] = {"description", "timezone", "location",
+	                                      "url",         "language", "status"};
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
 		json_t *v;
 		if ((st = get_string(&c, root, strings[i], 0, &v)) != EVS_OK)
@@ -338,8 +340,8 @@ typedef struct builder {
 	const evs_analyzer *an;
 	xs_doc *doc;
 	const evs_field *field;
-	unsigned pos;       /* last position used */
-	evs_status st;      /* first failure of a callback */
+	unsigned pos;  /* last position used */
+	evs_status st; /* first failure of a callback */
 } builder;
 
 /* Adds a term built of prefix and word to the document, as a posting at
@@ -378,8 +380,7 @@ static int on_token(void *ctx, const evs_token *t)
 	 * in both, see phrase_of() in query.c). Positions are the biggest
 	 * table of the index. */
 	if (f->wdf) {
-		if (add_term(b, "", t->term, t->len, f->prefix ? 0 : pos, f->wdf) <
-		    0)
+		if (add_term(b, "", t->term, t->len, f->prefix ? 0 : pos, f->wdf) < 0)
 			return -1;
 		if (b->an->stem && add_term(b, "Z", stem, sl, 0, f->wdf) < 0)
 			return -1;
@@ -417,11 +418,11 @@ static int seen_before(json_t *list, size_t i, const evs_buf *name,
 	for (size_t k = 0; k < i && !found; k++) {
 		json_t *t = item_text(json_array_get(list, k));
 		if (!json_is_string(t) ||
-		    evs_normalize__name(nz, json_string_value(t),
-		                        json_string_length(t), &other) < 0)
+		    evs_normalize__name(nz, json_string_value(t), json_string_length(t),
+		                        &other) < 0)
 			continue;
-		found = other.len == name->len &&
-		        memcmp(other.p, name->p, name->len) == 0;
+		found =
+		    other.len == name->len && memcmp(other.p, name->p, name->len) == 0;
 	}
 	evs_buf__dispose(&other);
 	return found;
@@ -451,15 +452,14 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 			char term[EVS_MAX_ID_TERM + 1];
 			size_t tl = evs_schema__exact_term(term, f->exact_prefix,
 			                                   scratch->p, scratch->len);
-			evs_status st = xs_doc_term(b->doc, term, tl, 0,
-			                            b->an->errmsg);
+			evs_status st = xs_doc_term(b->doc, term, tl, 0, b->an->errmsg);
 			if (st != EVS_OK)
 				return st;
 		}
 		if (f->facet >= 0) {
-			evs_status st = xs_doc_list_add(b->doc, EVS_SLOT_FACETS,
-			                                (unsigned)f->facet, s, len,
-			                                b->an->errmsg);
+			evs_status st =
+			    xs_doc_list_add(b->doc, EVS_SLOT_FACETS, (unsigned)f->facet, s,
+			                    len, b->an->errmsg);
 			if (st != EVS_OK)
 				return st;
 		}
@@ -467,8 +467,7 @@ static evs_status index_list(builder *b, json_t *list, evs_buf *scratch)
 	return EVS_OK;
 }
 
-static evs_status set_value(builder *b, unsigned slot, const char *v,
-                            size_t n)
+static evs_status set_value(builder *b, unsigned slot, const char *v, size_t n)
 {
 	return xs_doc_value(b->doc, slot, v, n, b->an->errmsg);
 }
@@ -572,7 +571,7 @@ static int by_month(const void *a, const void *b)
 static evs_status add_months(builder *b, const evs_record *rec)
 {
 	size_t n = rec->nocc + 1;
-	char (*months)[8] = calloc(n, sizeof *months);
+	char(*months)[8] = calloc(n, sizeof *months);
 	size_t nm = 0;
 	evs_status st = EVS_OK;
 	if (!months)
@@ -618,9 +617,8 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 		json_t *v = json_object_get(root, f->key);
 		b.field = f;
 		if (f->kind == EVS_FIELD_TEXT) {
-			if (json_is_string(v) &&
-			    index_text(&b, json_string_value(v), json_string_length(v)) <
-			        0) {
+			if (json_is_string(v) && index_text(&b, json_string_value(v),
+			                                    json_string_length(v)) < 0) {
 				st = b.st;
 				goto done;
 			}
@@ -634,8 +632,7 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	evs_datetime first, last;
 	if ((st = index_occurrences(&b, rec, &first, &last)) != EVS_OK)
 		goto done;
-	if (rec->cancelled &&
-	    (st = bool_term(&b, EVS_TERM_CANCELLED)) != EVS_OK)
+	if (rec->cancelled && (st = bool_term(&b, EVS_TERM_CANCELLED)) != EVS_OK)
 		goto done;
 	char key[16];
 	evs_date__utc_key(&rec->start, key);

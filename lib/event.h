@@ -18,14 +18,14 @@ typedef void (*evs_warn_fn)(void *ctx, const char *message);
 
 /* A checked record. */
 typedef struct evs_record {
-	json_t *root;          /* the record, over-long fields cut */
+	json_t *root;            /* the record, over-long fields cut */
 	evs_datetime start, end; /* end == start when the record has none */
-	evs_buf id;            /* its id */
-	evs_buf uterm;         /* its unique term */
+	evs_buf id;              /* its id */
+	evs_buf uterm;           /* its unique term */
 	/* "occurrences": start and end of each (end == start when none). */
 	evs_datetime *occ_start, *occ_end;
 	size_t nocc;
-	int cancelled;         /* "status" is "cancelled" */
+	int cancelled; /* "status" is "cancelled" */
 } evs_record;
 
 void evs_record__dispose(evs_record *rec);
@@ -33,8 +33,8 @@ void evs_record__dispose(evs_record *rec);
 /* What builds documents; one per thread. */
 typedef struct evs_analyzer {
 	evs_normalizer *nz;
-	xs_stem *stem;         /* NULL: no stemming */
-	char *errmsg;          /* XS_ERRLEN bytes */
+	xs_stem *stem; /* NULL: no stemming */
+	char *errmsg;  /* XS_ERRLEN bytes */
 } evs_analyzer;
 
 /* Parses and checks the record json (len bytes) into rec (disposed

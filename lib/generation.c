@@ -31,8 +31,7 @@ static void sleep_ms(long ms)
 		;
 }
 
-evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd,
-                         char *err)
+evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd, char *err)
 {
 	char *path = join(dir, "lock");
 	*fd = -1;
@@ -42,8 +41,7 @@ evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd,
 	}
 	int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (f < 0) {
-		snprintf(err, XS_ERRLEN, "%s: cannot open: %s", path,
-		         strerror(errno));
+		snprintf(err, XS_ERRLEN, "%s: cannot open: %s", path, strerror(errno));
 		free(path);
 		return EVS_E_IO;
 	}
@@ -85,8 +83,8 @@ evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd,
 	return EVS_OK;
 }
 
-evs_status evs_gen__read_link(const char *dir, const char *name,
-                              char **target, char *err)
+evs_status evs_gen__read_link(const char *dir, const char *name, char **target,
+                              char *err)
 {
 	char *link = join(dir, name);
 	char buf[256];
@@ -127,8 +125,7 @@ static evs_status sync_dir(const char *dir, char *err)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0) {
-		snprintf(err, XS_ERRLEN, "%s: cannot sync: %s", dir,
-		         strerror(errno));
+		snprintf(err, XS_ERRLEN, "%s: cannot sync: %s", dir, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return EVS_E_IO;
@@ -295,9 +292,8 @@ evs_status evs_gen__copy(const char *src, const char *dst, char *err)
 			continue;
 		char *from = join(src, e->d_name), *to = join(dst, e->d_name);
 		int in = from ? open(from, O_RDONLY | O_CLOEXEC) : -1;
-		int out = to ? open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		                    0666)
-		             : -1;
+		int out =
+		    to ? open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
 		ssize_t n = 0;
 		if (in < 0 || out < 0)
 			n = -1;

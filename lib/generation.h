@@ -23,14 +23,13 @@
  * wait_seconds says (0: not at all, -1: for ever). On success *fd is the
  * lock's descriptor (close it to release). Messages go to err
  * (XS_ERRLEN bytes). Statuses: EVS_E_LOCKED, EVS_E_IO. */
-evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd,
-                         char *err);
+evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd, char *err);
 
 /* Reads dir/name ("current", "previous"): *target is a malloc'ed
  * generation name, or NULL (with EVS_OK) when the link does not exist.
  * EVS_E_CORRUPT when it exists but is not a link to a generation. */
-evs_status evs_gen__read_link(const char *dir, const char *name,
-                              char **target, char *err);
+evs_status evs_gen__read_link(const char *dir, const char *name, char **target,
+                              char *err);
 
 /* Points dir/name at target atomically and durably (the link is written
  * as name.tmp, renamed over name, and dir is fsync()ed). */

@@ -23,13 +23,13 @@ typedef struct occ {
 	struct icaltimetype s, e; /* local times, in the zones sz and ez */
 	icaltimezone *sz, *ez;
 	int has_end;
-	const char *title;        /* an override's other SUMMARY, or NULL */
+	const char *title; /* an override's other SUMMARY, or NULL */
 } occ;
 
 typedef struct occs {
 	occ *v;
 	size_t n, cap;
-	int full;                 /* EVS_MAX_OCC_KEPT was reached */
+	int full; /* EVS_MAX_OCC_KEPT was reached */
 } occs;
 
 /* Occurrences kept while expanding, before the EVS_MAX_OCCURRENCES
@@ -62,9 +62,9 @@ static int valid_time(struct icaltimetype t)
 /* The time of a date-valued property (DTSTART, DTEND, RDATE, EXDATE,
  * RECURRENCE-ID) with its zone; UTC for "Z", NULL for a floating time or
  * a date. Returns 0, or -1 when the property has no usable time. */
-static int prop_time(evs_ics_file *f, icalproperty *p,
-                     struct icaltimetype *t, icaltimezone **z,
-                     const char **iana, struct icaltimetype *end)
+static int prop_time(evs_ics_file *f, icalproperty *p, struct icaltimetype *t,
+                     icaltimezone **z, const char **iana,
+                     struct icaltimetype *end)
 {
 	icalvalue *v = icalproperty_get_value(p);
 	if (iana)
@@ -75,9 +75,7 @@ static int prop_time(evs_ics_file *f, icalproperty *p,
 		return -1;
 	switch (icalvalue_isa(v)) {
 	case ICAL_DATE_VALUE:
-	case ICAL_DATETIME_VALUE:
-		*t = icalvalue_get_datetime(v);
-		break;
+	case ICAL_DATETIME_VALUE: *t = icalvalue_get_datetime(v); break;
 	case ICAL_DATETIMEPERIOD_VALUE: {
 		struct icaldatetimeperiodtype d = icalvalue_get_datetimeperiod(v);
 		if (!icaltime_is_null_time(d.time)) {
@@ -100,8 +98,7 @@ static int prop_time(evs_ics_file *f, icalproperty *p,
 			           : icaltime_add(pd.start, pd.duration);
 		break;
 	}
-	default:
-		return -1;
+	default: return -1;
 	}
 	if (icaltime_is_null_time(*t) || !valid_time(*t))
 		return -1;
@@ -116,8 +113,8 @@ static int prop_time(evs_ics_file *f, icalproperty *p,
 			*iana = "UTC";
 		return 0;
 	}
-	icalparameter *tp = icalproperty_get_first_parameter(p,
-	                                                      ICAL_TZID_PARAMETER);
+	icalparameter *tp =
+	    icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
 	const char *tzid = tp ? icalparameter_get_tzid(tp) : NULL;
 	if (tzid && *tzid) {
 		*z = evs_ics__zone(f, tzid, iana);
@@ -137,8 +134,8 @@ int evs_ics__has_start(evs_ics_file *f, icalcomponent *ev)
 {
 	struct icaltimetype t;
 	icaltimezone *z;
-	icalproperty *p = icalcomponent_get_first_property(ev,
-	                                                    ICAL_DTSTART_PROPERTY);
+	icalproperty *p =
+	    icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
 	return p && prop_time(f, p, &t, &z, NULL, NULL) == 0;
 }
 
@@ -162,8 +159,8 @@ static void iso(struct icaltimetype t, icaltimezone *z, char out[40])
 		snprintf(out, 40, "%04d-%02d-%02d", t.year, t.month, t.day);
 		return;
 	}
-	int n = snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", t.year,
-	                 t.month, t.day, t.hour, t.minute, t.second);
+	int n = snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", t.year, t.month,
+	                 t.day, t.hour, t.minute, t.second);
 	if (n < 0 || n >= 40)
 		return;
 	if (z == icaltimezone_get_utc_timezone()) {
@@ -190,8 +187,7 @@ static struct icaltimetype end_of(struct icaltimetype s, icaltimezone *z,
 	}
 	if (sp->days > 0)
 		icaltime_adjust(&e, sp->days, 0, 0, 0);
-	e = icaltime_from_timet_with_zone(instant(e, z) + (time_t)sp->secs, 0,
-	                                  z);
+	e = icaltime_from_timet_with_zone(instant(e, z) + (time_t)sp->secs, 0, z);
 	e.zone = z;
 	return e;
 }
@@ -340,9 +336,8 @@ static int some_day(const evs_ics_file *f, struct icalrecurrencetype r,
 }
 
 /* The occurrences of one RRULE. */
-static int expand_rule(evs_ics_file *f, icalproperty *p,
-                       struct icaltimetype t0, icaltimezone *z0,
-                       const span *sp, occs *o)
+static int expand_rule(evs_ics_file *f, icalproperty *p, struct icaltimetype t0,
+                       icaltimezone *z0, const span *sp, occs *o)
 {
 	struct icalrecurrencetype r = icalproperty_get_rrule(p);
 	uint64_t line = evs_ics__prop_line(p);
@@ -449,9 +444,8 @@ static int by_rid(const void *a, const void *b)
 /* Applies the overrides (RECURRENCE-ID) ovs to the occurrences. Of two
  * for the same occurrence, the higher SEQUENCE (else the later in the
  * file) wins. */
-static int apply_overrides(evs_ics_file *f, occs *o,
-                           icalcomponent *const *ovs, size_t nov,
-                           icaltimezone *z0, const span *master,
+static int apply_overrides(evs_ics_file *f, occs *o, icalcomponent *const *ovs,
+                           size_t nov, icaltimezone *z0, const span *master,
                            const char *title)
 {
 	override *v = calloc(nov ? nov : 1, sizeof *v);
@@ -459,18 +453,18 @@ static int apply_overrides(evs_ics_file *f, occs *o,
 	if (!v)
 		return -1;
 	for (size_t i = 0; i < nov; i++) {
-		icalproperty *rp = icalcomponent_get_first_property(
-		    ovs[i], ICAL_RECURRENCEID_PROPERTY);
+		icalproperty *rp =
+		    icalcomponent_get_first_property(ovs[i],
+		                                     ICAL_RECURRENCEID_PROPERTY);
 		override *x = &v[n];
 		if (!rp || prop_time(f, rp, &x->rid, &x->rz, NULL, NULL) < 0) {
-			evs_ics__diag(f, EVS_WARNING,
-			              rp ? evs_ics__prop_line(rp) : 0, 0,
+			evs_ics__diag(f, EVS_WARNING, rp ? evs_ics__prop_line(rp) : 0, 0,
 			              "RECURRENCE-ID cannot be read; the override is "
 			              "ignored");
 			continue;
 		}
-		icalproperty *sq = icalcomponent_get_first_property(
-		    ovs[i], ICAL_SEQUENCE_PROPERTY);
+		icalproperty *sq =
+		    icalcomponent_get_first_property(ovs[i], ICAL_SEQUENCE_PROPERTY);
 		x->ov = ovs[i];
 		x->at = instant(x->rid, x->rz ? x->rz : z0);
 		x->seq = sq ? icalproperty_get_sequence(sq) : 0;
@@ -485,24 +479,24 @@ static int apply_overrides(evs_ics_file *f, occs *o,
 		struct icaltimetype rid = v[i].rid, s, e;
 		icaltimezone *rz = v[i].rz, *sz, *ez = NULL;
 		occ *c = find_occ(o, rid, rz, z0);
-		icalproperty *st = icalcomponent_get_first_property(
-		    ov, ICAL_STATUS_PROPERTY);
+		icalproperty *st =
+		    icalcomponent_get_first_property(ov, ICAL_STATUS_PROPERTY);
 		if (st && icalproperty_get_status(st) == ICAL_STATUS_CANCELLED) {
 			if (c)
 				remove_occ(o, c);
 			continue;
 		}
-		icalproperty *sp = icalcomponent_get_first_property(
-		    ov, ICAL_DTSTART_PROPERTY);
+		icalproperty *sp =
+		    icalcomponent_get_first_property(ov, ICAL_DTSTART_PROPERTY);
 		if (!sp || prop_time(f, sp, &s, &sz, NULL, NULL) < 0) {
 			s = rid;
 			sz = rz ? rz : z0;
 		}
 		e = icaltime_null_time();
-		icalproperty *ep = icalcomponent_get_first_property(
-		    ov, ICAL_DTEND_PROPERTY);
-		icalproperty *dp = icalcomponent_get_first_property(
-		    ov, ICAL_DURATION_PROPERTY);
+		icalproperty *ep =
+		    icalcomponent_get_first_property(ov, ICAL_DTEND_PROPERTY);
+		icalproperty *dp =
+		    icalcomponent_get_first_property(ov, ICAL_DURATION_PROPERTY);
 		if (ep && prop_time(f, ep, &e, &ez, NULL, NULL) == 0 && e.is_date &&
 		    s.is_date)
 			icaltime_adjust(&e, -1, 0, 0, 0); /* DTEND dates exclude */
@@ -557,21 +551,20 @@ static void keep_nearest(evs_ics_file *f, occs *o, uint64_t line)
 /* All occurrences of a recurring event within the window; *in_window is
  * how many there were before EXDATE and overrides took any away. */
 static int expand(evs_ics_file *f, icalcomponent *ev, struct icaltimetype t0,
-                  icaltimezone *z0, const span *sp,
-                  icalcomponent *const *ovs, size_t nov, const char *title,
-                  occs *o, size_t *in_window)
+                  icaltimezone *z0, const span *sp, icalcomponent *const *ovs,
+                  size_t nov, const char *title, occs *o, size_t *in_window)
 {
 	/* DTSTART is the first occurrence, whatever the rules say. */
 	if (add_occ(f, o, t0, z0, icaltime_null_time(), NULL, sp) < 0)
 		return -1;
-	for (icalproperty *p = icalcomponent_get_first_property(
-	         ev, ICAL_RRULE_PROPERTY);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
 	     p && !o->full;
 	     p = icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY))
 		if (expand_rule(f, p, t0, z0, sp, o) < 0)
 			return -1;
-	for (icalproperty *p = icalcomponent_get_first_property(
-	         ev, ICAL_RDATE_PROPERTY);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
 	     p; p = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY)) {
 		struct icaltimetype t, e;
 		icaltimezone *z;
@@ -587,8 +580,8 @@ static int expand(evs_ics_file *f, icalcomponent *ev, struct icaltimetype t0,
 	}
 	sort_unique(o);
 	*in_window = o->n;
-	for (icalproperty *p = icalcomponent_get_first_property(
-	         ev, ICAL_EXDATE_PROPERTY);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY);
 	     p; p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
 		struct icaltimetype t;
 		icaltimezone *z;
@@ -617,8 +610,8 @@ static size_t entity(evs_buf *out, const char *s, size_t n)
 	static const struct {
 		const char *name;
 		const char *text;
-	} named[] = {{"amp;", "&"},   {"lt;", "<"},     {"gt;", ">"},
-	             {"quot;", "\""}, {"apos;", "'"},   {"nbsp;", " "},
+	} named[] = {{"amp;", "&"},   {"lt;", "<"},    {"gt;", ">"},
+	             {"quot;", "\""}, {"apos;", "'"},  {"nbsp;", " "},
 	             {"ndash;", "–"}, {"mdash;", "—"}, {"hellip;", "…"},
 	             {"rsquo;", "’"}, {"lsquo;", "‘"}, {"ldquo;", "“"},
 	             {"rdquo;", "”"}, {"euro;", "€"}};
@@ -638,10 +631,10 @@ static size_t entity(evs_buf *out, const char *s, size_t n)
 	size_t digits = 0;
 	for (; i < n && digits < 8; i++, digits++) {
 		char c = s[i];
-		int d = c >= '0' && c <= '9'            ? c - '0'
-		        : hex && c >= 'a' && c <= 'f'   ? c - 'a' + 10
-		        : hex && c >= 'A' && c <= 'F'   ? c - 'A' + 10
-		                                        : -1;
+		int d = c >= '0' && c <= '9'          ? c - '0'
+		        : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+		        : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+		                                      : -1;
 		if (d < 0)
 			break;
 		cp = cp * (hex ? 16 : 10) + (unsigned long)d;
@@ -691,10 +684,11 @@ static int tag_is(const char *s, size_t n, const char *name)
 char *evs_ics__html_text(const char *html, size_t len)
 {
 	evs_buf out = EVS_BUF_INIT;
-	static const char *const blocks[] = {"br", "p", "div", "li", "tr",
-	                                     "h1", "h2", "h3", "h4", "h5",
-	                                     "h6", "ul", "ol", "table", "dd",
-	                                     "dt", "blockquote", "hr"};
+	static const char *const blocks[] = {"br",         "p",     "div", "li",
+	                                     "tr",         "h1",    "h2",  "h3",
+	                                     "h4",         "h5",    "h6",  "ul",
+	                                     "ol",         "table", "dd",  "dt",
+	                                     "blockquote", "hr"};
 	if (evs_buf__grow(&out, len) < 0)
 		return NULL;
 	size_t i = 0;
@@ -819,12 +813,12 @@ static int add_people(icalcomponent *ev, json_t *rec)
 {
 	json_t *orgs = json_array(), *parts = json_array();
 	int bad = !orgs || !parts;
-	for (icalproperty *p = icalcomponent_get_first_property(
-	         ev, ICAL_ORGANIZER_PROPERTY);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY);
 	     p && !bad;
 	     p = icalcomponent_get_next_property(ev, ICAL_ORGANIZER_PROPERTY)) {
-		icalparameter *cn = icalproperty_get_first_parameter(
-		    p, ICAL_CN_PARAMETER);
+		icalparameter *cn =
+		    icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
 		const char *name = cn ? icalparameter_get_cn(cn) : NULL;
 		if (!name || !*name) {
 			const char *addr = icalproperty_get_organizer(p);
@@ -833,17 +827,17 @@ static int add_people(icalcomponent *ev, json_t *rec)
 		if (name && *name)
 			bad |= json_array_append_new(orgs, json_string(name)) < 0;
 	}
-	for (icalproperty *p = icalcomponent_get_first_property(
-	         ev, ICAL_ATTENDEE_PROPERTY);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
 	     p && !bad;
 	     p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
-		icalparameter *cn = icalproperty_get_first_parameter(
-		    p, ICAL_CN_PARAMETER);
+		icalparameter *cn =
+		    icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
 		const char *name = cn ? icalparameter_get_cn(cn) : NULL;
-		icalparameter *cu = icalproperty_get_first_parameter(
-		    p, ICAL_CUTYPE_PARAMETER);
-		icalparameter_cutype t = cu ? icalparameter_get_cutype(cu)
-		                            : ICAL_CUTYPE_INDIVIDUAL;
+		icalparameter *cu =
+		    icalproperty_get_first_parameter(p, ICAL_CUTYPE_PARAMETER);
+		icalparameter_cutype t =
+		    cu ? icalparameter_get_cutype(cu) : ICAL_CUTYPE_INDIVIDUAL;
 		/* Rooms and resources are not people. */
 		if (!name || !*name || t == ICAL_CUTYPE_ROOM ||
 		    t == ICAL_CUTYPE_RESOURCE)
@@ -869,8 +863,8 @@ static int add_tags(icalcomponent *ev, json_t *rec)
 {
 	json_t *tags = json_array();
 	int bad = !tags;
-	for (icalproperty *p = icalcomponent_get_first_property(
-	         ev, ICAL_CATEGORIES_PROPERTY);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY);
 	     p && !bad;
 	     p = icalcomponent_get_next_property(ev, ICAL_CATEGORIES_PROPERTY)) {
 		const char *v = icalproperty_get_categories(p);
@@ -896,8 +890,8 @@ static int add_description(icalcomponent *ev, json_t *rec)
 	const char *d = text_of(ev, ICAL_DESCRIPTION_PROPERTY);
 	if (d)
 		return set_str(rec, "description", d);
-	for (icalproperty *p = icalcomponent_get_first_property(ev,
-	                                                         ICAL_X_PROPERTY);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ev, ICAL_X_PROPERTY);
 	     p; p = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
 		const char *name = icalproperty_get_x_name(p);
 		if (!name || strcasecmp(name, "X-ALT-DESC") != 0)
@@ -922,8 +916,8 @@ static int derived_id(evs_ics_file *f, icalcomponent *ev, char out[48])
 {
 	evs_buf b = EVS_BUF_INIT;
 	char hex[65];
-	icalproperty *dp = icalcomponent_get_first_property(ev,
-	                                                     ICAL_DTSTART_PROPERTY);
+	icalproperty *dp =
+	    icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
 	const char *ds = dp ? icalproperty_get_value_as_string(dp) : NULL;
 	const char *sum = icalcomponent_get_summary(ev);
 	evs_buf__adds(&b, f->source);
@@ -1004,16 +998,17 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 	int bad = 0;
 
 	/* DTSTART, without which there is no event. */
-	icalproperty *dp = icalcomponent_get_first_property(ev,
-	                                                     ICAL_DTSTART_PROPERTY);
+	icalproperty *dp =
+	    icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
 	struct icaltimetype t0, te;
 	icaltimezone *z0 = NULL, *ze = NULL;
 	const char *iana = NULL;
 	if (!dp || prop_time(f, dp, &t0, &z0, &iana, NULL) < 0) {
 		uint64_t at = dp ? evs_ics__prop_line(dp) : 0;
-		for (icalproperty *x = icalcomponent_get_first_property(
-		         ev, ICAL_X_PROPERTY);
-		     x && !at; x = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
+		for (icalproperty *x =
+		         icalcomponent_get_first_property(ev, ICAL_X_PROPERTY);
+		     x && !at;
+		     x = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
 			const char *n = icalproperty_get_x_name(x);
 			if (n && strcmp(n, EVS_ICS_BAD_DTSTART) == 0)
 				at = strtoull(icalproperty_get_x(x), NULL, 10);
@@ -1040,8 +1035,8 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 		              "name, DTSTART and SUMMARY)",
 		              idbuf);
 	}
-	icalproperty *rp = icalcomponent_get_first_property(
-	    ev, ICAL_RECURRENCEID_PROPERTY);
+	icalproperty *rp =
+	    icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
 	if (rp) {
 		char *rid = icalproperty_get_value_as_string_r(rp);
 		char *id = malloc(strlen(uid) + (rid ? strlen(rid) : 0) + 2);
@@ -1070,10 +1065,10 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 	 * DURATION, else none. */
 	span sp = {0, 0, t0.is_date ? 1 : 0};
 	int has_dtend = 0;
-	icalproperty *ep = icalcomponent_get_first_property(ev,
-	                                                     ICAL_DTEND_PROPERTY);
-	icalproperty *up = icalcomponent_get_first_property(
-	    ev, ICAL_DURATION_PROPERTY);
+	icalproperty *ep =
+	    icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY);
+	icalproperty *up =
+	    icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY);
 	if (ep && prop_time(f, ep, &te, &ze, NULL, NULL) == 0) {
 		has_dtend = 1;
 		if (t0.is_date && te.is_date) {
@@ -1177,13 +1172,13 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 	const char *loc = text_of(ev, ICAL_LOCATION_PROPERTY);
 	if (loc)
 		bad |= set_str(rec, "location", loc) < 0;
-	icalproperty *urlp = icalcomponent_get_first_property(ev,
-	                                                       ICAL_URL_PROPERTY);
+	icalproperty *urlp =
+	    icalcomponent_get_first_property(ev, ICAL_URL_PROPERTY);
 	const char *url = urlp ? icalproperty_get_url(urlp) : NULL;
 	if (url && *url)
 		bad |= set_str(rec, "url", url) < 0;
-	icalproperty *stp = icalcomponent_get_first_property(ev,
-	                                                      ICAL_STATUS_PROPERTY);
+	icalproperty *stp =
+	    icalcomponent_get_first_property(ev, ICAL_STATUS_PROPERTY);
 	if (stp) {
 		icalproperty_status v = icalproperty_get_status(stp);
 		const char *name = v == ICAL_STATUS_CANCELLED   ? "cancelled"
@@ -1193,8 +1188,8 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 		if (name)
 			bad |= set_str(rec, "status", name) < 0;
 	}
-	icalproperty *sum = icalcomponent_get_first_property(ev,
-	                                                      ICAL_SUMMARY_PROPERTY);
+	icalproperty *sum =
+	    icalcomponent_get_first_property(ev, ICAL_SUMMARY_PROPERTY);
 	char lang[32];
 	if (sum && param_text(sum, ICAL_LANGUAGE_PARAMETER, lang, sizeof lang))
 		bad |= set_str(rec, "language", lang) < 0;

@@ -30,8 +30,8 @@ typedef struct evs_ics_file {
 	const evs_ics_sink *sink;
 	evs_ics_zone *zones;
 	size_t nzones, zcap;
-	int zones_ignored;   /* EVS_MAX_ZONES was reached */
-	char *msg;       /* XS_ERRLEN bytes: why the read failed */
+	int zones_ignored; /* EVS_MAX_ZONES was reached */
+	char *msg;         /* XS_ERRLEN bytes: why the read failed */
 	/* TZIDs already reported as unknown (each is reported once). */
 	char **unknown;
 	size_t nunknown;
@@ -41,7 +41,7 @@ typedef struct evs_ics_file {
 	struct evs_ics_derived {
 		uint64_t hash;
 		size_t count;
-	} *derived;
+	} * derived;
 	size_t nderived, dcap;
 } evs_ics_file;
 

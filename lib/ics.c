@@ -34,8 +34,8 @@ static void shift_years(char out[9], const struct tm *tm, int years)
 		y = 9999;
 	if (d > evs_date__days_in_month(y, m))
 		d = evs_date__days_in_month(y, m);
-	snprintf(out, 9, "%04u%02u%02u", (unsigned)y % 10000u,
-	         (unsigned)m % 100u, (unsigned)d % 100u);
+	snprintf(out, 9, "%04u%02u%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
 }
 
 int evs_ics__window(evs_ics_window *w, const char *from, const char *to,
@@ -154,16 +154,18 @@ int evs_ics__reported_zone(evs_ics_file *f, const char *tzid)
 
 static int known(evs_ics_file *f, icalproperty *p)
 {
-	icalparameter *tz = icalproperty_get_first_parameter(p,
-	                                                      ICAL_TZID_PARAMETER);
+	icalparameter *tz =
+	    icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
 	return !tz || evs_ics__zone(f, icalparameter_get_tzid(tz), NULL) != NULL;
 }
 
 int evs_ics__zones_known(evs_ics_file *f, icalcomponent *ev)
 {
-	static const icalproperty_kind kinds[] = {
-	    ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY, ICAL_RECURRENCEID_PROPERTY,
-	    ICAL_RDATE_PROPERTY, ICAL_EXDATE_PROPERTY};
+	static const icalproperty_kind kinds[] = {ICAL_DTSTART_PROPERTY,
+	                                          ICAL_DTEND_PROPERTY,
+	                                          ICAL_RECURRENCEID_PROPERTY,
+	                                          ICAL_RDATE_PROPERTY,
+	                                          ICAL_EXDATE_PROPERTY};
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
 		for (icalproperty *p = icalcomponent_get_first_property(ev, kinds[k]);
 		     p; p = icalcomponent_get_next_property(ev, kinds[k]))
@@ -181,8 +183,8 @@ int evs_ics__recurs(icalcomponent *ev)
 
 uint64_t evs_ics__prop_line(icalproperty *p)
 {
-	for (icalparameter *x = icalproperty_get_first_parameter(
-	         p, ICAL_X_PARAMETER);
+	for (icalparameter *x =
+	         icalproperty_get_first_parameter(p, ICAL_X_PARAMETER);
 	     x; x = icalproperty_get_next_parameter(p, ICAL_X_PARAMETER)) {
 		const char *name = icalparameter_get_xname(x);
 		const char *v = icalparameter_get_xvalue(x);
@@ -195,7 +197,12 @@ uint64_t evs_ics__prop_line(icalproperty *p)
 /* ---- lines ---- */
 
 /* A component being collected. */
-typedef enum comp_kind { COMP_NONE, COMP_EVENT, COMP_ZONE, COMP_OTHER } comp_kind;
+typedef enum comp_kind {
+	COMP_NONE,
+	COMP_EVENT,
+	COMP_ZONE,
+	COMP_OTHER
+} comp_kind;
 
 /* One property line of a VEVENT: where it is in the text. */
 typedef struct prop_line {
@@ -207,8 +214,8 @@ typedef struct prop_line {
 typedef struct deferred {
 	icalcomponent *ev;
 	uint64_t line;
-	const char *uid;   /* owned by ev */
-	int override;      /* has RECURRENCE-ID */
+	const char *uid; /* owned by ev */
+	int override;    /* has RECURRENCE-ID */
 	int done;
 } deferred;
 
@@ -230,14 +237,14 @@ typedef struct stream {
 	                      reader's cap */
 	/* The component being collected. */
 	comp_kind kind;
-	char name[32];     /* its name, for END */
+	char name[32]; /* its name, for END */
 	int depth;
 	uint64_t begin_no;
 	evs_buf text;
 	prop_line *props;
 	size_t nprops, pcap;
-	uint64_t bad_no;   /* first bad line in it (0: none) */
-	char bad[160];     /* what is wrong with it */
+	uint64_t bad_no; /* first bad line in it (0: none) */
+	char bad[160];   /* what is wrong with it */
 	/* The file as a whole. */
 	int seen_content, in_calendar;
 	deferred *defer;
@@ -463,8 +470,8 @@ static int add_prop(stream *s, const char *line, size_t n, uint64_t no)
 			return -1;
 	} else {
 		char param[48];
-		int pl = snprintf(param, sizeof param, ";%s=%llu",
-		                  EVS_ICS_LINE_PARAM, (unsigned long long)no);
+		int pl = snprintf(param, sizeof param, ";%s=%llu", EVS_ICS_LINE_PARAM,
+		                  (unsigned long long)no);
 		size_t vs = value_start(line, n);
 		if (nl == 10 && strncasecmp(line, "CATEGORIES", 10) == 0 && vs < n) {
 			/* One line per unescaped comma, at most EVS_MAX_CATEGORIES
@@ -525,20 +532,20 @@ static void mark_bad(stream *s, uint64_t no, const char *why)
  * event. A bad DTSTAMP or SEQUENCE changes nothing, and is not reported. */
 static int worth_reporting(const char *line, size_t n, icalproperty *err)
 {
-	static const char *const used[] = {
-	    "UID",      "SUMMARY",    "DESCRIPTION",   "DTSTART", "DTEND",
-	    "DURATION", "LOCATION",   "ORGANIZER",     "ATTENDEE", "CATEGORIES",
-	    "URL",      "STATUS",     "RRULE",         "RDATE",   "EXDATE",
-	    "RECURRENCE-ID", "X-ALT-DESC"};
+	static const char *const used[] =
+	    {"UID",           "SUMMARY",   "DESCRIPTION", "DTSTART",  "DTEND",
+	     "DURATION",      "LOCATION",  "ORGANIZER",   "ATTENDEE", "CATEGORIES",
+	     "URL",           "STATUS",    "RRULE",       "RDATE",    "EXDATE",
+	     "RECURRENCE-ID", "X-ALT-DESC"};
 	/* An empty value ("LOCATION:") is as good as no property. */
-	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
-	             line[n - 1] == ' '))
+	while (n &&
+	       (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
 		n--;
 	size_t vs = value_start(line, n);
 	if (vs == n && n > 0 && line[n - 1] == ':')
 		return 0;
-	icalparameter *t = icalproperty_get_first_parameter(
-	    err, ICAL_XLICERRORTYPE_PARAMETER);
+	icalparameter *t =
+	    icalproperty_get_first_parameter(err, ICAL_XLICERRORTYPE_PARAMETER);
 	if (t) {
 		icalparameter_xlicerrortype k = icalparameter_get_xlicerrortype(t);
 		if (k == ICAL_XLICERRORTYPE_COMPONENTPARSEERROR ||
@@ -559,8 +566,8 @@ static int worth_reporting(const char *line, size_t n, icalproperty *err)
 static void locate_errors(stream *s, icalcomponent *ev)
 {
 	evs_buf one = EVS_BUF_INIT;
-	size_t nprops = s->nprops < EVS_MAX_PROPERTIES ? s->nprops
-	                                               : EVS_MAX_PROPERTIES;
+	size_t nprops =
+	    s->nprops < EVS_MAX_PROPERTIES ? s->nprops : EVS_MAX_PROPERTIES;
 	for (size_t i = 0; i < nprops; i++) {
 		const prop_line *pl = &s->props[i];
 		evs_buf__clear(&one);
@@ -571,12 +578,12 @@ static void locate_errors(stream *s, icalcomponent *ev)
 		icalcomponent *c = icalparser_parse_string(one.p);
 		if (!c)
 			continue;
-		int dtstart = pl->len >= 7 &&
-		              strncasecmp(s->text.p + pl->off, "DTSTART", 7) == 0;
-		for (icalproperty *e = icalcomponent_get_first_property(
-		         c, ICAL_XLICERROR_PROPERTY);
-		     e; e = icalcomponent_get_next_property(c,
-		                                            ICAL_XLICERROR_PROPERTY)) {
+		int dtstart =
+		    pl->len >= 7 && strncasecmp(s->text.p + pl->off, "DTSTART", 7) == 0;
+		for (icalproperty *e =
+		         icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
+		     e;
+		     e = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
 			const char *what = icalproperty_get_xlicerror(e);
 			if (worth_reporting(s->text.p + pl->off, pl->len, e))
 				evs_ics__diag(&s->f, EVS_WARNING, pl->line, 0,
@@ -584,8 +591,7 @@ static void locate_errors(stream *s, icalcomponent *ev)
 				              what ? what : "cannot parse this line");
 			if (dtstart) {
 				char no[24];
-				snprintf(no, sizeof no, "%llu",
-				         (unsigned long long)pl->line);
+				snprintf(no, sizeof no, "%llu", (unsigned long long)pl->line);
 				icalproperty *x = icalproperty_new_x(no);
 				if (x) {
 					icalproperty_set_x_name(x, EVS_ICS_BAD_DTSTART);
@@ -654,18 +660,18 @@ static evs_status end_event(stream *s)
 static int sane_zone(icalcomponent *c)
 {
 	size_t parts = 0, dates = 0;
-	for (icalcomponent *sub = icalcomponent_get_first_component(
-	         c, ICAL_ANY_COMPONENT);
+	for (icalcomponent *sub =
+	         icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
 	     sub; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
 		if (++parts > 200)
 			return 0;
-		for (icalproperty *p = icalcomponent_get_first_property(
-		         sub, ICAL_RRULE_PROPERTY);
+		for (icalproperty *p =
+		         icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY);
 		     p; p = icalcomponent_get_next_property(sub, ICAL_RRULE_PROPERTY))
 			if (icalproperty_get_rrule(p).freq != ICAL_YEARLY_RECURRENCE)
 				return 0;
-		for (icalproperty *p = icalcomponent_get_first_property(
-		         sub, ICAL_RDATE_PROPERTY);
+		for (icalproperty *p =
+		         icalcomponent_get_first_property(sub, ICAL_RDATE_PROPERTY);
 		     p; p = icalcomponent_get_next_property(sub, ICAL_RDATE_PROPERTY))
 			if (++dates > 2000)
 				return 0;
@@ -811,8 +817,7 @@ static evs_status on_line(stream *s)
 			              "BEGIN:VCALENDAR");
 		else if (strcmp(name, "VCALENDAR") != 0)
 			evs_ics__diag(&s->f, EVS_WARNING, no, 0,
-			              "BEGIN:%s without BEGIN:VCALENDAR before it",
-			              name);
+			              "BEGIN:%s without BEGIN:VCALENDAR before it", name);
 	}
 	if (s->kind == COMP_NONE) {
 		if (be == 1 && strcmp(name, "VCALENDAR") == 0)
@@ -831,8 +836,7 @@ static evs_status on_line(stream *s)
 	if (be == 2 && strcmp(name, s->name) == 0 && s->depth > 1) {
 		if (s->kind != COMP_OTHER)
 			evs_ics__diag(&s->f, EVS_WARNING, no, 0,
-			              "END:%s closes components left open inside it",
-			              name);
+			              "END:%s closes components left open inside it", name);
 		s->depth = 1;
 	} else if ((be == 1 && top) ||
 	           (be == 2 && strcmp(name, "VCALENDAR") == 0)) {
@@ -855,8 +859,7 @@ static evs_status on_line(stream *s)
 	}
 	/* The components inside a VEVENT (alarms) say nothing that is
 	 * indexed: they are left out, and so are their broken lines. */
-	if (s->kind == COMP_EVENT &&
-	    (s->depth >= 2 || (be == 2 && s->depth == 1)))
+	if (s->kind == COMP_EVENT && (s->depth >= 2 || (be == 2 && s->depth == 1)))
 		return EVS_OK;
 	if (s->depth == 0) {
 		if (add_text(s, line, n) < 0)
@@ -897,7 +900,7 @@ static int by_uid(const void *a, const void *b)
 	const deferred *x = *(deferred *const *)a, *y = *(deferred *const *)b;
 	int c = strcmp(x->uid, y->uid);
 	if (c)
-			return c;
+		return c;
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
@@ -926,12 +929,12 @@ static evs_status flush_deferred(stream *s)
 			deferred *d = &s->defer[i];
 			/* A master that cannot be an event (no usable DTSTART)
 			 * leaves its overrides to stand alone. */
-			int master = !d->override && *d->uid &&
-			             (icalcomponent_get_first_property(
-			                  d->ev, ICAL_RRULE_PROPERTY) ||
-			              icalcomponent_get_first_property(
-			                  d->ev, ICAL_RDATE_PROPERTY)) &&
-			             evs_ics__has_start(&s->f, d->ev);
+			int master =
+			    !d->override && *d->uid &&
+			    (icalcomponent_get_first_property(d->ev, ICAL_RRULE_PROPERTY) ||
+			     icalcomponent_get_first_property(d->ev,
+			                                      ICAL_RDATE_PROPERTY)) &&
+			    evs_ics__has_start(&s->f, d->ev);
 			if (d->done || (pass == 0 && !master))
 				continue;
 			if (s->f.sink->cancel && s->f.sink->cancel(s->f.sink->ctx)) {
@@ -970,8 +973,8 @@ done:
 /* ---- the stream ---- */
 
 evs_status evs_ics__read(evs_line_reader *rd, const char *source,
-                         const evs_ics_window *window,
-                         const evs_ics_sink *sink, char *msg)
+                         const evs_ics_window *window, const evs_ics_sink *sink,
+                         char *msg)
 {
 	stream s;
 	evs_status st = EVS_OK;

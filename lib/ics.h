@@ -47,8 +47,8 @@ typedef struct evs_ics_sink {
 	                     uint64_t line);
 	/* A message about line (0: the file as a whole). skipped != 0 when
 	 * an event was lost with it (an error). */
-	void (*diag)(void *ctx, evs_severity sev, uint64_t line,
-	             const char *msg, int skipped);
+	void (*diag)(void *ctx, evs_severity sev, uint64_t line, const char *msg,
+	             int skipped);
 	/* Asked between components and when a read is interrupted: non-zero
 	 * stops with EVS_E_CANCELLED. May be NULL. */
 	int (*cancel)(void *ctx);
@@ -75,8 +75,8 @@ int evs_ics__window(evs_ics_window *w, const char *from, const char *to,
  * EVS_E_IO (reading failed: errno is kept, and msg, XS_ERRLEN bytes, says
  * so), EVS_E_NOMEM, or what sink->record returned. */
 evs_status evs_ics__read(evs_line_reader *rd, const char *source,
-                         const evs_ics_window *window,
-                         const evs_ics_sink *sink, char *msg);
+                         const evs_ics_window *window, const evs_ics_sink *sink,
+                         char *msg);
 
 /* HTML (an X-ALT-DESC) reduced to text: tags removed, block ends and
  * <br> made line breaks, the common entities and numeric references

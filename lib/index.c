@@ -61,8 +61,8 @@ void evs_free(void *ptr)
 	free(ptr);
 }
 
-evs_status evs_index__fail(evs_index *idx, evs_status status,
-                           const char *fmt, ...)
+evs_status evs_index__fail(evs_index *idx, evs_status status, const char *fmt,
+                           ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -81,8 +81,8 @@ const char *evs_errmsg(const evs_index *idx)
 	return idx ? idx->errmsg : "no index handle";
 }
 
-size_t evs_index__stem(evs_index *idx, const char *word, size_t len,
-                       char *out, size_t cap)
+size_t evs_index__stem(evs_index *idx, const char *word, size_t len, char *out,
+                       size_t cap)
 {
 	if (idx->stem)
 		return xs_stem_word(idx->stem, word, len, out, cap);
@@ -193,16 +193,16 @@ static evs_status read_settings(evs_index *idx, xs_db *db, settings *s)
 		                     idx->dir, s->schema_version, EVS_SCHEMA_VERSION);
 		goto done;
 	}
-	if ((st = xs_db_get_metadata(db, EVS_META_NORMALISATION,
-	                             &s->normalisation, idx->errmsg)) != EVS_OK)
+	if ((st = xs_db_get_metadata(db, EVS_META_NORMALISATION, &s->normalisation,
+	                             idx->errmsg)) != EVS_OK)
 		goto done;
 	if (strcmp(s->normalisation, EVS_NORMALISATION_NAME) != 0) {
-		st = evs_index__fail(idx, EVS_E_VERSION,
-		                     "%s: index uses text normalisation \"%s\", this "
-		                     "evsearch uses \"%s\": rebuild it (evindex "
-		                     "--rebuild)",
-		                     idx->dir, s->normalisation,
-		                     EVS_NORMALISATION_NAME);
+		st =
+		    evs_index__fail(idx, EVS_E_VERSION,
+		                    "%s: index uses text normalisation \"%s\", this "
+		                    "evsearch uses \"%s\": rebuild it (evindex "
+		                    "--rebuild)",
+		                    idx->dir, s->normalisation, EVS_NORMALISATION_NAME);
 		goto done;
 	}
 	if ((st = xs_db_get_metadata(db, EVS_META_STEMMER, &s->stemmer,
@@ -256,8 +256,8 @@ evs_status evs_index__init_settings(evs_index *idx, const char *stemmer)
 		                       stemmer);
 	char ver[16];
 	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
-	if ((st = xs_db_set_metadata(idx->db, EVS_META_SCHEMA, ver,
-	                             idx->errmsg)) != EVS_OK ||
+	if ((st = xs_db_set_metadata(idx->db, EVS_META_SCHEMA, ver, idx->errmsg)) !=
+	        EVS_OK ||
 	    (st = xs_db_set_metadata(idx->db, EVS_META_STEMMER, stemmer,
 	                             idx->errmsg)) != EVS_OK ||
 	    (st = xs_db_set_metadata(idx->db, EVS_META_NORMALISATION,
@@ -308,8 +308,7 @@ static evs_status create_index(evs_index *idx, const char *stemmer)
 	    (st = evs_index__init_settings(idx, stemmer)) != EVS_OK ||
 	    (st = xs_db_commit(idx->db, idx->errmsg)) != EVS_OK)
 		return st;
-	return evs_gen__set_link(idx->dir, "current", idx->gen_name,
-	                         idx->errmsg);
+	return evs_gen__set_link(idx->dir, "current", idx->gen_name, idx->errmsg);
 }
 
 /* Reads where dir/current points. */
@@ -343,8 +342,7 @@ static evs_status find_generation(evs_index *idx)
 			                       idx->dir);
 		if (err == EINVAL)
 			return evs_index__fail(idx, EVS_E_CORRUPT,
-			                       "%s/current: not a symbolic link",
-			                       idx->dir);
+			                       "%s/current: not a symbolic link", idx->dir);
 		return evs_index__fail(idx, EVS_E_NOTFOUND,
 		                       "%s: no index there (create one with "
 		                       "evindex)",
@@ -536,13 +534,12 @@ evs_status evs_index_open(evs_index **out, const char *path,
 		st = open_live(idx, opts);
 		/* A reader that lost a race with two quick switches (the link
 		 * read, then its generation removed) opens the new one. */
-		for (int tries = 0; tries < 3 && st == EVS_E_CORRUPT &&
-		                    idx->mode == EVS_MODE_READ;
+		for (int tries = 0;
+		     tries < 3 && st == EVS_E_CORRUPT && idx->mode == EVS_MODE_READ;
 		     tries++) {
 			char *now = NULL, ignore[XS_ERRLEN];
 			evs_gen__read_link(idx->dir, "current", &now, ignore);
-			int moved = now && idx->gen_name &&
-			            strcmp(now, idx->gen_name) != 0;
+			int moved = now && idx->gen_name && strcmp(now, idx->gen_name) != 0;
 			free(now);
 			if (!moved)
 				break;
@@ -626,8 +623,8 @@ evs_status evs_index_reopen(evs_index *idx)
 		goto done;
 	}
 	/* Follow a switch: Xapian's reopen stays in the generation it has. */
-	if ((st = evs_gen__read_link(idx->dir, "current", &target,
-	                             idx->errmsg)) != EVS_OK)
+	if ((st = evs_gen__read_link(idx->dir, "current", &target, idx->errmsg)) !=
+	    EVS_OK)
 		goto done;
 	if (!target || strcmp(target, idx->gen_name) == 0) {
 		st = xs_db_reopen(idx->db, idx->errmsg);
@@ -706,8 +703,8 @@ int evs_index__given(const evs_index *idx, unsigned docid)
 static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
 {
 	unsigned docid = 0;
-	evs_status st = xs_db_docid_by_term(idx->db, uterm, len, &docid,
-	                                    idx->errmsg);
+	evs_status st =
+	    xs_db_docid_by_term(idx->db, uterm, len, &docid, idx->errmsg);
 	if (st != EVS_OK || docid == 0)
 		return st;
 	if ((size_t)docid / 8 >= idx->given_len) {
@@ -761,8 +758,8 @@ static int seen_add(evs_index *idx, uint64_t h)
 /* Adds one record. *dup is set when the id was added earlier through this
  * handle. */
 static evs_status add_record(evs_index *idx, const char *json, size_t len,
-                             evs_outcome *outcome, int *dup,
-                             evs_warn_fn warn, void *ctx)
+                             evs_outcome *outcome, int *dup, evs_warn_fn warn,
+                             void *ctx)
 {
 	xs_doc *doc = NULL;
 	evs_record rec;
@@ -817,8 +814,8 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 	if (idx->mode == EVS_MODE_SYNC && freq && !*dup) {
 		/* A record the live generation has as it is needs no work. */
 		if ((st = xs_db_value_by_term(idx->db, rec.uterm.p, rec.uterm.len,
-		                              EVS_SLOT_HASH, &old_hash,
-		                              idx->errmsg)) != EVS_OK)
+		                              EVS_SLOT_HASH, &old_hash, idx->errmsg)) !=
+		    EVS_OK)
 			goto done;
 		if (strcmp(old_hash, hash) == 0) {
 			*outcome = EVS_UNCHANGED;
@@ -873,8 +870,8 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
 	if (st == EVS_OK && freq == 0)
-		st = evs_index__fail(idx, EVS_E_NOTFOUND, "no event with id \"%s\"",
-		                     id);
+		st =
+		    evs_index__fail(idx, EVS_E_NOTFOUND, "no event with id \"%s\"", id);
 	if (st == EVS_OK)
 		st = xs_db_delete(idx->db, term.p, term.len, idx->errmsg);
 	evs_buf__dispose(&term);
@@ -886,9 +883,9 @@ typedef struct stream_ctx {
 	evs_index *idx;
 	const evs_add_options *opts;
 	const char *source;
-	uint64_t line;      /* of the record being added */
+	uint64_t line; /* of the record being added */
 	evs_add_stats *stats;
-	unsigned every;     /* commit after this many records */
+	unsigned every; /* commit after this many records */
 } stream_ctx;
 
 static void report(stream_ctx *sc, evs_severity sev, uint64_t line,
@@ -992,8 +989,7 @@ static evs_status read_jsonl(stream_ctx *sc, evs_line_reader *rd)
 		}
 		if (is_blank(rd->line.p, rd->line.len))
 			continue;
-		evs_status st = stream_record(sc, rd->line.p, rd->line.len,
-		                              rd->lineno);
+		evs_status st = stream_record(sc, rd->line.p, rd->line.len, rd->lineno);
 		if (st != EVS_OK)
 			return st;
 	}
@@ -1028,8 +1024,8 @@ static evs_status read_ics(stream_ctx *sc, evs_line_reader *rd)
 	const evs_add_options *opts = sc->opts;
 	evs_ics_window win;
 	char why[128];
-	if (evs_ics__window(&win, opts->expand_from, opts->expand_to,
-	                    time(NULL), why) < 0)
+	if (evs_ics__window(&win, opts->expand_from, opts->expand_to, time(NULL),
+	                    why) < 0)
 		return evs_index__fail(idx, EVS_E_INVALID, "%s", why);
 	evs_ics_sink sink = {ics_record, ics_diag, ics_cancel, sc};
 	char msg[EVS_ERRLEN] = "";
@@ -1049,8 +1045,8 @@ static int has_suffix(const char *s, const char *suffix)
 
 /* The format of a stream: as given, else by its name, else by its first
  * bytes. */
-static evs_format stream_format(const evs_add_options *opts,
-                                const char *source, evs_line_reader *rd)
+static evs_format stream_format(const evs_add_options *opts, const char *source,
+                                evs_line_reader *rd)
 {
 	if (opts->format != EVS_FORMAT_AUTO)
 		return opts->format;
@@ -1115,9 +1111,13 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	rd.cancel = opts->cancel;
 	rd.cancel_ctx = opts->ctx;
-	stream_ctx sc = {idx, opts, source, 0, stats,
-	                 opts->commit_every ? opts->commit_every
-	                                    : DEFAULT_COMMIT_EVERY};
+	stream_ctx sc =
+	    {idx,
+	     opts,
+	     source,
+	     0,
+	     stats,
+	     opts->commit_every ? opts->commit_every : DEFAULT_COMMIT_EVERY};
 	if (stream_format(opts, source, &rd) == EVS_FORMAT_ICS)
 		st = read_ics(&sc, &rd);
 	else

@@ -17,24 +17,24 @@
 /* What a handle was opened for. */
 typedef enum evs_mode {
 	EVS_MODE_READ = 0,
-	EVS_MODE_WRITE,    /* the live generation, in place */
-	EVS_MODE_REBUILD,  /* a new generation, from nothing */
-	EVS_MODE_SYNC      /* a new generation, from a copy of the live one */
+	EVS_MODE_WRITE,   /* the live generation, in place */
+	EVS_MODE_REBUILD, /* a new generation, from nothing */
+	EVS_MODE_SYNC     /* a new generation, from a copy of the live one */
 } evs_mode;
 
 struct evs_index {
 	xs_db *db;
 	int writable;
 	evs_mode mode;
-	int lock_fd;        /* the directory's writer lock, or -1 */
+	int lock_fd; /* the directory's writer lock, or -1 */
 	/* Rebuild and sync: the live generation (read-only; NULL for a new
 	 * index), its name and size, and what the build has seen of it. */
 	xs_db *live;
 	char *live_name;
 	uint64_t live_events;
-	uint64_t kept;      /* records whose id the live generation has */
+	uint64_t kept; /* records whose id the live generation has */
 	uint64_t skipped, unchanged, deleted;
-	int switched;       /* 1 after evs_index_switch, -1 after it failed */
+	int switched; /* 1 after evs_index_switch, -1 after it failed */
 	/* Sync: one bit per docid of the documents given again, so that the
 	 * switch deletes exactly the others (1 bit an event: 125 KB for 1M). */
 	unsigned char *given;
@@ -44,14 +44,14 @@ struct evs_index {
 	char **parts;
 	unsigned nparts;
 	struct evs_pool *pool;
-	char *dir;          /* the evsearch index directory */
-	char *gen_name;     /* the live generation, "gen-1" */
-	char *gen_path;     /* dir/gen_name */
-	char *stemmer;      /* from the index metadata */
+	char *dir;      /* the evsearch index directory */
+	char *gen_name; /* the live generation, "gen-1" */
+	char *gen_path; /* dir/gen_name */
+	char *stemmer;  /* from the index metadata */
 	char *normalisation;
 	int schema_version;
-	xs_stem *stem;      /* NULL when the stemmer is "none" */
-	uint64_t uncommitted;   /* records since the last commit */
+	xs_stem *stem;        /* NULL when the stemmer is "none" */
+	uint64_t uncommitted; /* records since the last commit */
 	evs_normalizer nz;
 	/* Ids added through this handle (64-bit hashes, open addressing; 0 is
 	 * empty), to warn about a duplicate id within one run. */
@@ -61,17 +61,16 @@ struct evs_index {
 };
 
 /* Sets idx's message (printf-style) and returns status. */
-evs_status evs_index__fail(evs_index *idx, evs_status status,
-                           const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+evs_status evs_index__fail(evs_index *idx, evs_status status, const char *fmt,
+                           ...) __attribute__((format(printf, 3, 4)));
 
 /* Clears the message before a new call. */
 void evs_index__reset(evs_index *idx);
 
 /* Stems word into out (cap bytes); returns the stem's length. Without a
  * stemmer the word is copied. */
-size_t evs_index__stem(evs_index *idx, const char *word, size_t len,
-                       char *out, size_t cap);
+size_t evs_index__stem(evs_index *idx, const char *word, size_t len, char *out,
+                       size_t cap);
 
 /* Reads the settings of the database idx->db into idx, refusing (with
  * EVS_E_VERSION) a schema or normalisation other than this library's. */

@@ -24,8 +24,8 @@ void evs_normalize__dispose(evs_normalizer *nz)
 int evs_utf8__decode(const char *s, size_t n, int32_t *cp)
 {
 	utf8proc_int32_t c;
-	utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s,
-	                                        (utf8proc_ssize_t)n, &c);
+	utf8proc_ssize_t len =
+	    utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
 	if (len <= 0)
 		return -1;
 	*cp = c;
@@ -80,18 +80,30 @@ static int is_accent(int32_t c)
 static int fold_letter(int32_t c, int32_t out[2])
 {
 	switch (c) {
-	case 0x00F8: out[0] = 'o'; return 1;                /* ø */
-	case 0x0142: out[0] = 'l'; return 1;                /* ł */
-	case 0x0111: out[0] = 'd'; return 1;                /* đ */
-	case 0x00F0: out[0] = 'd'; return 1;                /* ð */
-	case 0x0127: out[0] = 'h'; return 1;                /* ħ */
-	case 0x0131: out[0] = 'i'; return 1;                /* ı */
-	case 0x0167: out[0] = 't'; return 1;                /* ŧ */
-	case 0x00E6: out[0] = 'a'; out[1] = 'e'; return 2;  /* æ */
-	case 0x0153: out[0] = 'o'; out[1] = 'e'; return 2;  /* œ */
-	case 0x00FE: out[0] = 't'; out[1] = 'h'; return 2;  /* þ */
-	case 0x00DF: out[0] = 's'; out[1] = 's'; return 2;  /* ß */
-	case 0x2019: /* fall through: typographic apostrophes */
+	case 0x00F8: out[0] = 'o'; return 1; /* ø */
+	case 0x0142: out[0] = 'l'; return 1; /* ł */
+	case 0x0111: out[0] = 'd'; return 1; /* đ */
+	case 0x00F0: out[0] = 'd'; return 1; /* ð */
+	case 0x0127: out[0] = 'h'; return 1; /* ħ */
+	case 0x0131: out[0] = 'i'; return 1; /* ı */
+	case 0x0167: out[0] = 't'; return 1; /* ŧ */
+	case 0x00E6:
+		out[0] = 'a';
+		out[1] = 'e';
+		return 2; /* æ */
+	case 0x0153:
+		out[0] = 'o';
+		out[1] = 'e';
+		return 2; /* œ */
+	case 0x00FE:
+		out[0] = 't';
+		out[1] = 'h';
+		return 2; /* þ */
+	case 0x00DF:
+		out[0] = 's';
+		out[1] = 's';
+		return 2; /* ß */
+	case 0x2019:  /* fall through: typographic apostrophes */
 	case 0x02BC: out[0] = '\''; return 1;
 	default: out[0] = c; return 1;
 	}
@@ -137,9 +149,9 @@ int evs_normalize__word(evs_normalizer *nz, const char *s, size_t n)
 	                                 UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
 	utf8proc_ssize_t cnt = 0;
 	for (;;) {
-		cnt = utf8proc_decompose((const utf8proc_uint8_t *)s,
-		                         (utf8proc_ssize_t)n, nz->cps,
-		                         (utf8proc_ssize_t)nz->cap, decomp);
+		cnt =
+		    utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+		                       nz->cps, (utf8proc_ssize_t)nz->cap, decomp);
 		if (cnt < 0)
 			return -1;
 		if ((size_t)cnt * 3 + 4 <= nz->cap)
@@ -159,8 +171,9 @@ int evs_normalize__word(evs_normalizer *nz, const char *s, size_t n)
 		for (int j = 0; j < nf; j++)
 			dst[m++] = f[j];
 	}
-	utf8proc_ssize_t len = utf8proc_normalize_utf32(
-	    dst, (utf8proc_ssize_t)m, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+	utf8proc_ssize_t len =
+	    utf8proc_normalize_utf32(dst, (utf8proc_ssize_t)m,
+	                             UTF8PROC_COMPOSE | UTF8PROC_STABLE);
 	if (len < 0)
 		return -1;
 	len = utf8proc_reencode(dst, len, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
@@ -194,10 +207,8 @@ static int is_word(int32_t c)
 	case UTF8PROC_CATEGORY_ND:
 	case UTF8PROC_CATEGORY_NL:
 	case UTF8PROC_CATEGORY_NO:
-	case UTF8PROC_CATEGORY_PC:
-		return 1;
-	default:
-		return 0;
+	case UTF8PROC_CATEGORY_PC: return 1;
+	default: return 0;
 	}
 }
 
@@ -313,8 +324,7 @@ int evs_tokenize__text(evs_normalizer *nz, const char *s, size_t n,
 		}
 		if (parts >= 2) {
 			cut_utf8(&joined, EVS_MAX_WORD);
-			evs_token t = {joined.p, joined.len, start, i - start,
-			               parts - 1};
+			evs_token t = {joined.p, joined.len, start, i - start, parts - 1};
 			if ((rc = fn(ctx, &t)) != 0)
 				goto done;
 		}

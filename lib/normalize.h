@@ -39,9 +39,9 @@ int evs_normalize__word(evs_normalizer *nz, const char *s, size_t n);
 
 /* One token of text. */
 typedef struct evs_token {
-	const char *term;  /* normalised, NUL-terminated; valid in the callback */
+	const char *term; /* normalised, NUL-terminated; valid in the callback */
 	size_t len;
-	size_t off;        /* where it came from in the source text */
+	size_t off; /* where it came from in the source text */
 	size_t olen;
 	/* 0 for a word, which takes the next position. For the joined form
 	 * of a compound ("multi-stakeholder" -> "multistakeholder"), emitted

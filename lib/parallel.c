@@ -34,13 +34,13 @@ typedef struct worker {
 	pthread_cond_t more, room;
 	evs_record queue[QUEUE_LEN];
 	size_t head, count;
-	int closing;          /* no more records will come */
-	int busy;             /* a record is being built */
+	int closing; /* no more records will come */
+	int busy;    /* a record is being built */
 	xs_db *db;
 	xs_stem *stem;
 	evs_normalizer nz;
 	unsigned since_flush;
-	evs_status st;        /* first failure */
+	evs_status st; /* first failure */
 	char err[XS_ERRLEN];
 } worker;
 
@@ -111,15 +111,14 @@ static evs_status write_settings(xs_db *db, const char *stemmer, char *err)
 	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
 	evs_status st;
 	if ((st = xs_db_set_metadata(db, EVS_META_SCHEMA, ver, err)) != EVS_OK ||
-	    (st = xs_db_set_metadata(db, EVS_META_STEMMER, stemmer, err)) !=
-	        EVS_OK)
+	    (st = xs_db_set_metadata(db, EVS_META_STEMMER, stemmer, err)) != EVS_OK)
 		return st;
 	return xs_db_set_metadata(db, EVS_META_NORMALISATION,
 	                          EVS_NORMALISATION_NAME, err);
 }
 
-evs_status evs_pool__start(evs_pool **out, const char *const *paths,
-                           unsigned n, const char *stemmer, char *err)
+evs_status evs_pool__start(evs_pool **out, const char *const *paths, unsigned n,
+                           const char *stemmer, char *err)
 {
 	evs_status st = EVS_OK;
 	evs_pool *p = calloc(1, sizeof *p);

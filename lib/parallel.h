@@ -14,8 +14,8 @@ typedef struct evs_pool evs_pool;
 
 /* Starts n workers writing new databases at paths[0..n) with the
  * settings (stemmer name or "none"). On failure err says why. */
-evs_status evs_pool__start(evs_pool **out, const char *const *paths,
-                           unsigned n, const char *stemmer, char *err);
+evs_status evs_pool__start(evs_pool **out, const char *const *paths, unsigned n,
+                           const char *stemmer, char *err);
 
 /* Hands a checked record (its contents are moved out of rec) to the
  * worker that owns its id; waits while that worker is busy. Returns the

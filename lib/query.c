@@ -39,12 +39,12 @@ typedef enum ttype {
 
 typedef struct tok {
 	ttype type;
-	const char *s;     /* word or phrase text */
+	const char *s; /* word or phrase text */
 	size_t n;
-	int sign;          /* '+', '-' or 0 */
+	int sign; /* '+', '-' or 0 */
 	const evs_query_field *field;
-	int wildcard;      /* word ended in '*' */
-	size_t col;        /* 1-based byte column, for messages */
+	int wildcard; /* word ended in '*' */
+	size_t col;   /* 1-based byte column, for messages */
 } tok;
 
 typedef struct parser {
@@ -53,11 +53,11 @@ typedef struct parser {
 	size_t n, i;
 	unsigned flags;
 	tok cur;
-	int have;          /* cur holds a token not yet consumed */
+	int have; /* cur holds a token not yet consumed */
 	unsigned depth;
 	unsigned terms;
 	evs_highlight *hl;
-	int negated;       /* inside an excluded branch: nothing to mark */
+	int negated; /* inside an excluded branch: nothing to mark */
 	evs_status st;
 } parser;
 
@@ -66,7 +66,7 @@ typedef struct parser {
 typedef struct node {
 	xs_query *q;
 	const evs_query_field *filter;
-	int neg;  /* "-x" as an operand of AND, OR or NOT: x excluded */
+	int neg; /* "-x" as an operand of AND, OR or NOT: x excluded */
 } node;
 
 static evs_status fail(parser *p, evs_status st, const char *fmt, ...)
@@ -94,8 +94,7 @@ void evs_highlight__dispose(evs_highlight *hl)
 	memset(hl, 0, sizeof *hl);
 }
 
-static int push(char ***arr, size_t *n, size_t *cap, const char *s,
-                size_t len)
+static int push(char ***arr, size_t *n, size_t *cap, const char *s, size_t len)
 {
 	for (size_t i = 0; i < *n; i++)
 		if (strlen((*arr)[i]) == len && memcmp((*arr)[i], s, len) == 0)
@@ -348,7 +347,7 @@ static xs_query *stem_query(parser *p, const char *prefix, const char *w,
 typedef struct words {
 	char **parts;
 	size_t n, cap;
-	char *joined;      /* the joined form of a compound, if any */
+	char *joined; /* the joined form of a compound, if any */
 	unsigned joins;
 } words;
 
@@ -402,8 +401,7 @@ static xs_query *extra_term(parser *p, const char *prefix, const char *w)
 
 /* The phrase of the words of w in the terms of prefix; the terms count
  * against the query's limit when counted. */
-static xs_query *phrase_in(parser *p, const char *prefix, words *w,
-                           int counted)
+static xs_query *phrase_in(parser *p, const char *prefix, words *w, int counted)
 {
 	xs_query **subs = calloc(w->n, sizeof *subs);
 	if (!subs) {
@@ -411,9 +409,9 @@ static xs_query *phrase_in(parser *p, const char *prefix, words *w,
 		return NULL;
 	}
 	for (size_t i = 0; i < w->n; i++) {
-		subs[i] = counted ? term_query(p, prefix, w->parts[i],
-		                               strlen(w->parts[i]))
-		                  : extra_term(p, prefix, w->parts[i]);
+		subs[i] = counted
+		              ? term_query(p, prefix, w->parts[i], strlen(w->parts[i]))
+		              : extra_term(p, prefix, w->parts[i]);
 		if (!subs[i]) {
 			for (size_t j = 0; j < i; j++)
 				xs_query_free(subs[j]);
@@ -435,8 +433,8 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		char stem[EVS_MAX_WORD * 2 + 8];
-		size_t sl = evs_index__stem(p->idx, w->parts[i],
-		                            strlen(w->parts[i]), stem, sizeof stem);
+		size_t sl = evs_index__stem(p->idx, w->parts[i], strlen(w->parts[i]),
+		                            stem, sizeof stem);
 		if (!p->negated &&
 		    push(&p->hl->stems, &p->hl->nstems, &p->hl->cap, stem, sl) < 0)
 			p->st = EVS_E_NOMEM;
@@ -488,8 +486,7 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 				tl = name.len < sizeof term ? name.len : sizeof term - 1;
 				memcpy(term, name.p, tl);
 			} else {
-				tl = evs_schema__exact_term(term, f->prefix, name.p,
-				                            name.len);
+				tl = evs_schema__exact_term(term, f->prefix, name.p, name.len);
 			}
 			if (t->wildcard && strcmp(f->prefix, EVS_PREFIX_ID) != 0) {
 				/* tag:cyber* : every tag that begins so. */
@@ -507,12 +504,11 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 				if (st != EVS_OK)
 					p->st = st;
 			} else if (++p->terms > EVS_MAX_QUERY_TERMS) {
-				fail(p, EVS_E_QUERY_SYNTAX,
-				     "the query has more than %d terms",
+				fail(p, EVS_E_QUERY_SYNTAX, "the query has more than %d terms",
 				     EVS_MAX_QUERY_TERMS);
 			} else {
-				evs_status st = xs_query_term(&nd.q, term, tl, 0,
-				                              p->idx->errmsg);
+				evs_status st =
+				    xs_query_term(&nd.q, term, tl, 0, p->idx->errmsg);
 				if (st != EVS_OK)
 					p->st = st;
 			}
@@ -532,9 +528,9 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 	if (t->wildcard && w.n == 1 && !phrase) {
 		char term[EVS_MAX_WORD * 2 + 16];
 		snprintf(term, sizeof term, "%s%s", prefix, w.parts[0]);
-		if (!p->negated && push(&p->hl->prefixes, &p->hl->nprefixes,
-		                        &p->hl->pcap, w.parts[0],
-		                        strlen(w.parts[0])) < 0) {
+		if (!p->negated &&
+		    push(&p->hl->prefixes, &p->hl->nprefixes, &p->hl->pcap, w.parts[0],
+		         strlen(w.parts[0])) < 0) {
 			p->st = EVS_E_NOMEM;
 			goto done;
 		}
@@ -548,8 +544,8 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 			     EVS_MAX_QUERY_TERMS, EVS_MAX_WILDCARD / 4);
 			goto done;
 		}
-		evs_status st = xs_query_wildcard(&nd.q, term, EVS_MAX_WILDCARD,
-		                                  p->idx->errmsg);
+		evs_status st =
+		    xs_query_wildcard(&nd.q, term, EVS_MAX_WILDCARD, p->idx->errmsg);
 		if (st != EVS_OK)
 			p->st = st;
 		goto done;
@@ -611,8 +607,7 @@ static node parse_primary(parser *p, const evs_query_field *f)
 		if (p->st != EVS_OK)
 			return nd;
 		if (peek(p)->type != T_RPAREN) {
-			fail(p, EVS_E_QUERY_SYNTAX,
-			     "column %zu: '(' is never closed", col);
+			fail(p, EVS_E_QUERY_SYNTAX, "column %zu: '(' is never closed", col);
 			return nd;
 		}
 		next(p);
@@ -629,14 +624,15 @@ static node parse_primary(parser *p, const evs_query_field *f)
 		fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('", t->col);
 		return nd;
 	case T_END:
-		fail(p, EVS_E_QUERY_SYNTAX,
-		     "the query ends where a word was expected");
+		fail(p, EVS_E_QUERY_SYNTAX, "the query ends where a word was expected");
 		return nd;
 	default:
 		fail(p, EVS_E_QUERY_SYNTAX,
 		     "column %zu: %.*s needs a word on each side", t->col,
 		     (int)(t->type == T_OR ? 2 : 3),
-		     t->type == T_AND ? "AND" : t->type == T_OR ? "OR" : "NOT");
+		     t->type == T_AND  ? "AND"
+		     : t->type == T_OR ? "OR"
+		                       : "NOT");
 		return nd;
 	}
 }
@@ -660,7 +656,8 @@ static node join(parser *p, xs_op op, node a, node b)
 	node r = {NULL, NULL, 0};
 	if (!a.q && !b.q)
 		return r;
-	if (op == XS_OP_AND && (a.neg || b.neg) && a.q && b.q && !(a.neg && b.neg)) {
+	if (op == XS_OP_AND && (a.neg || b.neg) && a.q && b.q &&
+	    !(a.neg && b.neg)) {
 		/* "a AND -b" is "a AND NOT b". */
 		node pos = a.neg ? b : a, neg = a.neg ? a : b;
 		r.q = combine2(p, XS_OP_AND_NOT, pos.q, neg.q);
@@ -824,8 +821,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		if (t->type == T_RPAREN) {
 			if (inner)
 				break;
-			fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('",
-			     t->col);
+			fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('", t->col);
 			break;
 		}
 		/* '+' binds to the item; '-' to the word, phrase or group it is
@@ -931,9 +927,8 @@ done:
 	return r;
 }
 
-evs_status evs_query__parse(evs_index *idx, const char *text,
-                            unsigned flags, xs_query **out,
-                            evs_highlight *hl)
+evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
+                            xs_query **out, evs_highlight *hl)
 {
 	*out = NULL;
 	size_t n = strlen(text);

@@ -14,7 +14,7 @@
 #define EVS_MAX_QUERY_BYTES 8192
 #define EVS_MAX_QUERY_DEPTH 32
 #define EVS_MAX_QUERY_TERMS 256
-#define EVS_MAX_WILDCARD 100  /* terms a wildcard expands to, most frequent */
+#define EVS_MAX_WILDCARD 100 /* terms a wildcard expands to, most frequent */
 
 /* What the snippets mark: the stems of the query's positive words and the
  * normalised prefixes of its wildcards. */
@@ -30,8 +30,7 @@ void evs_highlight__dispose(evs_highlight *hl);
 /* Parses text (flags: EVS_SEARCH_ALL_WORDS, EVS_SEARCH_PLAIN) into *out.
  * *out is NULL when the text has no words at all. Statuses:
  * EVS_E_QUERY_SYNTAX with a message naming the column, EVS_E_NOMEM. */
-evs_status evs_query__parse(evs_index *idx, const char *text,
-                            unsigned flags, xs_query **out,
-                            evs_highlight *hl);
+evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
+                            xs_query **out, evs_highlight *hl);
 
 #endif

@@ -16,10 +16,10 @@
 
 typedef struct evs_line_reader {
 	int fd;
-	char *buf;          /* read buffer */
+	char *buf; /* read buffer */
 	size_t len, pos;
 	int eof;
-	uint64_t lineno;    /* of the line last returned */
+	uint64_t lineno; /* of the line last returned */
 	evs_buf line;
 	/* Asked when a read is interrupted by a signal (Ctrl-C while waiting
 	 * on a pipe): non-zero stops reading. May be NULL. */
@@ -33,10 +33,10 @@ void evs_reader__dispose(evs_line_reader *r);
 /* What evs_reader__next found. */
 enum {
 	EVS_LINE_EOF = 0,
-	EVS_LINE_OK = 1,       /* r->line holds the line, without CR LF */
-	EVS_LINE_TOO_LONG = 2, /* skipped to the next line */
+	EVS_LINE_OK = 1,        /* r->line holds the line, without CR LF */
+	EVS_LINE_TOO_LONG = 2,  /* skipped to the next line */
 	EVS_LINE_CANCELLED = 3, /* a signal came and cancel() said stop */
-	EVS_LINE_ERROR = -1    /* read(2) failed; errno says why */
+	EVS_LINE_ERROR = -1     /* read(2) failed; errno says why */
 };
 
 /* Fills the buffer if nothing is read yet and sets *p and *n to what is

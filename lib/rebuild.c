@@ -39,13 +39,11 @@ static char *live_stemmer(xs_db *live)
 	return v;
 }
 
-evs_status evs_index__open_rebuild(evs_index *idx,
-                                   const evs_open_options *opts)
+evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 {
 	evs_status st;
 	char *previous = NULL, *stemmer = NULL;
-	st = evs_gen__read_link(idx->dir, "current", &idx->live_name,
-	                        idx->errmsg);
+	st = evs_gen__read_link(idx->dir, "current", &idx->live_name, idx->errmsg);
 	if (st != EVS_OK)
 		goto done;
 	if ((st = evs_gen__read_link(idx->dir, "previous", &previous,
@@ -116,8 +114,8 @@ evs_status evs_index__open_rebuild(evs_index *idx,
 		st = evs_gen__copy(live_path, idx->parts[0], idx->errmsg);
 		free(live_path);
 		if (st != EVS_OK ||
-		    (st = xs_db_open_fresh(&idx->db, idx->parts[0], 0,
-		                           idx->errmsg)) != EVS_OK ||
+		    (st = xs_db_open_fresh(&idx->db, idx->parts[0], 0, idx->errmsg)) !=
+		        EVS_OK ||
 		    (st = evs_index__load_settings(idx)) != EVS_OK)
 			goto done;
 		if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0)
@@ -156,8 +154,7 @@ done:
 
 void evs_index__discard(evs_index *idx)
 {
-	if (!idx || (idx->mode != EVS_MODE_REBUILD &&
-	             idx->mode != EVS_MODE_SYNC) ||
+	if (!idx || (idx->mode != EVS_MODE_REBUILD && idx->mode != EVS_MODE_SYNC) ||
 	    idx->switched == 1)
 		return;
 	char ignore[XS_ERRLEN];
@@ -195,8 +192,8 @@ static evs_status merge_parts(evs_index *idx)
 		if (st != EVS_OK)
 			return evs_index__fail(idx, st, "%s: %s", idx->parts[0], err);
 	}
-	st = xs_compact((const char *const *)idx->parts, idx->nparts,
-	                idx->gen_path, err);
+	st = xs_compact((const char *const *)idx->parts, idx->nparts, idx->gen_path,
+	                err);
 	if (st != EVS_OK)
 		return evs_index__fail(idx, st, "%s: merging the new generation: %s",
 		                       idx->dir, err);
@@ -239,8 +236,8 @@ static int collect_vanished(void *ctx, unsigned docid, const char *val,
 static evs_status delete_vanished(evs_index *idx)
 {
 	vanished v = {idx, NULL, 0, 0, 0};
-	evs_status st = xs_db_each_value(idx->db, EVS_SLOT_ID, collect_vanished,
-	                                 &v, idx->errmsg);
+	evs_status st = xs_db_each_value(idx->db, EVS_SLOT_ID, collect_vanished, &v,
+	                                 idx->errmsg);
 	if (st == EVS_OK && v.failed)
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	for (size_t i = 0; st == EVS_OK && i < v.n; i++)
@@ -314,12 +311,13 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 	if (version != EVS_SCHEMA_VERSION)
 		return reject(idx, "it has schema version %d", version);
 	if (events < opts->min_events)
-		return reject(idx, "it has %llu events, fewer than the minimum of "
-		                   "%llu",
+		return reject(idx,
+		              "it has %llu events, fewer than the minimum of "
+		              "%llu",
 		              (unsigned long long)events,
 		              (unsigned long long)opts->min_events);
-	if (idx->live && opts->max_shrink_percent >= 0 &&
-	    idx->live_events > 0 && events < idx->live_events) {
+	if (idx->live && opts->max_shrink_percent >= 0 && idx->live_events > 0 &&
+	    events < idx->live_events) {
 		double shrink =
 		    100.0 * (double)(idx->live_events - events) / idx->live_events;
 		if (shrink > opts->max_shrink_percent)
@@ -348,8 +346,7 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 	/* Old generations go only once "previous" is right, so that the one
 	 * to roll back to is never among them. */
 	if (!idx->live_name ||
-	    evs_gen__set_link(idx->dir, "previous", idx->live_name, err) ==
-	        EVS_OK)
+	    evs_gen__set_link(idx->dir, "previous", idx->live_name, err) == EVS_OK)
 		evs_gen__clean(idx->dir, idx->gen_name, idx->live_name);
 	if (report && report->version >= 1) {
 		report->live_events = idx->live_events;
@@ -397,8 +394,8 @@ evs_status evs_index_rollback(const char *path, const evs_open_options *opts,
 	    (st = evs_gen__read_link(path, "previous", &prev, err)) != EVS_OK)
 		goto done;
 	if (!cur || !prev) {
-		snprintf(err, sizeof err,
-		         "%s: no previous generation to roll back to", path);
+		snprintf(err, sizeof err, "%s: no previous generation to roll back to",
+		         path);
 		st = EVS_E_NOTFOUND;
 		goto done;
 	}
@@ -411,8 +408,9 @@ evs_status evs_index_rollback(const char *path, const evs_open_options *opts,
 	if ((st = xs_db_open_reader(&check, prev_path, err)) != EVS_OK) {
 		char detail[XS_ERRLEN];
 		snprintf(detail, sizeof detail, "%s", err);
-		snprintf(err, sizeof err, "%.200s: previous generation %.40s does "
-		                          "not open: %.200s",
+		snprintf(err, sizeof err,
+		         "%.200s: previous generation %.40s does "
+		         "not open: %.200s",
 		         path, prev, detail);
 		st = EVS_E_CORRUPT;
 		goto done;

@@ -60,8 +60,7 @@ static evs_status opt_flag(evs_index *idx, json_t *req, const char *key,
 		return EVS_OK;
 	if (!json_is_boolean(j))
 		return evs_index__fail(idx, EVS_E_INVALID,
-		                       "request: \"%s\": expected true or false",
-		                       key);
+		                       "request: \"%s\": expected true or false", key);
 	if (json_is_true(j) == on_when_true)
 		*flags |= bit;
 	return EVS_OK;
@@ -85,10 +84,11 @@ static evs_status opt_count(evs_index *idx, json_t *req, const char *key,
 
 evs_status evs_search_json(char **out, evs_index *idx, const char *request)
 {
-	static const char *const keys[] = {
-	    "query",  "all",    "plain",  "from",      "to",
-	    "organisers", "tags", "sort", "limit",   "offset",
-	    "facets", "cancelled", "occurrences", NULL};
+	static const char *const keys[] = {"query",       "all",    "plain",
+	                                   "from",        "to",     "organisers",
+	                                   "tags",        "sort",   "limit",
+	                                   "offset",      "facets", "cancelled",
+	                                   "occurrences", NULL};
 	const char *orgs[MAX_VALUES], *tags[MAX_VALUES];
 	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
 	evs_results *res = NULL;
@@ -138,8 +138,8 @@ evs_status evs_search_json(char **out, evs_index *idx, const char *request)
 	                   &o.flags)) != EVS_OK ||
 	    (st = opt_count(idx, req, "limit", 10000, &o.limit)) != EVS_OK ||
 	    (st = opt_count(idx, req, "offset", 1000000, &o.offset)) != EVS_OK ||
-	    (st = string_list(idx, json_object_get(req, "organisers"),
-	                      "organisers", orgs, &o.n_organisers)) != EVS_OK ||
+	    (st = string_list(idx, json_object_get(req, "organisers"), "organisers",
+	                      orgs, &o.n_organisers)) != EVS_OK ||
 	    (st = string_list(idx, json_object_get(req, "tags"), "tags", tags,
 	                      &o.n_tags)) != EVS_OK)
 		goto done;

@@ -67,8 +67,7 @@ static json_t *hit_json(const evs_results *res, size_t i)
 	bad |= set(o, "topics", list_array(h, EVS_LIST_TOPICS));
 	bad |= set(o, "url", str_or_null(h->url));
 	bad |= set(o, "status", str_or_null(h->status));
-	bad |= set(o, "occurrences_matching",
-	           json_integer((json_int_t)h->nocc));
+	bad |= set(o, "occurrences_matching", json_integer((json_int_t)h->nocc));
 	if (h->nocc) {
 		json_t *next = json_object();
 		bad |= set(next, "start", str_or_null(h->occ_start[h->next]));
@@ -136,9 +135,9 @@ char *evs_results_json(const evs_results *res)
 		if (!a)
 			goto done;
 		for (size_t j = 0; j < res->nfacets[f]; j++) {
-			json_t *v = json_pack("{s:s, s:I}", "value",
-			                      res->facets[f][j].value, "count",
-			                      (json_int_t)res->facets[f][j].count);
+			json_t *v =
+			    json_pack("{s:s, s:I}", "value", res->facets[f][j].value,
+			              "count", (json_int_t)res->facets[f][j].count);
 			if (!v) {
 				json_decref(a);
 				goto done;

@@ -10,8 +10,8 @@
 #include "query.h"
 
 typedef struct evs_hit {
-	json_t *rec;        /* the stored record */
-	char *record;       /* ... as compact JSON */
+	json_t *rec;  /* the stored record */
+	char *record; /* ... as compact JSON */
 	double score;
 	const char *id, *title, *start, *end, *location, *url, *timezone;
 	const char **lists[4]; /* evs_list -> item strings */
@@ -20,7 +20,7 @@ typedef struct evs_hit {
 	/* The occurrences that match the date range (strings in rec). */
 	const char **occ_start, **occ_end;
 	size_t nocc, next;
-	int recurs;         /* the record has "occurrences" */
+	int recurs; /* the record has "occurrences" */
 } evs_hit;
 
 typedef struct facet_entry {
@@ -29,7 +29,7 @@ typedef struct facet_entry {
 } facet_entry;
 
 struct evs_results {
-	char *query;        /* NULL for a listing */
+	char *query; /* NULL for a listing */
 	unsigned flags;
 	char *from, *to;
 	/* The date range as local dates "YYYYMMDD" ("" when open), and the
@@ -37,7 +37,7 @@ struct evs_results {
 	char lo[9], hi[9], ref[9];
 	char **organisers, **tags;
 	size_t norganisers, ntags;
-	evs_sort sort;      /* as applied (never DEFAULT) */
+	evs_sort sort; /* as applied (never DEFAULT) */
 	uint64_t total;
 	size_t offset, limit;
 	evs_hit *hits;
@@ -45,7 +45,7 @@ struct evs_results {
 	facet_entry *facets[EVS_FACET_COUNT_];
 	size_t nfacets[EVS_FACET_COUNT_];
 	evs_highlight hl;
-	char *stemmer;      /* to stem words of snippets */
+	char *stemmer; /* to stem words of snippets */
 };
 
 /* A snippet of hit i with each match wrapped in open/close; with html,

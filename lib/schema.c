@@ -34,8 +34,8 @@ size_t evs_schema__term(char *out, const char *prefix, const char *word,
 	return pl + len;
 }
 
-size_t evs_schema__exact_term(char *out, const char *prefix,
-                              const char *value, size_t len)
+size_t evs_schema__exact_term(char *out, const char *prefix, const char *value,
+                              size_t len)
 {
 	size_t pl = strlen(prefix);
 	if (pl + len > EVS_MAX_ID_TERM) {
@@ -67,19 +67,24 @@ const size_t evs_schema__nfields =
     sizeof evs_schema__fields / sizeof evs_schema__fields[0];
 
 static const evs_query_field query_fields[] = {
-    {"title", "S", 0},          {"participant", "XP", 0},
-    {"participants", "XP", 0},  {"speaker", "XP", 0},
-    {"organiser", "XO", 0},     {"organizer", "XO", 0},
-    {"organisers", "XO", 0},    {"location", "XL", 0},
-    {"tag", "K", 1},            {"tags", "K", 1},
-    {"topic", "XC", 1},         {"topics", "XC", 1},
+    {"title", "S", 0},
+    {"participant", "XP", 0},
+    {"participants", "XP", 0},
+    {"speaker", "XP", 0},
+    {"organiser", "XO", 0},
+    {"organizer", "XO", 0},
+    {"organisers", "XO", 0},
+    {"location", "XL", 0},
+    {"tag", "K", 1},
+    {"tags", "K", 1},
+    {"topic", "XC", 1},
+    {"topics", "XC", 1},
     {"id", "Q", 1},
 };
 
 const evs_query_field *evs_schema__query_field(const char *name, size_t n)
 {
-	for (size_t i = 0; i < sizeof query_fields / sizeof query_fields[0];
-	     i++)
+	for (size_t i = 0; i < sizeof query_fields / sizeof query_fields[0]; i++)
 		if (strlen(query_fields[i].name) == n &&
 		    strncasecmp(query_fields[i].name, name, n) == 0)
 			return &query_fields[i];

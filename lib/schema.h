@@ -24,8 +24,8 @@ enum {
 	EVS_SLOT_START_DATE = 2, /* local start date, "YYYYMMDD" */
 	EVS_SLOT_END_DATE = 3,   /* local end date (start when none) */
 	/* 4 and 5 (year, month) are no longer written. */
-	EVS_SLOT_HASH = 6,       /* SHA-256 of the stored record: --sync leaves
-	                            records whose hash is unchanged alone */
+	EVS_SLOT_HASH = 6, /* SHA-256 of the stored record: --sync leaves
+	                      records whose hash is unchanged alone */
 	/* Every facet value of the event, as a list of items (see
 	 * xs_doc_list_add) whose group is the evs_facet: each organiser, tag
 	 * and topic (a value given twice, or spelt alike, once), and the
@@ -102,19 +102,19 @@ size_t evs_schema__term(char *out, const char *prefix, const char *word,
  * character boundary) so that the term fits EVS_MAX_ID_TERM bytes. The
  * indexer and both query paths (tag:, --tag, ...) use it, so that they cut
  * alike. out must hold EVS_MAX_ID_TERM + 1 bytes. Returns the length. */
-size_t evs_schema__exact_term(char *out, const char *prefix,
-                              const char *value, size_t len);
+size_t evs_schema__exact_term(char *out, const char *prefix, const char *value,
+                              size_t len);
 
 /* Kinds of record field. */
 typedef enum evs_field_kind {
-	EVS_FIELD_TEXT,   /* a string */
-	EVS_FIELD_LIST,   /* an array of strings */
-	EVS_FIELD_PEOPLE  /* an array of strings or {"name", "role"} objects */
+	EVS_FIELD_TEXT,  /* a string */
+	EVS_FIELD_LIST,  /* an array of strings */
+	EVS_FIELD_PEOPLE /* an array of strings or {"name", "role"} objects */
 } evs_field_kind;
 
 /* One indexed field of an event record. */
 typedef struct evs_field {
-	const char *key;          /* JSON key in the record */
+	const char *key; /* JSON key in the record */
 	evs_field_kind kind;
 	const char *prefix;       /* word terms under a query field; NULL: none */
 	const char *exact_prefix; /* whole normalised value as a boolean term */
@@ -132,7 +132,7 @@ extern const size_t evs_schema__nfields;
 typedef struct evs_query_field {
 	const char *name;
 	const char *prefix;
-	int boolean;  /* 1: the value is matched whole (tag:, topic:, id:) */
+	int boolean; /* 1: the value is matched whole (tag:, topic:, id:) */
 } evs_query_field;
 
 /* Returns the query field called name (n bytes), or NULL. */

@@ -179,8 +179,8 @@ typedef struct merge {
 
 /* Notes count events for value v (len bytes) of a facet; values are
  * merged by merge_finish. */
-static int merge_add(merge *m, evs_normalizer *nz, evs_buf *key,
-                     const char *v, size_t len, uint64_t count, int fold)
+static int merge_add(merge *m, evs_normalizer *nz, evs_buf *key, const char *v,
+                     size_t len, uint64_t count, int fold)
 {
 	if (fold) {
 		if (evs_normalize__name(nz, v, len, key) < 0)
@@ -354,8 +354,7 @@ static evs_status add_term_query(evs_index *idx, xs_query ***v, size_t *n,
 	}
 	char term[24];
 	int tl = snprintf(term, sizeof term, "%s%.*s", prefix, (int)nd, digits);
-	evs_status st = xs_query_term(&(*v)[*n], term, (size_t)tl, 0,
-	                              idx->errmsg);
+	evs_status st = xs_query_term(&(*v)[*n], term, (size_t)tl, 0, idx->errmsg);
 	if (st == EVS_OK)
 		(*n)++;
 	return st;
@@ -445,15 +444,14 @@ static evs_status date_filter(evs_index *idx, const char *lo, const char *hi,
 		goto done;
 	if (np == 1) {
 		range = p[0];
-	} else if ((st = xs_query_combine(&range, XS_OP_AND, p, 2,
-	                                  idx->errmsg)) != EVS_OK) {
+	} else if ((st = xs_query_combine(&range, XS_OP_AND, p, 2, idx->errmsg)) !=
+	           EVS_OK) {
 		p[0] = p[1] = NULL;
 		goto done;
 	}
 	p[0] = p[1] = NULL;
-	if ((st = xs_db_termfreq(idx->db, EVS_TERM_RECURS,
-	                         strlen(EVS_TERM_RECURS), &freq, idx->errmsg)) !=
-	    EVS_OK)
+	if ((st = xs_db_termfreq(idx->db, EVS_TERM_RECURS, strlen(EVS_TERM_RECURS),
+	                         &freq, idx->errmsg)) != EVS_OK)
 		goto done;
 	if (freq == 0) {
 		*out = range;
@@ -535,8 +533,8 @@ static evs_status build_filters(evs_index *idx, const evs_search_options *o,
 			if (evs_normalize__name(&idx->nz, v, strlen(v), &name) < 0) {
 				st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 			} else {
-				size_t tl = evs_schema__exact_term(term, prefixes[k], name.p,
-				                                   name.len);
+				size_t tl =
+				    evs_schema__exact_term(term, prefixes[k], name.p, name.len);
 				st = xs_query_term(&alts[i], term, tl, 0, idx->errmsg);
 			}
 			if (st != EVS_OK) {
@@ -687,8 +685,8 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		xs_query *v[2] = {q, NULL};
 		q = NULL;
 		if ((st = xs_query_term(&v[1], EVS_TERM_CANCELLED,
-		                        strlen(EVS_TERM_CANCELLED), 0,
-		                        idx->errmsg)) != EVS_OK) {
+		                        strlen(EVS_TERM_CANCELLED), 0, idx->errmsg)) !=
+		    EVS_OK) {
 			xs_query_free(v[0]);
 			goto done;
 		}
@@ -698,8 +696,8 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	}
 	/* Without words every event is as relevant as any other: a listing is
 	 * newest first. */
-	res->sort = opts->sort != EVS_SORT_DEFAULT ? opts->sort
-	                                           : EVS_SORT_RELEVANCE;
+	res->sort =
+	    opts->sort != EVS_SORT_DEFAULT ? opts->sort : EVS_SORT_RELEVANCE;
 	if (!text && res->sort == EVS_SORT_RELEVANCE)
 		res->sort = EVS_SORT_DATE_DESC;
 
@@ -745,8 +743,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		res->hits[i].score = xs_mset_weight(ms, i);
 		if (load_hit(&res->hits[i], data, len, res) < 0) {
 			st = evs_index__fail(idx, EVS_E_CORRUPT,
-			                     "%s: a stored record is damaged",
-			                     idx->dir);
+			                     "%s: a stored record is damaged", idx->dir);
 			goto done;
 		}
 	}
@@ -790,11 +787,11 @@ static const evs_hit *hit(const evs_results *res, size_t i)
 	return res && i < res->nhits ? &res->hits[i] : NULL;
 }
 
-#define HIT_FIELD(name)                                        \
-	const char *evs_hit_##name(const evs_results *res, size_t i) \
-	{                                                          \
-		const evs_hit *h = hit(res, i);                        \
-		return h ? h->name : NULL;                             \
+#define HIT_FIELD(name)                                                        \
+	const char *evs_hit_##name(const evs_results *res, size_t i)               \
+	{                                                                          \
+		const evs_hit *h = hit(res, i);                                        \
+		return h ? h->name : NULL;                                             \
 	}
 
 HIT_FIELD(id)
@@ -812,8 +809,7 @@ size_t evs_hit_occurrence_count(const evs_results *res, size_t i)
 	return h ? h->nocc : 0;
 }
 
-const char *evs_hit_occurrence_start(const evs_results *res, size_t i,
-                                     size_t j)
+const char *evs_hit_occurrence_start(const evs_results *res, size_t i, size_t j)
 {
 	const evs_hit *h = hit(res, i);
 	return h && j < h->nocc ? h->occ_start[j] : NULL;
@@ -849,8 +845,8 @@ size_t evs_hit_list_count(const evs_results *res, size_t i, evs_list list)
 	return h && (unsigned)list < 4 ? h->nlists[list] : 0;
 }
 
-const char *evs_hit_list_item(const evs_results *res, size_t i,
-                              evs_list list, size_t j)
+const char *evs_hit_list_item(const evs_results *res, size_t i, evs_list list,
+                              size_t j)
 {
 	const evs_hit *h = hit(res, i);
 	if (!h || (unsigned)list >= 4 || j >= h->nlists[list])
@@ -868,22 +864,21 @@ char *evs_hit_snippet(const evs_results *res, size_t i, const char *open,
 
 const char *evs_facet_name(evs_facet facet)
 {
-	static const char *const names[EVS_FACET_COUNT_] = {
-	    "organiser", "year", "month", "tag", "topic"};
+	static const char *const names[EVS_FACET_COUNT_] = {"organiser", "year",
+	                                                    "month", "tag",
+	                                                    "topic"};
 	return (unsigned)facet < EVS_FACET_COUNT_ ? names[facet] : NULL;
 }
 
 size_t evs_facet_count(const evs_results *res, evs_facet facet)
 {
-	return res && (unsigned)facet < EVS_FACET_COUNT_ ? res->nfacets[facet]
-	                                                 : 0;
+	return res && (unsigned)facet < EVS_FACET_COUNT_ ? res->nfacets[facet] : 0;
 }
 
-const char *evs_facet_value(const evs_results *res, evs_facet facet,
-                            size_t j, uint64_t *count)
+const char *evs_facet_value(const evs_results *res, evs_facet facet, size_t j,
+                            uint64_t *count)
 {
-	if (!res || (unsigned)facet >= EVS_FACET_COUNT_ ||
-	    j >= res->nfacets[facet])
+	if (!res || (unsigned)facet >= EVS_FACET_COUNT_ || j >= res->nfacets[facet])
 		return NULL;
 	if (count)
 		*count = res->facets[facet][j].count;

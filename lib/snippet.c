@@ -186,10 +186,10 @@ char *evs_snippet__make(const evs_results *res, size_t i, const char *open,
 		if (add_text(&out, text + pos, s.w[k].off - pos, html) < 0)
 			goto done;
 		/* The parts of a matched compound are marked as one. */
-		int cont_prev = k > best && s.w[k].group &&
-		                s.w[k - 1].group == s.w[k].group;
-		int cont_next = k < last && s.w[k].group &&
-		                s.w[k + 1].group == s.w[k].group;
+		int cont_prev =
+		    k > best && s.w[k].group && s.w[k - 1].group == s.w[k].group;
+		int cont_next =
+		    k < last && s.w[k].group && s.w[k + 1].group == s.w[k].group;
 		if (s.w[k].match && !cont_prev && evs_buf__adds(&out, open) < 0)
 			goto done;
 		if (add_text(&out, text + s.w[k].off, s.w[k].len, html) < 0)
@@ -202,8 +202,7 @@ char *evs_snippet__make(const evs_results *res, size_t i, const char *open,
 	if (pos < n && strchr(".!?", text[pos]) && last + 1 == s.n) {
 		if (add_text(&out, text + pos, 1, html) < 0)
 			goto done;
-	} else if (last + 1 < s.n &&
-	           evs_buf__adds(&out, "\xE2\x80\xA6") < 0) {
+	} else if (last + 1 < s.n && evs_buf__adds(&out, "\xE2\x80\xA6") < 0) {
 		goto done;
 	}
 	result = evs_buf__detach(&out);

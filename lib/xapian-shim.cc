@@ -160,9 +160,9 @@ evs_status xs_db_open_fresh(xs_db **out, const char *path, int overwrite,
 	*out = NULL;
 	try {
 		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL});
-		int action = (overwrite ? Xapian::DB_CREATE_OR_OVERWRITE
-		                        : Xapian::DB_OPEN) |
-		             Xapian::DB_NO_SYNC;
+		int action =
+		    (overwrite ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_OPEN) |
+		    Xapian::DB_NO_SYNC;
 		h->wdb = new Xapian::WritableDatabase(path, action, XS_BLOCK_SIZE);
 		h->db = h->wdb;
 		*out = h.release();
@@ -172,9 +172,8 @@ evs_status xs_db_open_fresh(xs_db **out, const char *path, int overwrite,
 	}
 }
 
-evs_status xs_db_value_by_term(const xs_db *db, const char *uterm,
-                               size_t len, unsigned slot, char **out,
-                               char *err) noexcept
+evs_status xs_db_value_by_term(const xs_db *db, const char *uterm, size_t len,
+                               unsigned slot, char **out, char *err) noexcept
 {
 	*out = NULL;
 	try {
@@ -230,8 +229,8 @@ evs_status xs_db_each_term(const xs_db *db, const char *prefix,
 	}
 }
 
-evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm,
-                               size_t len, unsigned *out, char *err) noexcept
+evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm, size_t len,
+                               unsigned *out, char *err) noexcept
 {
 	*out = 0;
 	try {
@@ -245,8 +244,8 @@ evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm,
 	}
 }
 
-evs_status xs_compact(const char *const *sources, size_t n,
-                      const char *dest, char *err) noexcept
+evs_status xs_compact(const char *const *sources, size_t n, const char *dest,
+                      char *err) noexcept
 {
 	try {
 		Xapian::Database all;
@@ -383,7 +382,8 @@ evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
 	}
 }
 
-evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len, char *err) noexcept
+evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len,
+                        char *err) noexcept
 {
 	try {
 		if (!db->wdb) {
@@ -435,8 +435,8 @@ evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
 	}
 }
 
-evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
-                        size_t len, char *err) noexcept
+evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val, size_t len,
+                        char *err) noexcept
 {
 	try {
 		doc->doc.add_value(slot, std::string(val, len));
@@ -446,7 +446,8 @@ evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
 	}
 }
 
-evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len, char *err) noexcept
+evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len,
+                       char *err) noexcept
 {
 	try {
 		doc->doc.set_data(std::string(data, len));
@@ -547,16 +548,18 @@ evs_status xs_query_match_all(xs_query **out, char *err) noexcept
 	}
 }
 
-evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs,
-                            size_t n, char *err) noexcept
+evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs, size_t n,
+                            char *err) noexcept
 {
 	*out = NULL;
 	evs_status st = EVS_OK;
 	try {
-		static const Xapian::Query::op ops[] = {
-		    Xapian::Query::OP_AND,       Xapian::Query::OP_OR,
-		    Xapian::Query::OP_AND_NOT,   Xapian::Query::OP_AND_MAYBE,
-		    Xapian::Query::OP_FILTER,    Xapian::Query::OP_PHRASE};
+		static const Xapian::Query::op ops[] = {Xapian::Query::OP_AND,
+		                                        Xapian::Query::OP_OR,
+		                                        Xapian::Query::OP_AND_NOT,
+		                                        Xapian::Query::OP_AND_MAYBE,
+		                                        Xapian::Query::OP_FILTER,
+		                                        Xapian::Query::OP_PHRASE};
 		std::vector<Xapian::Query> v;
 		v.reserve(n);
 		for (size_t i = 0; i < n; i++)
@@ -574,9 +577,9 @@ evs_status xs_query_wildcard(xs_query **out, const char *prefix,
 {
 	*out = NULL;
 	try {
-		*out = new xs_query{Xapian::Query(
-		    Xapian::Query::OP_WILDCARD, prefix, max_expansion,
-		    Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+		*out = new xs_query{
+		    Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+		                  Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
 		return EVS_OK;
 	} catch (...) {
 		return xs_fail(err);
@@ -631,8 +634,9 @@ void xs_query_free(xs_query *q) noexcept
 // Counts of byte strings: an open-addressing hash table whose keys are kept
 // in one arena. A facet is counted once per item per match, so this is the
 // inner loop of a faceted search; std::unordered_map took twice as long.
-class CountTable {
-      public:
+class CountTable
+{
+  public:
 	void add(const char *p, size_t len)
 	{
 		if (slots_.empty())
@@ -665,7 +669,7 @@ class CountTable {
 				out.emplace_back(arena_.substr(s.off, s.len), s.count);
 	}
 
-      private:
+  private:
 	struct slot {
 		uint64_t hash;
 		size_t off, len;
@@ -721,8 +725,9 @@ class CountTable {
 // stream does not use: there every value is read the slow way. A remote
 // database cannot run this spy at all (a server knows only Xapian's
 // built-in spies).
-class ListCountSpy : public Xapian::MatchSpy {
-      public:
+class ListCountSpy : public Xapian::MatchSpy
+{
+  public:
 	ListCountSpy(const Xapian::Database &db, unsigned slot, unsigned groups)
 	    : slot_(slot), groups_(groups), forward_(db.size() == 1),
 	      it_(db.valuestream_begin(slot)), end_(db.valuestream_end(slot))
@@ -750,7 +755,7 @@ class ListCountSpy : public Xapian::MatchSpy {
 		counts_[g].take(out);
 	}
 
-      private:
+  private:
 	void count(const std::string &list)
 	{
 		const char *p = list.data(), *e = p + list.size();
@@ -826,9 +831,9 @@ static void take_hits(xs_mset *r, const Xapian::MSet &ms,
 // Only when a run of ties reaches from the page to the end of ms is the
 // search run again, for the matches of at least that weight only, in the
 // full order.
-static void relevance_hits(xs_mset *r, Xapian::Database &db,
-                           const xs_query *q, const xs_search_params *p,
-                           const Xapian::MSet &ms, Xapian::doccount want)
+static void relevance_hits(xs_mset *r, Xapian::Database &db, const xs_query *q,
+                           const xs_search_params *p, const Xapian::MSet &ms,
+                           Xapian::doccount want)
 {
 	Xapian::doccount n = ms.size();
 	std::vector<Xapian::doccount> order;
@@ -866,11 +871,11 @@ static void relevance_hits(xs_mset *r, Xapian::Database &db,
 		bool read = run - i > 1 && run > p->offset && i < page_end;
 		for (Xapian::doccount k = i; k < run; k++) {
 			Xapian::MSetIterator it = ms[k];
-			items.push_back(
-			    {w,
-			     read ? it.get_document().get_value(p->tiebreak_slot)
-			          : std::string(),
-			     *it, k});
+			items.push_back({w,
+			                 read
+			                     ? it.get_document().get_value(p->tiebreak_slot)
+			                     : std::string(),
+			                 *it, k});
 		}
 	}
 	std::stable_sort(items.begin(), items.end(),
@@ -918,8 +923,8 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 			order.push_back(i);
 		take_hits(r, ms, order);
 	} else {
-		Xapian::doccount want = static_cast<Xapian::doccount>(
-		    p->offset + p->limit + XS_TIE_MARGIN);
+		Xapian::doccount want =
+		    static_cast<Xapian::doccount>(p->offset + p->limit + XS_TIE_MARGIN);
 		Xapian::MSet ms = enq.get_mset(0, want, all);
 		r->total = ms.get_matches_estimated();
 		relevance_hits(r, db, q, p, ms, want);

@@ -35,7 +35,8 @@ typedef struct xs_mset xs_mset;
 
 /* Databases. A writer opened with create 1 makes a new database when
  * none exists; with create 2 it also replaces an existing one. */
-evs_status xs_db_open_reader(xs_db **out, const char *path, char *err) XS_NOEXCEPT;
+evs_status xs_db_open_reader(xs_db **out, const char *path,
+                             char *err) XS_NOEXCEPT;
 evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
                              char *err) XS_NOEXCEPT;
 /* A writer for a generation that is not live yet: no fsync at commits
@@ -47,7 +48,8 @@ evs_status xs_db_open_fresh(xs_db **out, const char *path, int overwrite,
 evs_status xs_db_close(xs_db *db, char *err) XS_NOEXCEPT;
 evs_status xs_db_commit(xs_db *db, char *err) XS_NOEXCEPT;
 evs_status xs_db_reopen(xs_db *db, char *err) XS_NOEXCEPT;
-evs_status xs_db_doccount(const xs_db *db, uint64_t *out, char *err) XS_NOEXCEPT;
+evs_status xs_db_doccount(const xs_db *db, uint64_t *out,
+                          char *err) XS_NOEXCEPT;
 evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
                           uint64_t *out, char *err) XS_NOEXCEPT;
 /* *out is malloc'ed and NUL-terminated ("" when unset). */
@@ -63,8 +65,8 @@ evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len,
 
 /* The value in slot of the document indexed by unique term uterm: *out
  * is malloc'ed ("" when there is no such document or value). */
-evs_status xs_db_value_by_term(const xs_db *db, const char *uterm,
-                               size_t len, unsigned slot, char **out,
+evs_status xs_db_value_by_term(const xs_db *db, const char *uterm, size_t len,
+                               unsigned slot, char **out,
                                char *err) XS_NOEXCEPT;
 /* Calls fn for every document's value in slot (in docid order); fn
  * returns non-zero to stop. */
@@ -75,30 +77,28 @@ evs_status xs_db_each_value(const xs_db *db, unsigned slot,
 /* Calls fn for every term that begins with prefix, in order; fn returns
  * non-zero to stop. */
 evs_status xs_db_each_term(const xs_db *db, const char *prefix,
-                           int (*fn)(void *ctx, const char *term,
-                                     size_t len),
+                           int (*fn)(void *ctx, const char *term, size_t len),
                            void *ctx, char *err) XS_NOEXCEPT;
-evs_status xs_db_delete_docid(xs_db *db, unsigned docid,
-                              char *err) XS_NOEXCEPT;
+evs_status xs_db_delete_docid(xs_db *db, unsigned docid, char *err) XS_NOEXCEPT;
 /* The docid of the document indexed by unique term uterm (0: none). */
-evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm,
-                               size_t len, unsigned *out,
-                               char *err) XS_NOEXCEPT;
+evs_status xs_db_docid_by_term(const xs_db *db, const char *uterm, size_t len,
+                               unsigned *out, char *err) XS_NOEXCEPT;
 
 /* Merges the databases at sources[0..n) into a new, compact database at
  * dest (docids renumbered; user metadata taken from the first source). */
-evs_status xs_compact(const char *const *sources, size_t n,
-                      const char *dest, char *err) XS_NOEXCEPT;
+evs_status xs_compact(const char *const *sources, size_t n, const char *dest,
+                      char *err) XS_NOEXCEPT;
 
 /* Documents under construction. */
 evs_status xs_doc_new(xs_doc **out, char *err) XS_NOEXCEPT;
 void xs_doc_free(xs_doc *doc) XS_NOEXCEPT;
 evs_status xs_doc_posting(xs_doc *doc, const char *term, size_t len,
-                          unsigned pos, unsigned wdf_inc, char *err) XS_NOEXCEPT;
+                          unsigned pos, unsigned wdf_inc,
+                          char *err) XS_NOEXCEPT;
 evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
                        unsigned wdf_inc, char *err) XS_NOEXCEPT;
-evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val,
-                        size_t len, char *err) XS_NOEXCEPT;
+evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val, size_t len,
+                        char *err) XS_NOEXCEPT;
 evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len,
                        char *err) XS_NOEXCEPT;
 
@@ -109,8 +109,7 @@ evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len,
  * Appends one item to the list in slot of doc. */
 #define XS_MAX_GROUPS 8
 evs_status xs_doc_list_add(xs_doc *doc, unsigned slot, unsigned group,
-                           const char *val, size_t len,
-                           char *err) XS_NOEXCEPT;
+                           const char *val, size_t len, char *err) XS_NOEXCEPT;
 
 /* Snowball stemmers. xs_stem_new("none") stems nothing. */
 evs_status xs_stem_new(xs_stem **out, const char *lang, char *err) XS_NOEXCEPT;
@@ -134,8 +133,8 @@ typedef enum xs_op {
 evs_status xs_query_term(xs_query **out, const char *term, size_t len,
                          unsigned pos, char *err) XS_NOEXCEPT;
 evs_status xs_query_match_all(xs_query **out, char *err) XS_NOEXCEPT;
-evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs,
-                            size_t n, char *err) XS_NOEXCEPT;
+evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs, size_t n,
+                            char *err) XS_NOEXCEPT;
 /* Terms beginning with prefix: the max_expansion most frequent of them
  * when there are more. */
 evs_status xs_query_wildcard(xs_query **out, const char *prefix,
@@ -146,13 +145,14 @@ evs_status xs_query_value_cmp(xs_query **out, unsigned slot, int ge,
 evs_status xs_query_scale(xs_query **out, xs_query *sub, double factor,
                           char *err) XS_NOEXCEPT;
 /* A second handle on q (queries are immutable and shared). */
-evs_status xs_query_clone(xs_query **out, const xs_query *q, char *err) XS_NOEXCEPT;
+evs_status xs_query_clone(xs_query **out, const xs_query *q,
+                          char *err) XS_NOEXCEPT;
 void xs_query_free(xs_query *q) XS_NOEXCEPT;
 
 /* A search. */
 typedef struct xs_search_params {
-	int sort;          /* 0 relevance; else sort by sort_slot */
-	int sort_reverse;  /* with sort: descending */
+	int sort;         /* 0 relevance; else sort by sort_slot */
+	int sort_reverse; /* with sort: descending */
 	unsigned sort_slot;
 	unsigned tiebreak_slot; /* ascending, after the main order */
 	size_t offset, limit;

@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const months[] = {"Jan", "Feb", "Mar", "Apr",
-                                     "May", "Jun", "Jul", "Aug",
-                                     "Sep", "Oct", "Nov", "Dec"};
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 typedef struct when {
 	int y, m, d, has_time, hh, mm;
@@ -22,8 +21,8 @@ typedef struct when {
 static int parse(const char *s, when *w)
 {
 	memset(w, 0, sizeof *w);
-	if (!s || sscanf(s, "%4d-%2d-%2d", &w->y, &w->m, &w->d) != 3 ||
-	    w->m < 1 || w->m > 12)
+	if (!s || sscanf(s, "%4d-%2d-%2d", &w->y, &w->m, &w->d) != 3 || w->m < 1 ||
+	    w->m > 12)
 		return -1;
 	if (strlen(s) > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') &&
 	    sscanf(s + 11, "%2d:%2d", &w->hh, &w->mm) == 2) {
@@ -53,9 +52,8 @@ void format_dates(char *out, size_t cap, const char *start, const char *end)
 	int same_day = has_end && a.y == b.y && a.m == b.m && a.d == b.d;
 	if (!has_end || (same_day && !a.has_time)) {
 		if (a.has_time)
-			snprintf(out, cap, "%d %s %d, %02d:%02d%s%s", a.d,
-			         months[a.m - 1], a.y, a.hh, a.mm, *a.zone ? " " : "",
-			         a.zone);
+			snprintf(out, cap, "%d %s %d, %02d:%02d%s%s", a.d, months[a.m - 1],
+			         a.y, a.hh, a.mm, *a.zone ? " " : "", a.zone);
 		else
 			snprintf(out, cap, "%d %s %d", a.d, months[a.m - 1], a.y);
 	} else if (same_day) {
@@ -173,8 +171,7 @@ static void emit(FILE *out, para *g, size_t first_cols, size_t indent,
 }
 
 static void list_line(FILE *out, para *g, const evs_results *res, size_t i,
-                      evs_list l, const char *label, size_t max,
-                      size_t width)
+                      evs_list l, const char *label, size_t max, size_t width)
 {
 	size_t n = evs_hit_list_count(res, i, l);
 	if (!n)
@@ -208,8 +205,8 @@ static void add_query(para *g, const char *q)
 	adds(g, "\xE2\x80\x9D");
 }
 
-int format_text(FILE *out, const evs_results *res, const char *query,
-                int color, size_t width, int occurrences)
+int format_text(FILE *out, const evs_results *res, const char *query, int color,
+                size_t width, int occurrences)
 {
 	const char *bold = color ? "\033[1m" : "";
 	const char *dim = color ? "\033[2m" : "";
@@ -248,8 +245,8 @@ int format_text(FILE *out, const evs_results *res, const char *query,
 			             evs_hit_end(res, i));
 		if (nocc > 1) {
 			size_t l = strlen(dates);
-			snprintf(dates + l, sizeof dates - l,
-			         " (occurrence %zu of %zu)", next + 1, nocc);
+			snprintf(dates + l, sizeof dates - l, " (occurrence %zu of %zu)",
+			         next + 1, nocc);
 		}
 		const char *status = evs_hit_status(res, i);
 		if (status && strcmp(status, "cancelled") == 0) {
@@ -296,8 +293,9 @@ int format_text(FILE *out, const evs_results *res, const char *query,
 		adds(&g, off);
 		emit(out, &g, 8, 8, width);
 	}
-	static const char *const labels[EVS_FACET_COUNT_] = {
-	    "Organiser", "Year", "Month", "Tag", "Topic"};
+	static const char *const labels[EVS_FACET_COUNT_] = {"Organiser", "Year",
+	                                                     "Month", "Tag",
+	                                                     "Topic"};
 	static const size_t shown[EVS_FACET_COUNT_] = {8, 12, 12, 10, 10};
 	int any = 0;
 	for (int f = 0; f < EVS_FACET_COUNT_; f++) {

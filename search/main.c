@@ -14,32 +14,46 @@
 static const char *const prog = "evsearch";
 
 enum {
-	OPT_INDEX, OPT_ALL, OPT_PLAIN, OPT_FROM, OPT_TO, OPT_ORGANISER, OPT_ORGANIZER, OPT_TAG,
-	OPT_SORT, OPT_LIMIT, OPT_OFFSET, OPT_JSON, OPT_NO_FACETS, OPT_CANCELLED,
-	OPT_OCCURRENCES, OPT_COLOR, OPT_VERSION,
+	OPT_INDEX,
+	OPT_ALL,
+	OPT_PLAIN,
+	OPT_FROM,
+	OPT_TO,
+	OPT_ORGANISER,
+	OPT_ORGANIZER,
+	OPT_TAG,
+	OPT_SORT,
+	OPT_LIMIT,
+	OPT_OFFSET,
+	OPT_JSON,
+	OPT_NO_FACETS,
+	OPT_CANCELLED,
+	OPT_OCCURRENCES,
+	OPT_COLOR,
+	OPT_VERSION,
 	OPT_HELP
 };
 
 static const cli_option options[] = {
     [OPT_INDEX] = {"index", 'i', 1, "DIR",
-                 "index directory (default: see Environment below)"},
+                   "index directory (default: see Environment below)"},
     [OPT_ALL] = {"all", 'a', 0, NULL, "require every word (default: any word)"},
     [OPT_PLAIN] = {"plain", 'p', 0, NULL,
-                 "plain words: no operators, fields, phrases or wildcards"},
+                   "plain words: no operators, fields, phrases or wildcards"},
     [OPT_FROM] = {"from", 0, 1, "DATE",
-                "events ending on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, "
-                "today)"},
+                  "events ending on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, "
+                  "today)"},
     [OPT_TO] = {"to", 0, 1, "DATE", "events starting on or before DATE"},
     [OPT_ORGANISER] = {"organiser", 'o', 1, "NAME",
-                     "events by this organiser (whole name; repeatable)"},
+                       "events by this organiser (whole name; repeatable)"},
     [OPT_ORGANIZER] = {"organizer", 0, 1, "NAME", "same as --organiser"},
     [OPT_TAG] = {"tag", 't', 1, "TAG", "events with this tag (repeatable)"},
     [OPT_SORT] = {"sort", 's', 1, "ORDER",
-                "relevance, date (oldest first) or -date (newest first)"},
+                  "relevance, date (oldest first) or -date (newest first)"},
     [OPT_LIMIT] = {"limit", 'n', 1, "N", "show N results (default 10)"},
     [OPT_OFFSET] = {"offset", 0, 1, "N", "skip the first N results (paging)"},
     [OPT_JSON] = {"json", 'j', 0, NULL,
-                "print one JSON document (docs/output-format.md)"},
+                  "print one JSON document (docs/output-format.md)"},
     [OPT_NO_FACETS] = {"no-facets", 0, 0, NULL, "do not count facets"},
     [OPT_CANCELLED] = {"cancelled", 0, 0, NULL,
                        "include cancelled events (left out by default)"},
@@ -47,8 +61,8 @@ static const cli_option options[] = {
                          "list every matching occurrence of recurring "
                          "events (default: the next one)"},
     [OPT_COLOR] = {"color", 0, 1, "WHEN",
-                 "auto (default: on a terminal, unless NO_COLOR), always, "
-                 "never"},
+                   "auto (default: on a terminal, unless NO_COLOR), always, "
+                   "never"},
     [OPT_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
     [OPT_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
     {0},
@@ -64,15 +78,15 @@ typedef struct args {
 	int json, color, version, help;
 } args;
 
-static int parse_count(const char *name, const char *v, size_t min,
-                       size_t max, size_t *out)
+static int parse_count(const char *name, const char *v, size_t min, size_t max,
+                       size_t *out)
 {
 	char *end;
 	errno = 0;
 	unsigned long long n = strtoull(v, &end, 10);
 	if (errno || *end || end == v || v[0] == '-' || n < min || n > max) {
-		cli_error(prog, "--%s: \"%s\" is not a number from %zu to %zu",
-		          name, v, min, max);
+		cli_error(prog, "--%s: \"%s\" is not a number from %zu to %zu", name, v,
+		          min, max);
 		return -1;
 	}
 	*out = (size_t)n;
@@ -180,7 +194,8 @@ static void usage(FILE *out)
 	        "  evsearch \"multistakeholder consultation\"\n"
 	        "  evsearch --organiser \"EU Cyber Direct\"\n"
 	        "  evsearch --from 2022-03-01 --to 2022-03-05\n"
-	        "  evsearch --json -n 50 participant:hakmeh | jq '.results[].title'\n"
+	        "  evsearch --json -n 50 participant:hakmeh | jq "
+	        "'.results[].title'\n"
 	        "\n"
 	        "Environment:\n"
 	        "  EVSEARCH_INDEX  index directory when --index is not given\n"

@@ -14,8 +14,8 @@ char *th_tmpdir(void)
 {
 	const char *base = getenv("TMPDIR");
 	char *p;
-	assert_true(asprintf(&p, "%s/evs-test-XXXXXX",
-	                     base && *base ? base : "/tmp") > 0);
+	assert_true(
+	    asprintf(&p, "%s/evs-test-XXXXXX", base && *base ? base : "/tmp") > 0);
 	assert_non_null(mkdtemp(p));
 	return p;
 }
@@ -47,11 +47,12 @@ char *th_shared_path(const char *rel)
 {
 	const char *base = getenv("EVS_SHARED_DIR");
 	char *p;
-	assert_true(asprintf(&p, "%s/%s", base && *base ? base : EVS_SHARED_DIR,
-	                     rel) > 0);
+	assert_true(
+	    asprintf(&p, "%s/%s", base && *base ? base : EVS_SHARED_DIR, rel) > 0);
 	if (access(p, R_OK) != 0) {
-		fprintf(stderr, "skipping: %s is absent (../shared/ is only "
-		                "beside the project's own checkout)\n",
+		fprintf(stderr,
+		        "skipping: %s is absent (../shared/ is only "
+		        "beside the project's own checkout)\n",
 		        p);
 		free(p);
 		return NULL;

@@ -81,8 +81,7 @@ static void test_api__search_json_refuses_bad_requests(void **state)
 	expect_invalid(f->idx, "{\"tags\": [1]}", "\"tags\"[0]");
 	expect_invalid(f->idx, "{\"from\": \"2022-13\"}", "from date");
 	expect_invalid(f->idx, "{\"query\": \"(cyber\"}", "never closed");
-	expect_invalid(f->idx, "{\"query\": 1, \"query\": 2}",
-	               "not a JSON object");
+	expect_invalid(f->idx, "{\"query\": 1, \"query\": 2}", "not a JSON object");
 }
 
 /* Several threads, each with its own handle, search while another
@@ -118,8 +117,8 @@ static void *reader(void *p)
 	return NULL;
 }
 
-static void test_api__threads_search_while_another_process_rebuilds(
-    void **state)
+static void
+test_api__threads_search_while_another_process_rebuilds(void **state)
 {
 	fixture *f = *state;
 	char *dir;

@@ -33,9 +33,9 @@ static void parse_bad(const char *s, const char *want)
 		fail_msg("\"%s\": reason \"%s\", expected \"%s\"", s, why, want);
 }
 
-static void assert_fields(const evs_datetime *d, int y, int mo, int day,
-                          int h, int mi, int sec, int has_time,
-                          int has_offset, int offset)
+static void assert_fields(const evs_datetime *d, int y, int mo, int day, int h,
+                          int mi, int sec, int has_time, int has_offset,
+                          int offset)
 {
 	assert_int_equal(d->year, y);
 	assert_int_equal(d->month, mo);
@@ -57,8 +57,7 @@ static void keys_of(const char *s, const char *local, const char *utc)
 	evs_date__local_key(&d, lk);
 	evs_date__utc_key(&d, uk);
 	if (strcmp(lk, local) != 0 || strcmp(uk, utc) != 0)
-		fail_msg("%s: local %s utc %s, expected %s %s", s, lk, uk, local,
-		         utc);
+		fail_msg("%s: local %s utc %s, expected %s %s", s, lk, uk, local, utc);
 }
 
 #define NOT_ISO "not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+hh:mm)"
@@ -294,15 +293,13 @@ static void test_date__cmp_orders_instants(void **state)
 	                        "2022-05-25T11:00:00Z"),
 	                 0);
 	/* Seconds count; fractions do not. */
-	assert_int_equal(cmp_of("2022-05-25T11:00:01Z", "2022-05-25T11:00:00Z"),
-	                 1);
+	assert_int_equal(cmp_of("2022-05-25T11:00:01Z", "2022-05-25T11:00:00Z"), 1);
 	assert_int_equal(cmp_of("2022-05-25T11:00:00.9Z", "2022-05-25T11:00:00Z"),
 	                 0);
 	/* A date is its midnight UTC; floating times are UTC. */
 	assert_int_equal(cmp_of("2022-05-25", "2022-05-25T00:00:00Z"), 0);
 	assert_int_equal(cmp_of("2022-05-25", "2022-05-25T00:00:00+01:00"), 1);
-	assert_int_equal(cmp_of("2022-05-25T13:00:00", "2022-05-25T13:00:00Z"),
-	                 0);
+	assert_int_equal(cmp_of("2022-05-25T13:00:00", "2022-05-25T13:00:00Z"), 0);
 	/* Across a year boundary. */
 	assert_int_equal(cmp_of("2022-01-01T00:30:00+01:00",
 	                        "2021-12-31T23:45:00Z"),
@@ -315,10 +312,14 @@ static void test_date__cmp_orders_instants(void **state)
 static void test_date__cmp_agrees_with_utc_keys(void **state)
 {
 	(void)state;
-	const char *v[] = {"2022-03-01T09:00:00+01:00", "2022-03-01T09:00:00-05:00",
-	                   "2022-03-01", "2022-02-28T23:30:00-01:00",
-	                   "2022-03-01T08:00:00Z", "2021-12-31T22:00:00-05:00",
-	                   "2022-01-01T02:59:59Z", "2022-03-01T14:00:00"};
+	const char *v[] = {"2022-03-01T09:00:00+01:00",
+	                   "2022-03-01T09:00:00-05:00",
+	                   "2022-03-01",
+	                   "2022-02-28T23:30:00-01:00",
+	                   "2022-03-01T08:00:00Z",
+	                   "2021-12-31T22:00:00-05:00",
+	                   "2022-01-01T02:59:59Z",
+	                   "2022-03-01T14:00:00"};
 	size_t n = sizeof v / sizeof v[0];
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++) {

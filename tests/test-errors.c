@@ -18,8 +18,8 @@
 /* ---- fixtures ---- */
 
 typedef struct fixture {
-	char *tmp;  /* the temporary directory */
-	char *dir;  /* tmp/idx: an index of the corpus (built by setup_built) */
+	char *tmp; /* the temporary directory */
+	char *dir; /* tmp/idx: an index of the corpus (built by setup_built) */
 } fixture;
 
 static char *path_in(const char *dir, const char *rel)
@@ -78,8 +78,8 @@ static void open_fails(const char *path, int flags, const char *stemmer,
 	if (st != want) {
 		if (st == EVS_OK)
 			evs_index_close(idx);
-		fail_msg("open %s (flags %d): status \"%s\", expected \"%s\"; %s",
-		         path, flags, evs_status_str(st), evs_status_str(want),
+		fail_msg("open %s (flags %d): status \"%s\", expected \"%s\"; %s", path,
+		         flags, evs_status_str(st), evs_status_str(want),
 		         st == EVS_OK ? "" : msg);
 	}
 	assert_null(idx);
@@ -166,8 +166,8 @@ static void test_errors__path_is_a_regular_file(void **state)
 	write_text(dir, "not an index\n");
 	/* Never written into. (Read-only, "no index there" or "not an
 	 * index" would both be right.) */
-	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_INVALID,
-	           dir, NULL);
+	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_INVALID, dir,
+	           NULL);
 	FILE *f = fopen(dir, "r");
 	assert_non_null(f);
 	char line[64] = "";
@@ -184,11 +184,10 @@ static void test_errors__bare_xapian_database_is_invalid(void **state)
 	if (xs_db_open_writer(&db, dir, 1, err) != EVS_OK)
 		fail_msg("create %s: %s", dir, err);
 	assert_int_equal(xs_db_close(db, err), EVS_OK);
-	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_INVALID, dir, "Xapian",
-	           NULL);
+	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_INVALID, dir, "Xapian", NULL);
 	open_fails(dir, EVS_OPEN_WRITE, NULL, EVS_E_INVALID, dir, NULL);
-	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_INVALID,
-	           dir, NULL);
+	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_INVALID, dir,
+	           NULL);
 	/* It was left alone. */
 	char *current = path_in(dir, "current");
 	assert_int_equal(access(current, F_OK), -1);
@@ -203,8 +202,8 @@ static void test_errors__foreign_directory_is_not_taken_over(void **state)
 	assert_int_equal(mkdir(dir, 0777), 0);
 	char *notes = path_in(dir, "notes.txt");
 	write_text(notes, "mine\n");
-	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_INVALID,
-	           dir, "not an evsearch index", NULL);
+	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_INVALID, dir,
+	           "not an evsearch index", NULL);
 	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_NOTFOUND, dir, NULL);
 	/* Nothing was added to it. */
 	char *current = path_in(dir, "current");
@@ -246,8 +245,8 @@ static void test_errors__bad_open_arguments(void **state)
 static void test_errors__unknown_stemmer_on_create(void **state)
 {
 	const char *dir = fx(state)->dir;
-	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, "klingon",
-	           EVS_E_INVALID, "klingon", NULL);
+	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, "klingon", EVS_E_INVALID,
+	           "klingon", NULL);
 	/* No index that looks complete was left behind. */
 	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_NOTFOUND, NULL);
 }
@@ -261,8 +260,8 @@ static void test_errors__second_writer_in_this_process(void **state)
 	snprintf(pid, sizeof pid, "PID %ld", (long)getpid());
 	evs_index *w = open_ok(dir, EVS_OPEN_WRITE, NULL);
 	open_fails(dir, EVS_OPEN_WRITE, NULL, EVS_E_LOCKED, dir, pid, NULL);
-	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_LOCKED,
-	           dir, NULL);
+	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_LOCKED, dir,
+	           NULL);
 	/* Readers are not locked out. */
 	evs_index *r = open_ok(dir, EVS_OPEN_READ, NULL);
 	evs_results *res = th_search(r, "vienna", NULL);
@@ -350,8 +349,8 @@ static void test_errors__other_schema_version(void **state)
 {
 	const char *dir = fx(state)->dir;
 	set_gen_metadata(dir, "evsearch.schema_version", "999");
-	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_VERSION, dir, "999",
-	           "rebuild", NULL);
+	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_VERSION, dir, "999", "rebuild",
+	           NULL);
 	open_fails(dir, EVS_OPEN_WRITE, NULL, EVS_E_VERSION, "999", NULL);
 	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_VERSION,
 	           "999", NULL);
@@ -388,8 +387,7 @@ static void test_errors__other_stemmer(void **state)
 	char *plain = path_in(fx(state)->tmp, "plain");
 	idx = open_ok(plain, EVS_OPEN_WRITE | EVS_OPEN_CREATE, "none");
 	assert_int_equal(evs_index_close(idx), EVS_OK);
-	open_fails(plain, EVS_OPEN_READ, "english", EVS_E_VERSION, "none",
-	           NULL);
+	open_fails(plain, EVS_OPEN_READ, "english", EVS_E_VERSION, "none", NULL);
 	idx = open_ok(plain, EVS_OPEN_READ, NULL);
 	evs_index_info info = {0};
 	info.version = EVS_INDEX_INFO_VERSION;
@@ -500,12 +498,11 @@ static void test_errors__current_is_a_regular_file(void **state)
 	char *current = path_in(dir, "current");
 	assert_int_equal(unlink(current), 0);
 	write_text(current, "gen-1\n");
-	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_CORRUPT, dir, "current",
-	           NULL);
+	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_CORRUPT, dir, "current", NULL);
 	open_fails(dir, EVS_OPEN_WRITE, NULL, EVS_E_CORRUPT, dir, NULL);
 	/* Not mistaken for a foreign directory and overwritten either. */
-	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_CORRUPT,
-	           dir, NULL);
+	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_CORRUPT, dir,
+	           NULL);
 	free(current);
 }
 
@@ -516,12 +513,11 @@ static void test_errors__current_points_to_no_generation(void **state)
 	assert_int_equal(unlink(current), 0);
 	assert_int_equal(symlink("gen-9", current), 0);
 	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_CORRUPT, dir, "gen-9", NULL);
-	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_CORRUPT,
-	           dir, NULL);
+	open_fails(dir, EVS_OPEN_WRITE | EVS_OPEN_CREATE, NULL, EVS_E_CORRUPT, dir,
+	           NULL);
 	assert_int_equal(unlink(current), 0);
 	assert_int_equal(symlink("../elsewhere", current), 0);
-	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_CORRUPT, dir, "elsewhere",
-	           NULL);
+	open_fails(dir, EVS_OPEN_READ, NULL, EVS_E_CORRUPT, dir, "elsewhere", NULL);
 	free(current);
 }
 
@@ -586,14 +582,14 @@ static void test_errors__bad_records_are_invalid(void **state)
 	    "{\"id\": \"x\", \"title\": \"T\", \"start\": \"2022-01-01\", "
 	    "\"tags\": \"one\"}",
 	};
-	static const char *const why[] = {"JSON", "JSON", "object", "\"title\"",
-	                                  "\"start\"", "\"tags\""};
+	static const char *const why[] = {"JSON",      "JSON",      "object",
+	                                  "\"title\"", "\"start\"", "\"tags\""};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		evs_outcome o = EVS_ADDED;
 		evs_status st = evs_index_add_json(idx, bad[i], strlen(bad[i]), &o);
 		if (st != EVS_E_INVALID)
-			fail_msg("record [%s]: status \"%s\", expected \"invalid\"",
-			         bad[i], evs_status_str(st));
+			fail_msg("record [%s]: status \"%s\", expected \"invalid\"", bad[i],
+			         evs_status_str(st));
 		assert_int_equal(o, EVS_SKIPPED);
 		if (!strstr(evs_errmsg(idx), why[i]))
 			fail_msg("record [%s]: message \"%s\" does not mention %s", bad[i],
@@ -604,8 +600,7 @@ static void test_errors__bad_records_are_invalid(void **state)
 	/* A good record afterwards clears the message. */
 	const char *good = "{\"id\": \"x\", \"title\": \"T\", \"start\": "
 	                   "\"2022-01-01\"}";
-	assert_int_equal(evs_index_add_json(idx, good, strlen(good), NULL),
-	                 EVS_OK);
+	assert_int_equal(evs_index_add_json(idx, good, strlen(good), NULL), EVS_OK);
 	assert_string_equal(evs_errmsg(idx), "");
 	assert_int_equal(evs_index_close(idx), EVS_OK);
 }
@@ -687,8 +682,7 @@ static void test_errors__successful_open_leaves_no_message(void **state)
 {
 	/* "An empty string when nothing failed": also after an open that
 	 * had to create the index. */
-	static const int flags[] = {EVS_OPEN_WRITE | EVS_OPEN_CREATE,
-	                            EVS_OPEN_READ,
+	static const int flags[] = {EVS_OPEN_WRITE | EVS_OPEN_CREATE, EVS_OPEN_READ,
 	                            EVS_OPEN_WRITE | EVS_OPEN_CREATE};
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 		evs_index *idx = open_ok(fx(state)->dir, flags[i], NULL);

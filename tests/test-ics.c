@@ -102,21 +102,22 @@ static void test_ics__time_zones(void **state)
 	/* 09:00 in Brussels is 08:00 UTC in winter; 09:00 in New York is
 	 * 14:00 UTC: same local date, Brussels first in time. The New York
 	 * event is given first in the file. */
-	index_ics(dir,
-	          CAL("BEGIN:VEVENT\r\nUID:ny\r\nSUMMARY:New York meeting\r\n"
-	              "DTSTART;TZID=America/New_York:20260115T090000\r\n"
-	              "DTEND;TZID=America/New_York:20260115T100000\r\nEND:VEVENT\r\n"
-	              "BEGIN:VEVENT\r\nUID:bru\r\nSUMMARY:Brussels meeting\r\n"
-	              "DTSTART;TZID=Europe/Brussels:20260115T090000\r\n"
-	              "DTEND;TZID=Europe/Brussels:20260115T100000\r\nEND:VEVENT\r\n"
-	              "BEGIN:VEVENT\r\nUID:bru-summer\r\nSUMMARY:Summer\r\n"
-	              "DTSTART;TZID=Europe/Brussels:20260715T090000\r\nEND:VEVENT\r\n"),
-	          &g, &st);
+	index_ics(
+	    dir,
+	    CAL("BEGIN:VEVENT\r\nUID:ny\r\nSUMMARY:New York meeting\r\n"
+	        "DTSTART;TZID=America/New_York:20260115T090000\r\n"
+	        "DTEND;TZID=America/New_York:20260115T100000\r\nEND:VEVENT\r\n"
+	        "BEGIN:VEVENT\r\nUID:bru\r\nSUMMARY:Brussels meeting\r\n"
+	        "DTSTART;TZID=Europe/Brussels:20260115T090000\r\n"
+	        "DTEND;TZID=Europe/Brussels:20260115T100000\r\nEND:VEVENT\r\n"
+	        "BEGIN:VEVENT\r\nUID:bru-summer\r\nSUMMARY:Summer\r\n"
+	        "DTSTART;TZID=Europe/Brussels:20260715T090000\r\nEND:VEVENT\r\n"),
+	    &g, &st);
 	assert_int_equal(st.added, 3);
 	assert_int_equal(st.skipped, 0);
 	evs_index *idx = th_open(dir);
-	evs_results *r = search_dates(idx, "2026-01-15", "2026-01-15",
-	                              EVS_SORT_DATE);
+	evs_results *r =
+	    search_dates(idx, "2026-01-15", "2026-01-15", EVS_SORT_DATE);
 	assert_int_equal(evs_results_total(r), 2);
 	assert_string_equal(evs_hit_id(r, 0), "bru");
 	assert_string_equal(evs_hit_id(r, 1), "ny");
@@ -143,22 +144,23 @@ static void test_ics__all_day_and_multi_day(void **state)
 	diags g = {0};
 	evs_add_stats st;
 	/* DTEND of an all-day event is the day after its last day. */
-	index_ics(dir,
-	          CAL("BEGIN:VEVENT\r\nUID:one\r\nSUMMARY:One day\r\n"
-	              "DTSTART;VALUE=DATE:20260301\r\n"
-	              "DTEND;VALUE=DATE:20260302\r\nEND:VEVENT\r\n"
-	              "BEGIN:VEVENT\r\nUID:three\r\nSUMMARY:Three days\r\n"
-	              "DTSTART;VALUE=DATE:20260310\r\n"
-	              "DTEND;VALUE=DATE:20260313\r\nEND:VEVENT\r\n"
-	              "BEGIN:VEVENT\r\nUID:dur\r\nSUMMARY:Two days by duration\r\n"
-	              "DTSTART;VALUE=DATE:20260320\r\nDURATION:P2D\r\nEND:VEVENT\r\n"
-	              "BEGIN:VEVENT\r\nUID:night\r\nSUMMARY:Overnight\r\n"
-	              "DTSTART:20260330T220000Z\r\nDURATION:PT4H\r\nEND:VEVENT\r\n"),
-	          &g, &st);
+	index_ics(
+	    dir,
+	    CAL("BEGIN:VEVENT\r\nUID:one\r\nSUMMARY:One day\r\n"
+	        "DTSTART;VALUE=DATE:20260301\r\n"
+	        "DTEND;VALUE=DATE:20260302\r\nEND:VEVENT\r\n"
+	        "BEGIN:VEVENT\r\nUID:three\r\nSUMMARY:Three days\r\n"
+	        "DTSTART;VALUE=DATE:20260310\r\n"
+	        "DTEND;VALUE=DATE:20260313\r\nEND:VEVENT\r\n"
+	        "BEGIN:VEVENT\r\nUID:dur\r\nSUMMARY:Two days by duration\r\n"
+	        "DTSTART;VALUE=DATE:20260320\r\nDURATION:P2D\r\nEND:VEVENT\r\n"
+	        "BEGIN:VEVENT\r\nUID:night\r\nSUMMARY:Overnight\r\n"
+	        "DTSTART:20260330T220000Z\r\nDURATION:PT4H\r\nEND:VEVENT\r\n"),
+	    &g, &st);
 	assert_int_equal(st.added, 4);
 	evs_index *idx = th_open(dir);
-	evs_results *r = search_dates(idx, "2026-03-01", "2026-03-01",
-	                              EVS_SORT_DATE);
+	evs_results *r =
+	    search_dates(idx, "2026-03-01", "2026-03-01", EVS_SORT_DATE);
 	assert_int_equal(evs_results_total(r), 1);
 	assert_string_equal(evs_hit_start(r, 0), "2026-03-01");
 	assert_null(evs_hit_end(r, 0));
@@ -224,10 +226,12 @@ static void test_ics__weekly_exdate_override(void **state)
 	int w = th_hit_rank(r, "weekly");
 	assert_true(w >= 0);
 	assert_int_equal(evs_hit_occurrence_count(r, (size_t)w), 6);
-	static const char *const starts[6] = {
-	    "2026-03-02T10:00:00+01:00", "2026-03-09T10:00:00+01:00",
-	    "2026-03-24T14:00:00+01:00", "2026-03-30T10:00:00+02:00",
-	    "2026-04-13T10:00:00+02:00", "2026-04-20T10:00:00+02:00"};
+	static const char *const starts[6] = {"2026-03-02T10:00:00+01:00",
+	                                      "2026-03-09T10:00:00+01:00",
+	                                      "2026-03-24T14:00:00+01:00",
+	                                      "2026-03-30T10:00:00+02:00",
+	                                      "2026-04-13T10:00:00+02:00",
+	                                      "2026-04-20T10:00:00+02:00"};
 	for (size_t j = 0; j < 6; j++)
 		assert_string_equal(evs_hit_occurrence_start(r, (size_t)w, j),
 		                    starts[j]);
@@ -254,10 +258,8 @@ static void test_ics__weekly_exdate_override(void **state)
 	    {"2026-03-24", "2026-03-24", 1, 1}, /* moved here */
 	    {"2026-04-06", "2026-04-06", 0, 0}, /* cancelled override */
 	    {"2026-03-10", "2026-03-15", 0, 0}, /* between two */
-	    {"2026-03", "2026-03", 1, 4},
-	    {"2026-04-13", NULL, 1, 2},
-	    {NULL, "2026-03-05", 1, 1},
-	    {"2026-05", "2027", 0, 0},
+	    {"2026-03", "2026-03", 1, 4},       {"2026-04-13", NULL, 1, 2},
+	    {NULL, "2026-03-05", 1, 1},         {"2026-05", "2027", 0, 0},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		r = search_dates(idx, cases[k].from, cases[k].to, EVS_SORT_DATE);
@@ -373,8 +375,7 @@ static void test_ics__occurrence_cap_keeps_the_next(void **state)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
-	assert_int_equal(strncmp(evs_hit_occurrence_start(r, 0, 0), today, 10),
-	                 0);
+	assert_int_equal(strncmp(evs_hit_occurrence_start(r, 0, 0), today, 10), 0);
 	evs_results_free(r);
 	evs_index_close(idx);
 	th_rmrf(dir);
@@ -388,7 +389,8 @@ static void test_ics__status_ids_text(void **state)
 	evs_add_stats st;
 	index_ics(dir,
 	          CAL("BEGIN:VEVENT\r\nUID:gone\r\nSUMMARY:Cancelled briefing\r\n"
-	              "STATUS:CANCELLED\r\nDTSTART:20260105T100000Z\r\nEND:VEVENT\r\n"
+	              "STATUS:CANCELLED\r\nDTSTART:20260105T100000Z\r\nEND:"
+	              "VEVENT\r\n"
 	              "BEGIN:VEVENT\r\nSUMMARY:No uid briefing\r\n"
 	              "DTSTART:20260106T100000Z\r\n"
 	              "ORGANIZER:mailto:desk@example.org\r\n"
@@ -454,20 +456,20 @@ static void test_ics__broken_input(void **state)
 	diags g = {0};
 	evs_add_stats st;
 	index_ics(dir,
-	          "BEGIN:VCALENDAR\r\n"                            /* 1 */
-	          "BEGIN:VEVENT\r\nUID:bad-utf8\r\n"              /* 2, 3 */
-	          "SUMMARY:caf\xC3\r\n"                            /* 4 */
-	          "DTSTART:20260105T100000Z\r\nEND:VEVENT\r\n"     /* 5, 6 */
-	          "BEGIN:VEVENT\r\nUID:no-start\r\nSUMMARY:x\r\n"  /* 7-9 */
-	          "END:VEVENT\r\n"                                 /* 10 */
-	          "BEGIN:VEVENT\r\nUID:bad-start\r\n"              /* 11, 12 */
-	          "DTSTART:tomorrow\r\nEND:VEVENT\r\n"             /* 13, 14 */
+	          "BEGIN:VCALENDAR\r\n"                              /* 1 */
+	          "BEGIN:VEVENT\r\nUID:bad-utf8\r\n"                 /* 2, 3 */
+	          "SUMMARY:caf\xC3\r\n"                              /* 4 */
+	          "DTSTART:20260105T100000Z\r\nEND:VEVENT\r\n"       /* 5, 6 */
+	          "BEGIN:VEVENT\r\nUID:no-start\r\nSUMMARY:x\r\n"    /* 7-9 */
+	          "END:VEVENT\r\n"                                   /* 10 */
+	          "BEGIN:VEVENT\r\nUID:bad-start\r\n"                /* 11, 12 */
+	          "DTSTART:tomorrow\r\nEND:VEVENT\r\n"               /* 13, 14 */
 	          "BEGIN:VEVENT\r\nUID:good\r\nSUMMARY:Good one\r\n" /* 15-17 */
-	          "NO COLON HERE\r\n"                              /* 18 */
-	          "DTSTART:20260107T100000Z\r\nEND:VEVENT\r\n"     /* 19, 20 */
-	          "BEGIN:VEVENT\r\nUID:open\r\n"                   /* 21, 22 */
-	          "DTSTART:20260108T100000Z\r\n"                   /* 23 */
-	          "END:VCALENDAR\r\n",                             /* 24 */
+	          "NO COLON HERE\r\n"                                /* 18 */
+	          "DTSTART:20260107T100000Z\r\nEND:VEVENT\r\n"       /* 19, 20 */
+	          "BEGIN:VEVENT\r\nUID:open\r\n"                     /* 21, 22 */
+	          "DTSTART:20260108T100000Z\r\n"                     /* 23 */
+	          "END:VCALENDAR\r\n",                               /* 24 */
 	          &g, &st);
 	assert_int_equal(st.added, 1);
 	assert_int_equal(st.skipped, 4);
@@ -503,10 +505,10 @@ static void test_ics__review_cases(void **state)
 	    dir,
 	    CAL("BEGIN:VEVENT\r\nUID:open-alarm\r\nSUMMARY:alarm open\r\n"
 	        "DTSTART:20250101T100000Z\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n"
-	        "END:VEVENT\r\n"                                   /* 3-9 */
+	        "END:VEVENT\r\n" /* 3-9 */
 	        "BEGIN:VEVENT\r\nUID:stray-end\r\nSUMMARY:stray end\r\n"
 	        "END:VALARM\r\nDTSTART:20250102T100000Z\r\nEND:VEVENT\r\n"
-	        "BEGIN:VEVENT\r\nUID:m\r\nSUMMARY:moved twice\r\n"  /* 16 */
+	        "BEGIN:VEVENT\r\nUID:m\r\nSUMMARY:moved twice\r\n" /* 16 */
 	        "DTSTART:20250106T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
 	        "END:VEVENT\r\n"
 	        "BEGIN:VEVENT\r\nUID:m\r\nRECURRENCE-ID:20250113T090000Z\r\n"

@@ -94,9 +94,8 @@ static evs_status add_fd(void **state, int fd, const char *source,
 }
 
 /* Adds len bytes of data as one stream from a memfd. */
-static evs_status add_bytes(void **state, const char *source,
-                            const char *data, size_t len, diag_log *log,
-                            evs_add_stats *stats)
+static evs_status add_bytes(void **state, const char *source, const char *data,
+                            size_t len, diag_log *log, evs_add_stats *stats)
 {
 	int fd = memfd_create("evs-limits", 0);
 	assert_true(fd >= 0);
@@ -111,9 +110,8 @@ static evs_status add_bytes(void **state, const char *source,
 	return st;
 }
 
-static evs_status add_text(void **state, const char *source,
-                           const char *text, diag_log *log,
-                           evs_add_stats *stats)
+static evs_status add_text(void **state, const char *source, const char *text,
+                           diag_log *log, evs_add_stats *stats)
 {
 	return add_bytes(state, source, text, strlen(text), log, stats);
 }
@@ -135,9 +133,8 @@ static void assert_diag(const diag_log *log, size_t i, evs_severity sev,
 		         (unsigned long long)line, want);
 }
 
-static void assert_stats(const evs_add_stats *s, uint64_t read,
-                         uint64_t added, uint64_t replaced, uint64_t skipped,
-                         uint64_t warnings)
+static void assert_stats(const evs_add_stats *s, uint64_t read, uint64_t added,
+                         uint64_t replaced, uint64_t skipped, uint64_t warnings)
 {
 	if (s->read != read || s->added != added || s->replaced != replaced ||
 	    s->skipped != skipped || s->warnings != warnings)
@@ -176,8 +173,8 @@ static void expect_only(void **state, const char *q, const char *id)
 {
 	evs_results *res = search(state, q, 0);
 	if (evs_results_total(res) != 1 || strcmp(evs_hit_id(res, 0), id) != 0)
-		fail_msg("search [%.80s]: %llu hits (first %.40s), expected only %s",
-		         q, (unsigned long long)evs_results_total(res),
+		fail_msg("search [%.80s]: %llu hits (first %.40s), expected only %s", q,
+		         (unsigned long long)evs_results_total(res),
 		         evs_results_count(res) ? evs_hit_id(res, 0) : "none", id);
 	evs_results_free(res);
 }
@@ -237,8 +234,7 @@ static void bad_then_good(void **state, const char *source,
 	assert_int_equal(fclose(mem), 0);
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_bytes(state, source, text, len, &log, &stats),
-	                 EVS_OK);
+	assert_int_equal(add_bytes(state, source, text, len, &log, &stats), EVS_OK);
 	for (size_t i = 0; i < n; i++)
 		assert_diag(&log, i, EVS_ERROR, source, 2 * i + 1, want[i]);
 	assert_int_equal(log.n, n);
@@ -304,9 +300,9 @@ static void test_limits__nul_bytes(void **state)
 	    "\"2022-01-01\"}\0\n";
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(
-	    add_bytes(state, "nul.jsonl", text, sizeof text - 1, &log, &stats),
-	    EVS_OK);
+	assert_int_equal(add_bytes(state, "nul.jsonl", text, sizeof text - 1, &log,
+	                           &stats),
+	                 EVS_OK);
 	assert_diag(&log, 0, EVS_ERROR, "nul.jsonl", 1,
 	            "invalid JSON at column 26: control character 0x0 near "
 	            "'\"Nul'");
@@ -421,8 +417,7 @@ static void test_limits__line_over_64_mib_then_resync(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_int_equal(st, EVS_OK);
-	assert_diag(&log, 0, EVS_ERROR, "big.jsonl", 2,
-	            "line longer than 64 MiB");
+	assert_diag(&log, 0, EVS_ERROR, "big.jsonl", 2, "line longer than 64 MiB");
 	assert_int_equal(log.n, 1);
 	assert_stats(&stats, 3, 2, 0, 1, 0);
 	expect_only(state, "kilimanjaro", "before");
@@ -450,8 +445,7 @@ static void test_limits__ten_mb_description_is_cut(void **state)
 	                     desc) > 0);
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "desc.jsonl", text, &log, &stats),
-	                 EVS_OK);
+	assert_int_equal(add_text(state, "desc.jsonl", text, &log, &stats), EVS_OK);
 	assert_diag(&log, 0, EVS_WARNING, "desc.jsonl", 1,
 	            "\"description\": cut to 1048576 bytes");
 	assert_int_equal(log.n, 1);
@@ -472,8 +466,8 @@ static void test_limits__ten_mb_description_is_cut(void **state)
 }
 
 /* A record with n list items named prefix0, prefix1, ... in field. */
-static char *with_items(const char *id, const char *field,
-                        const char *prefix, size_t n)
+static char *with_items(const char *id, const char *field, const char *prefix,
+                        size_t n)
 {
 	char *s = NULL;
 	size_t len = 0;
@@ -507,8 +501,8 @@ static void test_limits__ten_thousand_participants(void **state)
 	assert_int_equal(total_of(state, "speaker9999"), 0);
 	evs_results *res = search(state, "speaker1", 0);
 	assert_int_equal(evs_hit_list_count(res, 0, EVS_LIST_PARTICIPANTS), 1000);
-	assert_string_equal(
-	    evs_hit_list_item(res, 0, EVS_LIST_PARTICIPANTS, 999), "Speaker999");
+	assert_string_equal(evs_hit_list_item(res, 0, EVS_LIST_PARTICIPANTS, 999),
+	                    "Speaker999");
 	evs_results_free(res);
 	free(text);
 
@@ -559,8 +553,7 @@ static void test_limits__deeply_nested_json(void **state)
 	assert_true(asprintf(&text, "%s\n%s\n%s\n", arrays, in_object, ok) > 0);
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "deep.jsonl", text, &log, &stats),
-	                 EVS_OK);
+	assert_int_equal(add_text(state, "deep.jsonl", text, &log, &stats), EVS_OK);
 	assert_diag(&log, 0, EVS_ERROR, "deep.jsonl", 1,
 	            "invalid JSON at column 2049: maximum parsing depth reached "
 	            "near '['");
@@ -578,8 +571,8 @@ static void test_limits__deeply_nested_json(void **state)
 
 static void test_limits__wrong_types(void **state)
 {
-#define R(extra) "{\"id\": \"w\", \"title\": \"T\", \"start\": \"2022-01-01\"" \
-	             extra "}"
+#define R(extra)                                                               \
+	"{\"id\": \"w\", \"title\": \"T\", \"start\": \"2022-01-01\"" extra "}"
 	static const char *const bad[] = {
 	    "{\"id\": true, \"title\": \"T\", \"start\": \"2022-01-01\"}",
 	    "{\"id\": 1.5, \"title\": \"T\", \"start\": \"2022-01-01\"}",
@@ -670,8 +663,7 @@ static void test_limits__duplicate_ids_in_one_file(void **state)
 	assert_true(asprintf(&text, "%s\n%s\n%s\n", a, b, c) > 0);
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "dup.jsonl", text, &log, &stats),
-	                 EVS_OK);
+	assert_int_equal(add_text(state, "dup.jsonl", text, &log, &stats), EVS_OK);
 	assert_diag(&log, 0, EVS_WARNING, "dup.jsonl", 3,
 	            "duplicate id: this record replaces an earlier one with the "
 	            "same id");
@@ -789,8 +781,7 @@ static void test_limits__words_longer_than_xapian_terms(void **state)
 	char *a = rec("longword", title);
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "words.jsonl", a, &log, &stats),
-	                 EVS_OK);
+	assert_int_equal(add_text(state, "words.jsonl", a, &log, &stats), EVS_OK);
 	assert_int_equal(log.n, 0);
 	assert_stats(&stats, 1, 1, 0, 0, 0);
 	expect_only(state, word, "longword");
@@ -832,8 +823,7 @@ static void test_limits__ids_longer_than_xapian_terms(void **state)
 		char *r = rec(id, title);
 		diag_log log = {0};
 		evs_add_stats stats = {0};
-		assert_int_equal(add_text(state, "ids.jsonl", r, &log, &stats),
-		                 EVS_OK);
+		assert_int_equal(add_text(state, "ids.jsonl", r, &log, &stats), EVS_OK);
 		assert_int_equal(log.n, 0);
 		assert_stats(&stats, 1, 1, 0, 0, 0);
 		char *q;
@@ -853,8 +843,7 @@ static void test_limits__ids_longer_than_xapian_terms(void **state)
 		assert_int_equal(evs_index_delete(fx(state)->idx, id), EVS_OK);
 		assert_int_equal(evs_index_commit(fx(state)->idx), EVS_OK);
 		assert_int_equal(events_in(state), 0);
-		assert_int_equal(evs_index_delete(fx(state)->idx, id),
-		                 EVS_E_NOTFOUND);
+		assert_int_equal(evs_index_delete(fx(state)->idx, id), EVS_E_NOTFOUND);
 		free(q);
 		free(r);
 		free(id);
@@ -1002,8 +991,7 @@ static void test_limits__wildcard_expansion(void **state)
 	                 EVS_OK);
 	assert_stats(&stats, 250, 250, 0, 0, 0);
 	free(text);
-	static const char *const queries[] = {"wild*", "title:wild*",
-	                                      "tag:wild*"};
+	static const char *const queries[] = {"wild*", "title:wild*", "tag:wild*"};
 	for (size_t k = 0; k < 3; k++) {
 		evs_results *res = search(state, queries[k], 0);
 		if (evs_results_total(res) != 200)
@@ -1041,29 +1029,29 @@ static const struct {
 } categories[] = {
     {"Lu", "A"},
     {"Ll", "a"},
-    {"Lt", "\xC7\x85"},         /* U+01C5 Dž */
-    {"Lm", "\xCA\xB0"},         /* U+02B0 modifier h */
-    {"Lo", "\xE4\xB8\xAD"},     /* U+4E2D */
-    {"Mn", "\xCC\x81"},         /* U+0301 combining acute */
-    {"Mc", "\xE0\xA4\x83"},     /* U+0903 Devanagari visarga */
-    {"Me", "\xE2\x83\x9D"},     /* U+20DD enclosing circle */
+    {"Lt", "\xC7\x85"},     /* U+01C5 Dž */
+    {"Lm", "\xCA\xB0"},     /* U+02B0 modifier h */
+    {"Lo", "\xE4\xB8\xAD"}, /* U+4E2D */
+    {"Mn", "\xCC\x81"},     /* U+0301 combining acute */
+    {"Mc", "\xE0\xA4\x83"}, /* U+0903 Devanagari visarga */
+    {"Me", "\xE2\x83\x9D"}, /* U+20DD enclosing circle */
     {"Nd", "7"},
-    {"Nl", "\xE2\x85\xAB"},     /* U+216B roman twelve */
-    {"No", "\xC2\xBD"},         /* U+00BD one half */
+    {"Nl", "\xE2\x85\xAB"}, /* U+216B roman twelve */
+    {"No", "\xC2\xBD"},     /* U+00BD one half */
     {"Pc", "_"},
     {"Pd", "-"},
     {"Ps", "("},
     {"Pe", ")"},
-    {"Pi", "\xC2\xAB"},         /* U+00AB */
-    {"Pf", "\xC2\xBB"},         /* U+00BB */
+    {"Pi", "\xC2\xAB"}, /* U+00AB */
+    {"Pf", "\xC2\xBB"}, /* U+00BB */
     {"Po", "!"},
     {"Sm", "+"},
     {"Sc", "$"},
     {"Sk", "^"},
-    {"So", "\xC2\xA9"},         /* U+00A9 */
-    {"Zs", "\xE2\x80\x80"},     /* U+2000 en quad */
-    {"Zl", "\xE2\x80\xA8"},     /* U+2028 */
-    {"Zp", "\xE2\x80\xA9"},     /* U+2029 */
+    {"So", "\xC2\xA9"},     /* U+00A9 */
+    {"Zs", "\xE2\x80\x80"}, /* U+2000 en quad */
+    {"Zl", "\xE2\x80\xA8"}, /* U+2028 */
+    {"Zp", "\xE2\x80\xA9"}, /* U+2029 */
     {"Cc", "\x01"},
     {"Cf", "\xE2\x80\x8B"},     /* U+200B zero width space */
     {"Cf", "\xEF\xBB\xBF"},     /* U+FEFF byte order mark */
@@ -1089,8 +1077,8 @@ static void test_limits__every_unicode_category(void **state)
 	assert_non_null(m);
 	for (size_t k = 0; k < NCATEGORIES; k++) {
 		int32_t cp = 0;
-		int l = evs_utf8__decode(categories[k].ch,
-		                         strlen(categories[k].ch), &cp);
+		int l =
+		    evs_utf8__decode(categories[k].ch, strlen(categories[k].ch), &cp);
 		assert_true(l > 0);
 		char esc[16];
 		if (cp < 0x10000) {
@@ -1109,8 +1097,7 @@ static void test_limits__every_unicode_category(void **state)
 	assert_int_equal(fclose(m), 0);
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_bytes(state, "unicode.jsonl", text, len, &log,
-	                           &stats),
+	assert_int_equal(add_bytes(state, "unicode.jsonl", text, len, &log, &stats),
 	                 EVS_OK);
 	free(text);
 	assert_int_equal(log.n, 0);
@@ -1126,10 +1113,9 @@ static void test_limits__every_unicode_category(void **state)
 		expect_only(state, q, id);
 		/* As plain words, ANDed. */
 		snprintf(q, sizeof q, "kx%zuq%sqz%zuk", k, c, k);
-		evs_results *res = search(state, q,
-		                          EVS_SEARCH_PLAIN | EVS_SEARCH_ALL_WORDS);
-		if (evs_results_total(res) != 1 ||
-		    strcmp(evs_hit_id(res, 0), id) != 0)
+		evs_results *res =
+		    search(state, q, EVS_SEARCH_PLAIN | EVS_SEARCH_ALL_WORDS);
+		if (evs_results_total(res) != 1 || strcmp(evs_hit_id(res, 0), id) != 0)
 			fail_msg("plain search for category %s (%zu): %llu hits",
 			         categories[k].cat, k,
 			         (unsigned long long)evs_results_total(res));
@@ -1187,26 +1173,26 @@ static void test_limits__every_unicode_category(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_limits__invalid_utf8_bytes,
-	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__invalid_utf8_bytes, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__nul_bytes, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__lone_surrogates, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_limits__line_over_64_mib_then_resync, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_limits__ten_mb_description_is_cut, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_limits__ten_thousand_participants, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__deeply_nested_json,
+	    cmocka_unit_test_setup_teardown(test_limits__ten_mb_description_is_cut,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__ten_thousand_participants,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__deeply_nested_json, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__wrong_types, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__duplicate_keys, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_limits__duplicate_ids_in_one_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__duplicate_ids_in_one_file,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__impossible_dates, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(
@@ -1221,8 +1207,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__query_terms, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__wildcard_expansion,
-	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__wildcard_expansion, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__every_unicode_category,
 	                                    setup, teardown),
 	};

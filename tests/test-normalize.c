@@ -40,8 +40,8 @@ static void test_normalize__letters_that_do_not_decompose(void **state)
 static void test_normalize__nfkc(void **state)
 {
 	(void)state;
-	check_word("\xEF\xAC\x81le", "file");        /* U+FB01 ligature fi */
-	check_word("\xEF\xBC\xA1\xEF\xBC\xA2", "ab"); /* fullwidth AB */
+	check_word("\xEF\xAC\x81le", "file");          /* U+FB01 ligature fi */
+	check_word("\xEF\xBC\xA1\xEF\xBC\xA2", "ab");  /* fullwidth AB */
 	check_word("D\xE2\x80\x99Intino", "d'intino"); /* typographic ' */
 }
 
@@ -92,8 +92,10 @@ static void test_normalize__compounds_emit_parts_then_joined(void **state)
 	assert_int_equal(evs_tokenize__text(&nz, text, strlen(text), collect, &c),
 	                 0);
 	assert_int_equal(c.n, 8);
-	const char *want[] = {"eu", "multi", "stakeholder", "multistakeholder",
-	                      "dialogue", "ad", "hoc", "adhoc"};
+	const char *want[] = {"eu",          "multi",
+	                      "stakeholder", "multistakeholder",
+	                      "dialogue",    "ad",
+	                      "hoc",         "adhoc"};
 	unsigned back[] = {0, 0, 0, 1, 0, 0, 0, 1};
 	for (size_t i = 0; i < 8; i++) {
 		assert_string_equal(c.terms[i], want[i]);
@@ -140,8 +142,9 @@ static void test_normalize__invalid_utf8_is_skipped_not_fatal(void **state)
 	evs_normalizer nz = {0};
 	collected c = {0};
 	const char text[] = "ab\xFF\xFE cd";
-	assert_int_equal(
-	    evs_tokenize__text(&nz, text, sizeof text - 1, collect, &c), 0);
+	assert_int_equal(evs_tokenize__text(&nz, text, sizeof text - 1, collect,
+	                                    &c),
+	                 0);
 	assert_int_equal(c.n, 2);
 	assert_string_equal(c.terms[0], "ab");
 	assert_string_equal(c.terms[1], "cd");

@@ -14,11 +14,13 @@
 #define E2 "2022-05-25-eu-multistakeholder-dialogue-cybercrime-treaty"
 #define E3 "2022-05-16-ccpcj31-un-commission-crime-prevention-criminal-justice"
 #define E4 "2022-02-28-un-ad-hoc-committee-cybercrime-first-session"
-#define E5 "2021-11-10-inclusive-cybercrime-policymaking-europe-regional-" \
-           "consultation"
+#define E5                                                                     \
+	"2021-11-10-inclusive-cybercrime-policymaking-europe-regional-"            \
+	"consultation"
 #define E6 "2021-11-03-responsible-state-behaviour-cyberspace-united-nations"
-#define E7 "2021-10-06-roundtable-implementing-digital-transformation-cyber-" \
-           "cooperation"
+#define E7                                                                     \
+	"2021-10-06-roundtable-implementing-digital-transformation-cyber-"         \
+	"cooperation"
 #define E8 "2021-09-07-osce-technical-briefing-capacity-building-cybercrime"
 
 typedef th_corpus fixture;
@@ -30,8 +32,8 @@ static evs_index *idx_of(void **state)
 
 /* Searches q with flags and asserts that exactly the n ids given (in any
  * order) are found. */
-static void expect_flags(void **state, unsigned flags, const char *q,
-                         size_t n, ...)
+static void expect_flags(void **state, unsigned flags, const char *q, size_t n,
+                         ...)
 {
 	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
 	o.flags = flags | EVS_SEARCH_NO_FACETS | EVS_SEARCH_NO_SNIPPETS;
@@ -53,9 +55,8 @@ static void expect_flags(void **state, unsigned flags, const char *q,
 		strncat(got, evs_hit_id(res, i), 20);
 	}
 	if (evs_results_total(res) != n || evs_results_count(res) != n)
-		fail_msg("search [%s] (flags %u): total %llu, expected %zu; got%s",
-		         q, flags, (unsigned long long)evs_results_total(res), n,
-		         got);
+		fail_msg("search [%s] (flags %u): total %llu, expected %zu; got%s", q,
+		         flags, (unsigned long long)evs_results_total(res), n, got);
 	for (size_t i = 0; i < n; i++)
 		if (th_hit_rank(res, want[i]) < 0)
 			fail_msg("search [%s]: %s missing; got%s", q, want[i], got);
@@ -127,10 +128,9 @@ static void test_query__and_or(void **state)
 	expect(state, "vienna AND stimson", 0);
 	expect(state, "vienna OR stimson", 2, E1, E3);
 	expect(state, "vienna OR stimson OR osce", 3, E1, E3, E8);
-	expect_flags(state, EVS_SEARCH_ALL_WORDS, "vienna OR stimson", 2, E1,
+	expect_flags(state, EVS_SEARCH_ALL_WORDS, "vienna OR stimson", 2, E1, E3);
+	expect_flags(state, EVS_SEARCH_ALL_WORDS, "vienna OR stimson treaty", 2, E1,
 	             E3);
-	expect_flags(state, EVS_SEARCH_ALL_WORDS, "vienna OR stimson treaty", 2,
-	             E1, E3);
 	expect_flags(state, EVS_SEARCH_ALL_WORDS, "vienna OR stimson osce", 0);
 	expect(state, "treaty AND cybercrime AND online", 3, E1, E2, E3);
 }
@@ -164,8 +164,8 @@ static void test_query__plus_and_minus(void **state)
 	expect(state, "+treaty +vienna", 1, E3);
 	expect(state, "vienna stimson -treaty", 0);
 	expect(state, "vienna stimson osce -treaty", 1, E8);
-	expect_flags(state, EVS_SEARCH_ALL_WORDS, "cybercrime -treaty", 3, E4,
-	             E5, E8);
+	expect_flags(state, EVS_SEARCH_ALL_WORDS, "cybercrime -treaty", 3, E4, E5,
+	             E8);
 	expect(state, "+(vienna OR stimson) treaty", 2, E1, E3);
 	expect(state, "-(cybercrime OR roundtable)", 1, E6);
 }
@@ -223,7 +223,11 @@ static void test_query__phrases(void **state)
 	/* The words must be adjacent. */
 	expect(state, "\"cybercrime negotiation\"", 0);
 	/* Typographic quotation marks work the same. */
-	expect(state, "\xE2\x80\x9C" "crime prevention" "\xE2\x80\x9D", 1, E3);
+	expect(state,
+	       "\xE2\x80\x9C"
+	       "crime prevention"
+	       "\xE2\x80\x9D",
+	       1, E3);
 	/* A quoted word is matched unstemmed. */
 	expect(state, "\"consultation\"", 1, E5);
 	expect(state, "\"consultations\"", 2, E2, E5);
@@ -341,9 +345,12 @@ static void test_query__lowercase_operators_are_words(void **state)
 static void test_query__case_and_accents(void **state)
 {
 	expect(state, "VIENNA", 1, E3);
-	expect(state, "V\xC3\xAF\xC3\xA9nna", 1, E3);     /* Vïénna */
-	expect(state, "S\xC3\x96G\xC3\x94" "CIO", 1, E3); /* SÖGÔCIO */
-	expect(state, "\xEF\xBC\xB6ienna", 1, E3);        /* fullwidth V */
+	expect(state, "V\xC3\xAF\xC3\xA9nna", 1, E3); /* Vïénna */
+	expect(state,
+	       "S\xC3\x96G\xC3\x94"
+	       "CIO",
+	       1, E3);                             /* SÖGÔCIO */
+	expect(state, "\xEF\xBC\xB6ienna", 1, E3); /* fullwidth V */
 	/* No-break and ideographic spaces separate words. */
 	expect(state, "vienna\xC2\xA0stimson", 2, E1, E3);
 	expect(state, "vienna\xE3\x80\x80stimson", 2, E1, E3);

@@ -94,9 +94,9 @@ static fixture *fx(void **state)
 }
 
 /* Adds the file at path as source, logging diagnostics into log. */
-static evs_status add_file(evs_index *idx, const char *path,
-                           const char *source, evs_add_options *opts,
-                           diag_log *log, evs_add_stats *stats)
+static evs_status add_file(evs_index *idx, const char *path, const char *source,
+                           evs_add_options *opts, diag_log *log,
+                           evs_add_stats *stats)
 {
 	evs_add_options def = EVS_ADD_OPTIONS_INIT;
 	if (!opts)
@@ -152,9 +152,8 @@ static uint64_t events_in(evs_index *idx)
 	return info.events;
 }
 
-static void assert_stats(const evs_add_stats *s, uint64_t read,
-                         uint64_t added, uint64_t replaced, uint64_t skipped,
-                         uint64_t warnings)
+static void assert_stats(const evs_add_stats *s, uint64_t read, uint64_t added,
+                         uint64_t replaced, uint64_t skipped, uint64_t warnings)
 {
 	if (s->read != read || s->added != added || s->replaced != replaced ||
 	    s->skipped != skipped || s->warnings != warnings)
@@ -206,8 +205,8 @@ static void test_reader__bom_crlf_blank_lines_no_final_newline(void **state)
 	/* line 1 BOM + a, 2 empty (CRLF), 3 spaces and tabs, 4 empty (LF),
 	 * 5 b, 6 a lone CR, 7 form feed, 8 c with no newline at the end. */
 	assert_true(asprintf(&text,
-	                     "\xEF\xBB\xBF%s\r\n\r\n  \t \r\n\n%s\r\n\r\n\f\n%s",
-	                     a, b, c) > 0);
+	                     "\xEF\xBB\xBF%s\r\n\r\n  \t \r\n\n%s\r\n\r\n\f\n%s", a,
+	                     b, c) > 0);
 	diag_log log = {0};
 	evs_add_stats stats = {0};
 	assert_int_equal(add_text(state, "bom.jsonl", text, strlen(text), &log,
@@ -265,8 +264,8 @@ static void test_reader__empty_and_blank_streams(void **state)
 	assert_int_equal(add_text(state, "blank.jsonl", "\n \n\t\r\n\n", 7, &log,
 	                          &stats),
 	                 EVS_OK);
-	assert_int_equal(add_text(state, "bom-only.jsonl", "\xEF\xBB\xBF", 3,
-	                          &log, &stats),
+	assert_int_equal(add_text(state, "bom-only.jsonl", "\xEF\xBB\xBF", 3, &log,
+	                          &stats),
 	                 EVS_OK);
 	assert_int_equal(log.n, 0);
 	assert_stats(&stats, 0, 0, 0, 0, 0);
@@ -397,8 +396,8 @@ static void test_reader__a_nul_byte_in_a_line_is_an_error(void **state)
 	    "\"2022-01-01\"}\n";
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "nul.jsonl", text, sizeof text - 1,
-	                          &log, &stats),
+	assert_int_equal(add_text(state, "nul.jsonl", text, sizeof text - 1, &log,
+	                          &stats),
 	                 EVS_OK);
 	assert_stats(&stats, 2, 1, 0, 1, 0);
 	assert_int_equal(log.n, 1);
@@ -416,8 +415,8 @@ static void test_reader__end_time_before_start_time_same_day(void **state)
 	    "\n";
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "rev.jsonl", text, sizeof text - 1,
-	                          &log, &stats),
+	assert_int_equal(add_text(state, "rev.jsonl", text, sizeof text - 1, &log,
+	                          &stats),
 	                 EVS_OK);
 	assert_stats(&stats, 1, 0, 0, 1, 0);
 	assert_diag(&log, 0, EVS_ERROR, 1, "rev.jsonl",
@@ -439,8 +438,8 @@ static void test_reader__end_may_be_the_start_day_or_later(void **state)
 	    "\"2022-05-25T10:00:00Z\", \"end\": \"2022-05-25T10:00:00Z\"}\n";
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "ends.jsonl", text, sizeof text - 1,
-	                          &log, &stats),
+	assert_int_equal(add_text(state, "ends.jsonl", text, sizeof text - 1, &log,
+	                          &stats),
 	                 EVS_OK);
 	assert_int_equal(log.n, 0);
 	assert_stats(&stats, 3, 3, 0, 0, 0);
@@ -525,8 +524,8 @@ static void test_reader__integer_id(void **state)
 	    "{\"id\": -7, \"title\": \"Negative\", \"start\": \"2022-01-01\"}\n";
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "int.jsonl", text, sizeof text - 1,
-	                          &log, &stats),
+	assert_int_equal(add_text(state, "int.jsonl", text, sizeof text - 1, &log,
+	                          &stats),
 	                 EVS_OK);
 	assert_stats(&stats, 2, 2, 0, 0, 0);
 	evs_results *res = search_new_reader(state, "id:42");
@@ -616,16 +615,15 @@ static void test_reader__ids_of_every_term_length(void **state)
 {
 	/* Around the 64-byte word limit, the 144-byte term buffer of the
 	 * query parser and the 240-byte limit where ids are hashed. */
-	const size_t sizes[] = {1, 63, 64, 65, 142, 143, 144, 200, 238, 239,
-	                        240, 241, 245, 300};
+	const size_t sizes[] = {1,   63,  64,  65,  142, 143, 144,
+	                        200, 238, 239, 240, 241, 245, 300};
 	char missed[256] = "";
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
 		if (check_long_id(state, sizes[i]) != 1)
 			snprintf(missed + strlen(missed), sizeof missed - strlen(missed),
 			         " %zu", sizes[i]);
 	if (missed[0])
-		fail_msg("ids of these sizes (bytes) are not found with id:%s",
-		         missed);
+		fail_msg("ids of these sizes (bytes) are not found with id:%s", missed);
 }
 
 static void test_reader__long_title_is_cut_with_a_warning(void **state)
@@ -641,8 +639,7 @@ static void test_reader__long_title_is_cut_with_a_warning(void **state)
 	char *r = rec("long-title", title, "2022-01-01");
 	diag_log log = {0};
 	evs_add_stats stats = {0};
-	assert_int_equal(add_text(state, "title.jsonl", r, strlen(r), &log,
-	                          &stats),
+	assert_int_equal(add_text(state, "title.jsonl", r, strlen(r), &log, &stats),
 	                 EVS_OK);
 	assert_stats(&stats, 1, 1, 0, 0, 1);
 	assert_int_equal(log.n, 1);
@@ -719,8 +716,8 @@ static char *write_big(const char *dir, size_t line_len)
 
 typedef struct progress_log {
 	uint64_t calls;
-	uint64_t last;  /* the last count reported */
-	uint64_t gaps;  /* counts that did not follow the one before */
+	uint64_t last; /* the last count reported */
+	uint64_t gaps; /* counts that did not follow the one before */
 } progress_log;
 
 static void record_progress(void *ctx, uint64_t records)
@@ -742,8 +739,7 @@ static void test_reader__line_over_the_limit(void **state)
 	                 EVS_OK);
 	assert_stats(&stats, 3, 2, 0, 1, 0);
 	assert_int_equal(log.n, 1);
-	assert_diag(&log, 0, EVS_ERROR, 2, "big.jsonl",
-	            "line longer than 64 MiB");
+	assert_diag(&log, 0, EVS_ERROR, 2, "big.jsonl", "line longer than 64 MiB");
 	assert_int_equal(total_of(state, "kilimanjaro"), 1);
 	assert_int_equal(total_of(state, "popocatepetl"), 1);
 	assert_int_equal(total_of(state, "giant"), 0);
@@ -760,8 +756,8 @@ static void test_reader__progress_counts_every_record(void **state)
 	o.progress = record_progress;
 	o.ctx = &calls;
 	evs_add_stats stats = {0};
-	evs_status st = add_file(fx(state)->idx, path, "big.jsonl", &o, NULL,
-	                         &stats);
+	evs_status st =
+	    add_file(fx(state)->idx, path, "big.jsonl", &o, NULL, &stats);
 	free(path);
 	assert_int_equal(st, EVS_OK);
 	assert_int_equal(stats.read, 3);

@@ -123,8 +123,7 @@ static evs_status rebuild(const char *dir, const char *file, int flags,
 	int fd = open(file, O_RDONLY);
 	assert_true(fd >= 0);
 	evs_add_stats stats = {0};
-	assert_int_equal(evs_index_add_stream(idx, fd, file, NULL, &stats),
-	                 EVS_OK);
+	assert_int_equal(evs_index_add_stream(idx, fd, file, NULL, &stats), EVS_OK);
 	close(fd);
 	evs_switch_report local;
 	memset(&local, 0, sizeof local);
@@ -209,8 +208,7 @@ static void test_rebuild__failed_checks_leave_live_serving(void **state)
 {
 	fixture *f = *state;
 	char *dir = index_dir(f, "checks");
-	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_REBUILD, NULL, NULL),
-	                 EVS_OK);
+	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
 	assert_int_equal(count(dir), 16);
 	/* 8 of 16 is a 50% shrink, over the default limit of 20%. */
 	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
@@ -257,8 +255,7 @@ static void test_rebuild__one_writer_at_a_time(void **state)
 {
 	fixture *f = *state;
 	char *dir = index_dir(f, "lock");
-	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL),
-	                 EVS_OK);
+	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
 	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
 	oo.flags = EVS_OPEN_REBUILD;
 	evs_index *first = NULL, *second = NULL;
@@ -344,8 +341,7 @@ static void test_rebuild__sync_equals_fresh_rebuild(void **state)
 	fixture *f = *state;
 	char *dir = index_dir(f, "sync");
 	char *fresh = index_dir(f, "fresh");
-	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_REBUILD, NULL, NULL),
-	                 EVS_OK);
+	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
 	/* Edit one record, delete two, add one. */
 	char *src;
 	assert_true(asprintf(&src, "%s/edited.jsonl", f->tmp) > 0);
@@ -378,8 +374,7 @@ static void test_rebuild__sync_equals_fresh_rebuild(void **state)
 	assert_int_equal(rep.unchanged, 13);
 	assert_int_equal(rep.deleted, 2);
 	assert_int_equal(rep.new_events, 15);
-	assert_int_equal(rebuild(fresh, src, EVS_OPEN_REBUILD, NULL, NULL),
-	                 EVS_OK);
+	assert_int_equal(rebuild(fresh, src, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
 	char *x = all_records(dir), *y = all_records(fresh);
 	assert_string_equal(x, y);
 	assert_non_null(strstr(x, "EDITED"));
@@ -465,15 +460,14 @@ static void test_rebuild__readers_see_whole_generations(void **state)
 	}
 	close(fds[1]);
 	for (int i = 0; i < 20; i++)
-		assert_int_equal(rebuild(dir, i % 2 ? f->a : f->b,
-		                         EVS_OPEN_REBUILD, &loose, NULL),
+		assert_int_equal(rebuild(dir, i % 2 ? f->a : f->b, EVS_OPEN_REBUILD,
+		                         &loose, NULL),
 		                 EVS_OK);
 	kill(child, SIGTERM);
 	int status;
 	assert_int_equal(waitpid(child, &status, 0), child);
 	unsigned long answers = 0;
-	assert_int_equal(read(fds[0], &answers, sizeof answers),
-	                 sizeof answers);
+	assert_int_equal(read(fds[0], &answers, sizeof answers), sizeof answers);
 	close(fds[0]);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0); /* no bad answer */
@@ -495,8 +489,9 @@ static void rebuild_until(const char *dir, const char *file, int point,
 	int fd = open(file, O_RDONLY);
 	if (point == KILL_WHILE_ADDING) {
 		/* Half of the records, uncommitted. */
-		evs_index_add_json(idx, "{\"id\": \"x\", \"title\": \"x\", "
-		                        "\"start\": \"2020-01-01\"}",
+		evs_index_add_json(idx,
+		                   "{\"id\": \"x\", \"title\": \"x\", "
+		                   "\"start\": \"2020-01-01\"}",
 		                   47, NULL);
 	} else {
 		evs_index_add_stream(idx, fd, file, NULL, NULL);
@@ -565,8 +560,7 @@ static void test_rebuild__handle_before_and_after_switch(void **state)
 {
 	fixture *f = *state;
 	char *dir = index_dir(f, "handle");
-	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL),
-	                 EVS_OK);
+	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
 	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
 	oo.flags = EVS_OPEN_REBUILD;
 	evs_index *idx = NULL;
@@ -595,8 +589,8 @@ static void test_rebuild__handle_before_and_after_switch(void **state)
 	free(dir);
 }
 
-static void test_rebuild__reopen_refusing_a_new_generation_keeps_old(
-    void **state)
+static void
+test_rebuild__reopen_refusing_a_new_generation_keeps_old(void **state)
 {
 	fixture *f = *state;
 	char *dir = index_dir(f, "refuse");
@@ -631,8 +625,7 @@ static void test_rebuild__reader_counts_organisers_a_writer_added(void **state)
 {
 	fixture *f = *state;
 	char *dir = index_dir(f, "organisers");
-	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL),
-	                 EVS_OK);
+	assert_int_equal(rebuild(dir, f->a, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
 	evs_index *reader = th_open(dir);
 	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
 	oo.flags = EVS_OPEN_WRITE;

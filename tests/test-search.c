@@ -8,12 +8,18 @@
 #include "helpers.h"
 
 #define EU_DIALOGUE "2022-05-25-eu-multistakeholder-dialogue-cybercrime-treaty"
-#define CHATHAM "2021-11-10-inclusive-cybercrime-policymaking-europe-regional-consultation"
-#define LETS_TALK "2021-11-03-responsible-state-behaviour-cyberspace-united-nations"
-#define CCPCJ "2022-05-16-ccpcj31-un-commission-crime-prevention-criminal-justice"
+#define CHATHAM                                                                \
+	"2021-11-10-inclusive-cybercrime-policymaking-europe-regional-"            \
+	"consultation"
+#define LETS_TALK                                                              \
+	"2021-11-03-responsible-state-behaviour-cyberspace-united-nations"
+#define CCPCJ                                                                  \
+	"2022-05-16-ccpcj31-un-commission-crime-prevention-criminal-justice"
 #define AD_HOC "2022-02-28-un-ad-hoc-committee-cybercrime-first-session"
 #define STIMSON "2023-09-26-un-cybercrime-treaty-is-it-a-crime"
-#define ROUNDTABLE "2021-10-06-roundtable-implementing-digital-transformation-cyber-cooperation"
+#define ROUNDTABLE                                                             \
+	"2021-10-06-roundtable-implementing-digital-transformation-cyber-"         \
+	"cooperation"
 #define OSCE "2021-09-07-osce-technical-briefing-capacity-building-cybercrime"
 
 typedef th_corpus fixture;
@@ -53,8 +59,8 @@ static void test_search__compound_both_ways(void **state)
 	assert_int_equal(evs_results_total(b), 3);
 	for (size_t i = 0; i < 3; i++)
 		assert_true(th_hit_rank(b, evs_hit_id(a, i)) >= 0);
-	assert_true(th_hit_rank(a, EU_DIALOGUE) >= 0);  /* written with '-' */
-	assert_true(th_hit_rank(b, LETS_TALK) >= 0);    /* written without */
+	assert_true(th_hit_rank(a, EU_DIALOGUE) >= 0); /* written with '-' */
+	assert_true(th_hit_rank(b, LETS_TALK) >= 0);   /* written without */
 	evs_results_free(a);
 	evs_results_free(b);
 	/* "Ad-Hoc" in a title, "Ad Hoc" in the text. */
@@ -73,8 +79,8 @@ static void test_search__listing_newest_first(void **state)
 	evs_results *r = th_search(f->idx, NULL, NULL);
 	assert_int_equal(evs_results_total(r), 8);
 	assert_int_equal(evs_results_count(r), 8);
-	const char *want[] = {STIMSON, EU_DIALOGUE, CCPCJ, AD_HOC,
-	                      CHATHAM, LETS_TALK, ROUNDTABLE, OSCE};
+	const char *want[] = {STIMSON, EU_DIALOGUE, CCPCJ,      AD_HOC,
+	                      CHATHAM, LETS_TALK,   ROUNDTABLE, OSCE};
 	for (size_t i = 0; i < 8; i++)
 		assert_string_equal(evs_hit_id(r, i), want[i]);
 	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2023"), 1);
@@ -294,8 +300,7 @@ static void test_search__facet_spellings_merge(void **state)
 		         "{\"id\": \"e%d\", \"title\": \"Event\", \"start\": "
 		         "\"2024-01-0%d\", \"organisers\": %s}",
 		         i, i + 1, i < 3 ? "[\"X\", \"A B\"]" : "[\"a-b\"]");
-		assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL),
-		                 EVS_OK);
+		assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL), EVS_OK);
 	}
 	assert_int_equal(evs_index_close(w), EVS_OK);
 	evs_index *idx = th_open(dir);
@@ -317,8 +322,7 @@ static void add_records(const char *dir, const char *const *recs)
 	evs_index *w = NULL;
 	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
 	for (size_t i = 0; recs[i]; i++)
-		assert_int_equal(evs_index_add_json(w, recs[i], strlen(recs[i]),
-		                                    NULL),
+		assert_int_equal(evs_index_add_json(w, recs[i], strlen(recs[i]), NULL),
 		                 EVS_OK);
 	assert_int_equal(evs_index_close(w), EVS_OK);
 }
@@ -332,22 +336,22 @@ static void test_search__facets_exact(void **state)
 {
 	(void)state;
 	char *dir = th_tmpdir();
-	const char *first[] = {
-	    "{\"id\": \"e2\", \"title\": \"alpha beta\", \"start\": "
-	    "\"2020-07-15\", \"organisers\": [\"A\", \"A\"], \"tags\": [\"t1\", "
-	    "\"T1\"]}",
-	    "{\"id\": \"e3\", \"title\": \"beta\", \"start\": \"2021-01-01\", "
-	    "\"organisers\": [\"B\"]}",
-	    "{\"id\": \"e4\", \"title\": \"alpha\", \"start\": "
-	    "\"2021-12-31T23:30:00-05:00\", \"tags\": [\"t2\"]}",
-	    NULL};
-	const char *second[] = {
-	    "{\"id\": \"e1\", \"title\": \"alpha\", \"start\": \"2020-03-01\", "
-	    "\"organisers\": [\"A\", \"B\", \"C\", \"D\", \"E\"], \"tags\": "
-	    "[\"t1\", \"t2\"], \"topics\": [\"p1\"]}",
-	    "{\"id\": \"e5\", \"title\": \"gamma\", \"start\": \"2022-06-01\", "
-	    "\"organisers\": [\"C\", \"A\"]}",
-	    NULL};
+	const char *first[] =
+	    {"{\"id\": \"e2\", \"title\": \"alpha beta\", \"start\": "
+	     "\"2020-07-15\", \"organisers\": [\"A\", \"A\"], \"tags\": [\"t1\", "
+	     "\"T1\"]}",
+	     "{\"id\": \"e3\", \"title\": \"beta\", \"start\": \"2021-01-01\", "
+	     "\"organisers\": [\"B\"]}",
+	     "{\"id\": \"e4\", \"title\": \"alpha\", \"start\": "
+	     "\"2021-12-31T23:30:00-05:00\", \"tags\": [\"t2\"]}",
+	     NULL};
+	const char *second[] =
+	    {"{\"id\": \"e1\", \"title\": \"alpha\", \"start\": \"2020-03-01\", "
+	     "\"organisers\": [\"A\", \"B\", \"C\", \"D\", \"E\"], \"tags\": "
+	     "[\"t1\", \"t2\"], \"topics\": [\"p1\"]}",
+	     "{\"id\": \"e5\", \"title\": \"gamma\", \"start\": \"2022-06-01\", "
+	     "\"organisers\": [\"C\", \"A\"]}",
+	     NULL};
 	add_records(dir, first);
 	evs_index *idx = th_open(dir);
 	evs_results *r = th_search(idx, NULL, NULL);
@@ -365,8 +369,7 @@ static void test_search__facets_exact(void **state)
 	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "C"), 2);
 	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "D"), 1);
 	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "E"), 1);
-	assert_string_equal(evs_facet_value(r, EVS_FACET_ORGANISER, 0, NULL),
-	                    "A");
+	assert_string_equal(evs_facet_value(r, EVS_FACET_ORGANISER, 0, NULL), "A");
 	/* The local date counts: e4 is 2022 in UTC. */
 	assert_int_equal(evs_facet_count(r, EVS_FACET_YEAR), 3);
 	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2020"), 2);
@@ -424,8 +427,8 @@ static void test_search__facets_exact(void **state)
 
 	/* Only the facets asked for are counted. */
 	o = (evs_search_options)EVS_SEARCH_OPTIONS_INIT;
-	o.facets = EVS_FACET_BIT(EVS_FACET_ORGANISER) |
-	           EVS_FACET_BIT(EVS_FACET_YEAR);
+	o.facets =
+	    EVS_FACET_BIT(EVS_FACET_ORGANISER) | EVS_FACET_BIT(EVS_FACET_YEAR);
 	r = th_search(idx, NULL, &o);
 	assert_int_equal(th_facet(r, EVS_FACET_ORGANISER, "A"), 3);
 	assert_int_equal(th_facet(r, EVS_FACET_YEAR, "2020"), 2);
@@ -474,18 +477,17 @@ static void test_search__ties_in_id_order(void **state)
 		         "\"description\": \"%s\", \"start\": \"2024-01-01\"}",
 		         i < 20 ? 't' : 'u', i, i < 20 ? "rare" : "words",
 		         i == 0 ? "same" : "other");
-		assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL),
-		                 EVS_OK);
+		assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL), EVS_OK);
 	}
 	assert_int_equal(evs_index_close(w), EVS_OK);
 	evs_index *idx = th_open(dir);
 	static const struct {
 		const char *query;
 		size_t offset, limit;
-	} cases[] = {{"same", 0, 10},        {"same", 3, 4},
-	             {"same", 60, 10},       {"same", 140, 20},
-	             {"same rare", 0, 10},   {"same rare", 3, 4},
-	             {"same rare", 0, 20},   {"same rare", 15, 10},
+	} cases[] = {{"same", 0, 10},      {"same", 3, 4},
+	             {"same", 60, 10},     {"same", 140, 20},
+	             {"same rare", 0, 10}, {"same rare", 3, 4},
+	             {"same rare", 0, 20}, {"same rare", 15, 10},
 	             {"same rare", 95, 50}};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
@@ -514,21 +516,21 @@ static void test_search__phrases_in_every_field(void **state)
 {
 	(void)state;
 	char *dir = th_tmpdir();
-	const char *recs[] = {
-	    "{\"id\": \"p1\", \"title\": \"Open source summit\", "
-	    "\"description\": \"a talk about rust compilers\", \"start\": "
-	    "\"2024-01-01\", \"participants\": [{\"name\": \"Ada Lovelace\"}], "
-	    "\"organisers\": [\"Free Software Foundation\"], \"location\": "
-	    "\"Main Hall\", \"tags\": [\"machine learning\"], \"topics\": "
-	    "[\"public money\"]}",
-	    "{\"id\": \"p2\", \"title\": \"Source open summit\", "
-	    "\"description\": \"open source is good\", \"start\": "
-	    "\"2024-01-02\"}",
-	    "{\"id\": \"p3\", \"title\": \"Rust talk\", \"description\": "
-	    "\"compilers about hall main\", \"start\": \"2024-01-03\", "
-	    "\"participants\": [\"Lovelace Ada\"], \"organisers\": [\"Software "
-	    "Free\"]}",
-	    NULL};
+	const char *recs[] =
+	    {"{\"id\": \"p1\", \"title\": \"Open source summit\", "
+	     "\"description\": \"a talk about rust compilers\", \"start\": "
+	     "\"2024-01-01\", \"participants\": [{\"name\": \"Ada Lovelace\"}], "
+	     "\"organisers\": [\"Free Software Foundation\"], \"location\": "
+	     "\"Main Hall\", \"tags\": [\"machine learning\"], \"topics\": "
+	     "[\"public money\"]}",
+	     "{\"id\": \"p2\", \"title\": \"Source open summit\", "
+	     "\"description\": \"open source is good\", \"start\": "
+	     "\"2024-01-02\"}",
+	     "{\"id\": \"p3\", \"title\": \"Rust talk\", \"description\": "
+	     "\"compilers about hall main\", \"start\": \"2024-01-03\", "
+	     "\"participants\": [\"Lovelace Ada\"], \"organisers\": [\"Software "
+	     "Free\"]}",
+	     NULL};
 	add_records(dir, recs);
 	evs_index *idx = th_open(dir);
 	static const struct {
@@ -702,6 +704,7 @@ int main(void)
 	const struct CMUnitTest shared[] = {
 	    cmocka_unit_test(test_search__fosdem_schedules),
 	};
-	int failed = cmocka_run_group_tests(tests, th_corpus_setup, th_corpus_teardown);
+	int failed =
+	    cmocka_run_group_tests(tests, th_corpus_setup, th_corpus_teardown);
 	return failed + cmocka_run_group_tests(shared, NULL, NULL);
 }

@@ -31,8 +31,8 @@ static evs_status on_record(void *ctx, const char *json, size_t len,
 	return EVS_OK;
 }
 
-static void on_diag(void *ctx, evs_severity sev, uint64_t line,
-                    const char *msg, int skipped)
+static void on_diag(void *ctx, evs_severity sev, uint64_t line, const char *msg,
+                    int skipped)
 {
 	(void)ctx;
 	(void)sev;
@@ -47,16 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = memfd_create("fuzz-ics", 0);
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size ||
-	    lseek(fd, 0, SEEK_SET) != 0) {
+	if (write(fd, data, size) != (ssize_t)size || lseek(fd, 0, SEEK_SET) != 0) {
 		close(fd);
 		return 0;
 	}
 	evs_ics_window win;
 	char why[128];
 	/* A fixed window and today, so that a run can be repeated. */
-	if (evs_ics__window(&win, "2025-01-01", "2027-12-31", 1767225600, why) <
-	    0)
+	if (evs_ics__window(&win, "2025-01-01", "2027-12-31", 1767225600, why) < 0)
 		__builtin_trap();
 	evs_line_reader rd;
 	if (evs_reader__init(&rd, fd) == 0) {

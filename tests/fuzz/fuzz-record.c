@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	evs_record rec;
 	memset(&rec, 0, sizeof rec);
-	evs_status st = evs_event__check(&rec, (const char *)data, size, err,
-	                                 NULL, NULL);
+	evs_status st =
+	    evs_event__check(&rec, (const char *)data, size, err, NULL, NULL);
 	if (st == EVS_OK) {
 		evs_normalizer nz = {0};
 		evs_analyzer an = {&nz, stem, err};
