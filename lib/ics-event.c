@@ -287,6 +287,20 @@ static void remove_occ(occs *o, occ *c)
 	o->n--;
 }
 
+/* The first day of the window, days earlier, at the time of day (and in
+ * the zone) of t: where an expansion may jump to. */
+static struct icaltimetype window_start(const evs_ics_file *f,
+                                        struct icaltimetype t, int days)
+{
+	int key = atoi(f->win->from);
+	t.year = key / 10000;
+	t.month = key / 100 % 100;
+	t.day = key % 100;
+	if (days)
+		icaltime_adjust(&t, -days, 0, 0, 0);
+	return t;
+}
+
 /* Whether an hourly rule r from t0 can match on some day of the window:
  * the same rule by the day, without its hours, stepped at most a few
  * thousand times. */
@@ -314,10 +328,7 @@ static int some_day(const evs_ics_file *f, struct icalrecurrencetype r,
 	if (!it)
 		return 0;
 	/* By the day, every INTERVAL=1 rule may jump to the window. */
-	struct icaltimetype from = day;
-	from.year = atoi(f->win->from) / 10000;
-	from.month = atoi(f->win->from) / 100 % 100;
-	from.day = atoi(f->win->from) % 100;
+	struct icaltimetype from = window_start(f, day, 0);
 	if (icaltime_compare(from, day) > 0)
 		icalrecur_iterator_set_start(it, from);
 	int found = 0;
@@ -386,12 +397,8 @@ static int expand_rule(evs_ics_file *f, icalproperty *p, struct icaltimetype t0,
 	                 r.freq == ICAL_MONTHLY_RECURRENCE ||
 	                 r.freq == ICAL_YEARLY_RECURRENCE;
 	if (r.count == 0 && phase_safe && strcmp(k0, f->win->from) < 0) {
-		struct icaltimetype from = t0;
-		from.year = atoi(f->win->from) / 10000;
-		from.month = atoi(f->win->from) / 100 % 100;
-		from.day = atoi(f->win->from) % 100;
-		icaltime_adjust(&from, -(sp->days + (int)(sp->secs / 86400) + 1), 0, 0,
-		                0);
+		struct icaltimetype from =
+		    window_start(f, t0, sp->days + (int)(sp->secs / 86400) + 1);
 		if (icaltime_compare(from, t0) > 0)
 			icalrecur_iterator_set_start(it, from);
 	}

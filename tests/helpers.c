@@ -148,3 +148,28 @@ int th_corpus_teardown(void **state)
 	free(f);
 	return 0;
 }
+
+int th_writer_setup(void **state)
+{
+	th_writer *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = th_tmpdir();
+	assert_true(asprintf(&f->idx_dir, "%s/idx", f->dir) > 0);
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	char *msg = NULL;
+	if (evs_index_open(&f->idx, f->idx_dir, &oo, &msg) != EVS_OK)
+		fail_msg("create %s: %s", f->idx_dir, msg);
+	*state = f;
+	return 0;
+}
+
+int th_writer_teardown(void **state)
+{
+	th_writer *f = *state;
+	assert_int_equal(evs_index_close(f->idx), EVS_OK);
+	free(f->idx_dir);
+	th_rmrf(f->dir);
+	free(f);
+	return 0;
+}

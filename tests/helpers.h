@@ -54,6 +54,17 @@ typedef struct th_corpus {
 int th_corpus_setup(void **state);
 int th_corpus_teardown(void **state);
 
+/* A group or test fixture: a temporary directory with a new index in
+ * dir/idx open for writing; reach it as (th_writer *)*state. */
+typedef struct th_writer {
+	char *dir;
+	char *idx_dir;
+	evs_index *idx;
+} th_writer;
+
+int th_writer_setup(void **state);
+int th_writer_teardown(void **state);
+
 /* Count of value in a facet, 0 when absent. */
 uint64_t th_facet(const evs_results *res, evs_facet f, const char *value);
 

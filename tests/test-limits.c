@@ -19,37 +19,7 @@
 
 /* ---- fixtures ---- */
 
-/* A temporary directory with a new index open for writing. */
-typedef struct fixture {
-	char *dir;
-	char *idx_dir;
-	evs_index *idx;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = th_tmpdir();
-	assert_true(asprintf(&f->idx_dir, "%s/idx", f->dir) > 0);
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
-	char *msg = NULL;
-	if (evs_index_open(&f->idx, f->idx_dir, &oo, &msg) != EVS_OK)
-		fail_msg("create %s: %s", f->idx_dir, msg);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	assert_int_equal(evs_index_close(f->idx), EVS_OK);
-	free(f->idx_dir);
-	th_rmrf(f->dir);
-	free(f);
-	return 0;
-}
+typedef th_writer fixture;
 
 static fixture *fx(void **state)
 {
@@ -1173,44 +1143,48 @@ static void test_limits__every_unicode_category(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_limits__invalid_utf8_bytes, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__nul_bytes, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__lone_surrogates, setup,
-	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__invalid_utf8_bytes,
+	                                    th_writer_setup, th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__nul_bytes, th_writer_setup,
+	                                    th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__lone_surrogates,
+	                                    th_writer_setup, th_writer_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_limits__line_over_64_mib_then_resync, setup, teardown),
+	        test_limits__line_over_64_mib_then_resync, th_writer_setup,
+	        th_writer_teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__ten_mb_description_is_cut,
-	                                    setup, teardown),
+	                                    th_writer_setup, th_writer_teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__ten_thousand_participants,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__deeply_nested_json, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__wrong_types, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__duplicate_keys, setup,
-	                                    teardown),
+	                                    th_writer_setup, th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__deeply_nested_json,
+	                                    th_writer_setup, th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__wrong_types,
+	                                    th_writer_setup, th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__duplicate_keys,
+	                                    th_writer_setup, th_writer_teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__duplicate_ids_in_one_file,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__impossible_dates, setup,
-	                                    teardown),
+	                                    th_writer_setup, th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__impossible_dates,
+	                                    th_writer_setup, th_writer_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_limits__blank_lines_are_not_records, setup, teardown),
+	        test_limits__blank_lines_are_not_records, th_writer_setup,
+	        th_writer_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_limits__words_longer_than_xapian_terms, setup, teardown),
+	        test_limits__words_longer_than_xapian_terms, th_writer_setup,
+	        th_writer_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_limits__ids_longer_than_xapian_terms, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__query_length, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__query_nesting, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__query_terms, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_limits__wildcard_expansion, setup,
-	                                    teardown),
+	        test_limits__ids_longer_than_xapian_terms, th_writer_setup,
+	        th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__query_length,
+	                                    th_writer_setup, th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__query_nesting,
+	                                    th_writer_setup, th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__query_terms,
+	                                    th_writer_setup, th_writer_teardown),
+	    cmocka_unit_test_setup_teardown(test_limits__wildcard_expansion,
+	                                    th_writer_setup, th_writer_teardown),
 	    cmocka_unit_test_setup_teardown(test_limits__every_unicode_category,
-	                                    setup, teardown),
+	                                    th_writer_setup, th_writer_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,37 +56,7 @@ static char *write_file(const char *dir, const char *name, const char *data,
 	return path;
 }
 
-/* A temporary directory with an index in dir/idx open for writing. */
-typedef struct fixture {
-	char *dir;
-	char *idx_dir;
-	evs_index *idx;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = th_tmpdir();
-	assert_true(asprintf(&f->idx_dir, "%s/idx", f->dir) > 0);
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
-	char *msg = NULL;
-	if (evs_index_open(&f->idx, f->idx_dir, &oo, &msg) != EVS_OK)
-		fail_msg("create %s: %s", f->idx_dir, msg);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	assert_int_equal(evs_index_close(f->idx), EVS_OK);
-	free(f->idx_dir);
-	th_rmrf(f->dir);
-	free(f);
-	return 0;
-}
+typedef th_writer fixture;
 
 static fixture *fx(void **state)
 {
@@ -888,7 +858,8 @@ static void test_reader__unreadable_fd_is_an_io_error(void **state)
 	assert_int_equal(stats.read, 0);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name)                                                                \
+	cmocka_unit_test_setup_teardown(name, th_writer_setup, th_writer_teardown)
 
 int main(void)
 {
