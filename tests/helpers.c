@@ -173,3 +173,32 @@ int th_writer_teardown(void **state)
 	free(f);
 	return 0;
 }
+
+int th_write_big_lines(FILE *f, size_t line_len)
+{
+	const char *head = "{\"id\": \"giant\", \"title\": \"Giant record\", "
+	                   "\"start\": \"2022-01-01\", \"description\": \"";
+	const char *tail = "\"}";
+	size_t fill = line_len - strlen(head) - strlen(tail);
+	static char chunk[1 << 16];
+	memset(chunk, 'a', sizeof chunk);
+	for (size_t i = 0; i < sizeof chunk; i += 8)
+		chunk[i] = ' ';
+	if (fputs("{\"id\": \"before\", \"title\": \"Kilimanjaro\", "
+	          "\"start\": \"2022-01-01\"}\n",
+	          f) < 0 ||
+	    fputs(head, f) < 0)
+		return -1;
+	while (fill) {
+		size_t k = fill < sizeof chunk ? fill : sizeof chunk;
+		if (fwrite(chunk, 1, k, f) != k)
+			return -1;
+		fill -= k;
+	}
+	if (fputs(tail, f) < 0 ||
+	    fputs("\n{\"id\": \"after\", \"title\": \"Popocatepetl\", "
+	          "\"start\": \"2022-01-01\"}\n",
+	          f) < 0)
+		return -1;
+	return 0;
+}

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -64,6 +65,11 @@ typedef struct th_writer {
 
 int th_writer_setup(void **state);
 int th_writer_teardown(void **state);
+
+/* Writes three JSON Lines records to f: "before", "giant" (a line of
+ * line_len bytes, its description written in chunks so that it is never
+ * whole in memory) and "after". Returns 0, or -1 when a write failed. */
+int th_write_big_lines(FILE *f, size_t line_len);
 
 /* Count of value in a facet, 0 when absent. */
 uint64_t th_facet(const evs_results *res, evs_facet f, const char *value);

@@ -659,27 +659,7 @@ static char *write_big(const char *dir, size_t line_len)
 	assert_true(asprintf(&path, "%s/big.jsonl", dir) > 0);
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
-	fputs("{\"id\": \"before\", \"title\": \"Kilimanjaro\", \"start\": "
-	      "\"2022-01-01\"}\n",
-	      f);
-	const char *head = "{\"id\": \"giant\", \"title\": \"Giant record\", "
-	                   "\"start\": \"2022-01-01\", \"description\": \"";
-	const char *tail = "\"}";
-	size_t fill = line_len - strlen(head) - strlen(tail);
-	fputs(head, f);
-	static char chunk[1 << 20];
-	memset(chunk, 'a', sizeof chunk);
-	for (size_t i = 0; i < sizeof chunk; i += 8)
-		chunk[i] = ' ';
-	while (fill) {
-		size_t k = fill < sizeof chunk ? fill : sizeof chunk;
-		assert_int_equal(fwrite(chunk, 1, k, f), k);
-		fill -= k;
-	}
-	fputs(tail, f);
-	fputs("\n{\"id\": \"after\", \"title\": \"Popocatepetl\", \"start\": "
-	      "\"2022-01-01\"}\n",
-	      f);
+	assert_int_equal(th_write_big_lines(f, line_len), 0);
 	assert_int_equal(fclose(f), 0);
 	return path;
 }
