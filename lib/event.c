@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "docdata.h"
+#include "forms.h"
 #include "ics.h"
 #include "index.h"
 #include "schema.h"
@@ -340,8 +342,9 @@ typedef struct builder {
 	const evs_analyzer *an;
 	xs_doc *doc;
 	const evs_field *field;
-	unsigned pos;  /* last position used */
-	evs_status st; /* first failure of a callback */
+	unsigned pos;     /* last position used */
+	evs_forms *forms; /* the words' forms, by stem */
+	evs_status st;    /* first failure of a callback */
 } builder;
 
 /* Adds a term built of prefix and word to the document, as a posting at
@@ -379,21 +382,19 @@ static int on_token(void *ctx, const evs_token *t)
 	 * field has a prefix, else in the plain term (a free-text phrase looks
 	 * in both, see phrase_of() in query.c). Positions are the biggest
 	 * table of the index. */
-	if (f->wdf) {
-		if (add_term(b, "", t->term, t->len, f->prefix ? 0 : pos, f->wdf) < 0)
-			return -1;
-		if (b->an->stem && add_term(b, "Z", stem, sl, 0, f->wdf) < 0)
-			return -1;
-	}
-	if (f->prefix) {
-		if (add_term(b, f->prefix, t->term, t->len, pos, 1) < 0)
-			return -1;
-		if (b->an->stem) {
-			char zp[8];
-			snprintf(zp, sizeof zp, "Z%s", f->prefix);
-			if (add_term(b, zp, stem, sl, 0, 1) < 0)
-				return -1;
-		}
+	if (f->wdf &&
+	    add_term(b, "", t->term, t->len, f->prefix ? 0 : pos, f->wdf) < 0)
+		return -1;
+	if (f->prefix && add_term(b, f->prefix, t->term, t->len, pos, 1) < 0)
+		return -1;
+	/* No term for the stem: forms.h says what stands for it. */
+	if (b->an->stem &&
+	    ((f->wdf &&
+	      evs_forms__add(b->forms, "", stem, sl, t->term, t->len) < 0) ||
+	     (f->prefix && evs_forms__add(b->forms, f->prefix, stem, sl, t->term,
+	                                  t->len) < 0))) {
+		b->st = EVS_E_NOMEM;
+		return -1;
 	}
 	return 0;
 }
@@ -606,7 +607,9 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	evs_status st = EVS_OK;
 	char *data = NULL;
 	evs_buf scratch = EVS_BUF_INIT;
-	builder b = {an, NULL, NULL, 0, EVS_OK};
+	evs_forms forms = EVS_FORMS_INIT;
+	evs_buf packed = EVS_BUF_INIT;
+	builder b = {an, NULL, NULL, 0, &forms, EVS_OK};
 	json_t *root = rec->root;
 	*out = NULL;
 
@@ -631,6 +634,9 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	/* Values: dates for filters, sorting and facets; the id. */
 	evs_datetime first, last;
 	if ((st = index_occurrences(&b, rec, &first, &last)) != EVS_OK)
+		goto done;
+	/* After the last text (occurrence titles are text too). */
+	if ((st = evs_forms__finish(&forms, b.doc, an->errmsg)) != EVS_OK)
 		goto done;
 	if (rec->cancelled && (st = bool_term(&b, EVS_TERM_CANCELLED)) != EVS_OK)
 		goto done;
@@ -657,7 +663,11 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	}
 	size_t dl = strlen(data);
 	evs_sha256__hex(data, dl, hash);
-	if ((st = xs_doc_data(b.doc, data, dl, an->errmsg)) != EVS_OK ||
+	if (evs_docdata__pack(an->packer, data, dl, &packed) < 0) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	if ((st = xs_doc_data(b.doc, packed.p, packed.len, an->errmsg)) != EVS_OK ||
 	    (st = set_value(&b, EVS_SLOT_HASH, hash, 64)) != EVS_OK)
 		goto done;
 	*out = b.doc;
@@ -668,5 +678,7 @@ done:
 	xs_doc_free(b.doc);
 	free(data);
 	evs_buf__dispose(&scratch);
+	evs_forms__dispose(&forms);
+	evs_buf__dispose(&packed);
 	return st;
 }

@@ -33,8 +33,10 @@ void evs_record__dispose(evs_record *rec);
 /* What builds documents; one per thread. */
 typedef struct evs_analyzer {
 	evs_normalizer *nz;
-	xs_stem *stem; /* NULL: no stemming */
-	char *errmsg;  /* XS_ERRLEN bytes */
+	xs_stem *stem;             /* NULL: no stemming */
+	char *errmsg;              /* XS_ERRLEN bytes */
+	struct evs_packer *packer; /* stores records packed (docdata.h); NULL:
+	                              as JSON */
 } evs_analyzer;
 
 /* Parses and checks the record json (len bytes) into rec (disposed

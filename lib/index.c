@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "docdata.h"
 #include "event.h"
 #include "generation.h"
 #include "ics.h"
@@ -381,6 +382,15 @@ static void index_free(evs_index *idx)
 	free(idx->normalisation);
 	free(idx->seen);
 	free(idx->given);
+	for (size_t i = 0; i < idx->nheld; i++) {
+		evs_record__dispose(&idx->held[i]);
+		free(idx->held_json[i]);
+	}
+	free(idx->held);
+	free(idx->held_seen);
+	free(idx->held_json);
+	evs_buf__dispose(&idx->docdict);
+	evs_packer__free(idx->packer);
 	for (unsigned i = 0; i < idx->nparts; i++)
 		free(idx->parts[i]);
 	free(idx->parts);
@@ -552,6 +562,8 @@ evs_status evs_index_open(evs_index **out, const char *path,
 			st = open_live(idx, opts);
 		}
 	}
+	if (st == EVS_OK && idx->writable)
+		st = evs_index__docdict_writer(idx);
 done:
 	if (st != EVS_OK) {
 		if (errmsg_out) {
@@ -582,7 +594,9 @@ evs_status evs_index_commit(evs_index *idx)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation failed; open the index "
 		                       "again");
-	evs_status st = xs_db_commit(idx->db, idx->errmsg);
+	evs_status st = evs_index__release_held(idx);
+	if (st == EVS_OK)
+		st = xs_db_commit(idx->db, idx->errmsg);
 	if (st == EVS_OK)
 		idx->uncommitted = 0;
 	return st;
@@ -598,7 +612,10 @@ evs_status evs_index_close(evs_index *idx)
 		evs_index__discard(idx);
 	} else if (idx->db) {
 		char err[XS_ERRLEN];
-		st = xs_db_close(idx->db, err);
+		st = evs_index__release_held(idx);
+		evs_status cst = xs_db_close(idx->db, err);
+		if (st == EVS_OK)
+			st = cst;
 		idx->db = NULL;
 	}
 	index_free(idx);
@@ -622,6 +639,9 @@ evs_status evs_index_reopen(evs_index *idx)
 		st = xs_db_reopen(idx->db, idx->errmsg);
 		goto done;
 	}
+	/* A writer may give a generation without one its dictionary. */
+	if (idx->docdict.len == 0)
+		idx->docdict_read = 0;
 	/* Follow a switch: Xapian's reopen stays in the generation it has. */
 	if ((st = evs_gen__read_link(idx->dir, "current", &target, idx->errmsg)) !=
 	    EVS_OK)
@@ -647,6 +667,8 @@ evs_status evs_index_reopen(evs_index *idx)
 	idx->gen_name = target;
 	idx->gen_path = path;
 	apply_settings(idx, &set);
+	evs_buf__clear(&idx->docdict);
+	idx->docdict_read = 0;
 	db = NULL;
 	target = path = NULL;
 done:
@@ -755,16 +777,182 @@ static int seen_add(evs_index *idx, uint64_t h)
 	return 0;
 }
 
+/* Writes one checked record (moved out of rec): to the worker that owns
+ * its id, or into the database. seen: its id was added earlier through
+ * this handle. */
+static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
+                               evs_outcome *outcome, int *dup)
+{
+	xs_doc *doc = NULL;
+	char hash[65];
+	char *old_hash = NULL;
+	evs_status st;
+	if (idx->pool) {
+		/* A fresh generation has an id only when this run gave it. */
+		*dup = seen;
+		*outcome = seen ? EVS_REPLACED : EVS_ADDED;
+		return evs_pool__add(idx->pool, rec, idx->errmsg);
+	}
+	evs_analyzer an = {&idx->nz, idx->stem, idx->errmsg, idx->packer};
+	if ((st = evs_event__document(&doc, &an, rec, hash)) != EVS_OK)
+		goto done;
+	uint64_t freq = 0;
+	if ((st = xs_db_termfreq(idx->db, rec->uterm.p, rec->uterm.len, &freq,
+	                         idx->errmsg)) != EVS_OK)
+		goto done;
+	*dup = seen && freq > 0;
+	if (idx->mode == EVS_MODE_SYNC && freq && !*dup) {
+		/* A record the live generation has as it is needs no work. */
+		if ((st = xs_db_value_by_term(idx->db, rec->uterm.p, rec->uterm.len,
+		                              EVS_SLOT_HASH, &old_hash, idx->errmsg)) !=
+		    EVS_OK)
+			goto done;
+		if (strcmp(old_hash, hash) == 0) {
+			*outcome = EVS_UNCHANGED;
+			idx->unchanged++;
+			st = mark_given(idx, rec->uterm.p, rec->uterm.len);
+			goto done;
+		}
+	}
+	if ((st = xs_db_replace(idx->db, rec->uterm.p, rec->uterm.len, doc,
+	                        idx->errmsg)) != EVS_OK)
+		goto done;
+	*outcome = freq ? EVS_REPLACED : EVS_ADDED;
+	idx->uncommitted++;
+	if (idx->mode == EVS_MODE_SYNC)
+		st = mark_given(idx, rec->uterm.p, rec->uterm.len);
+done:
+	xs_doc_free(doc);
+	free(old_hash);
+	return st;
+}
+
+/* Holds a checked record (moved out of rec) until the held ones make the
+ * dictionary (EVS_DOCDICT_BYTES of them), then writes them all. */
+static evs_status hold_record(evs_index *idx, evs_record *rec, int seen)
+{
+	if (idx->nheld == idx->held_cap) {
+		size_t c = idx->held_cap ? idx->held_cap * 2 : 16;
+		evs_record *h = realloc(idx->held, c * sizeof *h);
+		if (h)
+			idx->held = h;
+		int *hs = h ? realloc(idx->held_seen, c * sizeof *hs) : NULL;
+		if (hs)
+			idx->held_seen = hs;
+		char **hj = hs ? realloc(idx->held_json, c * sizeof *hj) : NULL;
+		if (!hj)
+			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		idx->held_json = hj;
+		idx->held_cap = c;
+	}
+	char *json = json_dumps(rec->root, JSON_COMPACT);
+	if (!json)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	idx->held[idx->nheld] = *rec;
+	memset(rec, 0, sizeof *rec);
+	idx->held_seen[idx->nheld] = seen;
+	idx->held_json[idx->nheld] = json;
+	idx->nheld++;
+	idx->held_bytes += strlen(json) + 1;
+	if (idx->held_bytes >= EVS_DOCDICT_BYTES)
+		return evs_index__release_held(idx);
+	return EVS_OK;
+}
+
+evs_status evs_index__release_held(evs_index *idx)
+{
+	if (!idx->docdict_pending || idx->nheld == 0)
+		return EVS_OK;
+	evs_status st = EVS_OK;
+	size_t n = idx->nheld;
+	size_t *len = malloc(n * sizeof *len);
+	if (!len)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		len[i] = strlen(idx->held_json[i]);
+	if (evs_docdata__dict((const char *const *)idx->held_json, len, n,
+	                      &idx->docdict) < 0)
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	free(len);
+	if (st != EVS_OK)
+		return st;
+	idx->docdict_pending = 0;
+	idx->docdict_read = 1;
+	if (idx->pool) {
+		st = evs_pool__pack(idx->pool, idx->docdict.p, idx->docdict.len,
+		                    idx->errmsg);
+	} else if (!(idx->packer =
+	                 evs_packer__new(idx->docdict.p, idx->docdict.len))) {
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	} else {
+		st = xs_db_set_metadata(idx->db, EVS_META_DOCDICT, idx->docdict.p,
+		                        idx->errmsg);
+	}
+	/* The held records go in order, so that a repeated id still replaces
+	 * the earlier record; after a failure the others are dropped. */
+	for (size_t i = 0; i < n; i++) {
+		if (st == EVS_OK) {
+			evs_outcome o;
+			int dup;
+			st = write_record(idx, &idx->held[i], idx->held_seen[i], &o, &dup);
+		}
+		evs_record__dispose(&idx->held[i]);
+		free(idx->held_json[i]);
+	}
+	idx->nheld = 0;
+	idx->held_bytes = 0;
+	return st;
+}
+
+evs_status evs_index__docdict(evs_index *idx, const char **dict, size_t *len)
+{
+	if (!idx->docdict_read) {
+		char *v = NULL;
+		evs_status st =
+		    xs_db_get_metadata(idx->db, EVS_META_DOCDICT, &v, idx->errmsg);
+		if (st != EVS_OK)
+			return st;
+		evs_buf__clear(&idx->docdict);
+		int rc = evs_buf__adds(&idx->docdict, v);
+		free(v);
+		if (rc < 0)
+			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		idx->docdict_read = 1;
+	}
+	*dict = idx->docdict.len ? idx->docdict.p : NULL;
+	*len = idx->docdict.len;
+	return EVS_OK;
+}
+
+evs_status evs_index__docdict_writer(evs_index *idx)
+{
+	if (idx->mode == EVS_MODE_REBUILD) {
+		/* Empty parts: their records make the dictionary. */
+		idx->docdict_pending = 1;
+		return EVS_OK;
+	}
+	const char *dict = NULL;
+	size_t len = 0;
+	uint64_t events = 0;
+	evs_status st = evs_index__docdict(idx, &dict, &len);
+	if (st == EVS_OK && len == 0)
+		st = xs_db_doccount(idx->db, &events, idx->errmsg);
+	if (st != EVS_OK)
+		return st;
+	if (len && !(idx->packer = evs_packer__new(dict, len)))
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	/* An index with events but no dictionary keeps storing JSON. */
+	idx->docdict_pending = len == 0 && events == 0;
+	return EVS_OK;
+}
+
 /* Adds one record. *dup is set when the id was added earlier through this
  * handle. */
 static evs_status add_record(evs_index *idx, const char *json, size_t len,
                              evs_outcome *outcome, int *dup, evs_warn_fn warn,
                              void *ctx)
 {
-	xs_doc *doc = NULL;
 	evs_record rec;
-	char hash[65];
-	char *old_hash = NULL;
 	evs_status st;
 	memset(&rec, 0, sizeof rec);
 	*outcome = EVS_SKIPPED;
@@ -796,44 +984,15 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 			goto done;
 		idx->kept += live_freq > 0;
 	}
-	if (idx->pool) {
-		/* A fresh generation has an id only when this run gave it. */
+	if (idx->docdict_pending) {
+		/* Counted now, written with the dictionary they make. */
 		*dup = seen;
 		*outcome = seen ? EVS_REPLACED : EVS_ADDED;
-		st = evs_pool__add(idx->pool, &rec, idx->errmsg);
+		st = hold_record(idx, &rec, seen);
 		goto done;
 	}
-	evs_analyzer an = {&idx->nz, idx->stem, idx->errmsg};
-	if ((st = evs_event__document(&doc, &an, &rec, hash)) != EVS_OK)
-		goto done;
-	uint64_t freq = 0;
-	if ((st = xs_db_termfreq(idx->db, rec.uterm.p, rec.uterm.len, &freq,
-	                         idx->errmsg)) != EVS_OK)
-		goto done;
-	*dup = seen && freq > 0;
-	if (idx->mode == EVS_MODE_SYNC && freq && !*dup) {
-		/* A record the live generation has as it is needs no work. */
-		if ((st = xs_db_value_by_term(idx->db, rec.uterm.p, rec.uterm.len,
-		                              EVS_SLOT_HASH, &old_hash, idx->errmsg)) !=
-		    EVS_OK)
-			goto done;
-		if (strcmp(old_hash, hash) == 0) {
-			*outcome = EVS_UNCHANGED;
-			idx->unchanged++;
-			st = mark_given(idx, rec.uterm.p, rec.uterm.len);
-			goto done;
-		}
-	}
-	if ((st = xs_db_replace(idx->db, rec.uterm.p, rec.uterm.len, doc,
-	                        idx->errmsg)) != EVS_OK)
-		goto done;
-	*outcome = freq ? EVS_REPLACED : EVS_ADDED;
-	idx->uncommitted++;
-	if (idx->mode == EVS_MODE_SYNC)
-		st = mark_given(idx, rec.uterm.p, rec.uterm.len);
+	st = write_record(idx, &rec, seen, outcome, dup);
 done:
-	xs_doc_free(doc);
-	free(old_hash);
 	evs_record__dispose(&rec);
 	return st;
 }
@@ -866,6 +1025,8 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 	if (!idx->db)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "a rebuild adds events; it deletes none");
+	if ((st = evs_index__release_held(idx)) != EVS_OK)
+		return st;
 	if (evs_index__id_term(id, strlen(id), &term) < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);

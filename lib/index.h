@@ -57,6 +57,18 @@ struct evs_index {
 	 * empty), to warn about a duplicate id within one run. */
 	uint64_t *seen;
 	size_t nseen, seen_cap;
+	/* Stored records (docdata.h): the dictionary of the generation (len
+	 * 0: none, or not read yet by a reader), and what packs with it. A
+	 * writer of a generation that has neither events nor a dictionary
+	 * holds the first records (docdict_pending) until they make one. */
+	evs_buf docdict;
+	int docdict_read;
+	int docdict_pending;
+	struct evs_packer *packer;
+	struct evs_record *held;
+	int *held_seen;
+	char **held_json;
+	size_t nheld, held_cap, held_bytes;
 	char errmsg[EVS_ERRLEN];
 };
 
@@ -88,6 +100,19 @@ evs_status evs_index__open_rebuild(evs_index *idx,
 /* rebuild.c: throws away a generation that was not switched to. Safe on
  * any handle (does nothing for others). */
 void evs_index__discard(evs_index *idx);
+
+/* The dictionary of idx's stored records (*len 0: none), read from the
+ * generation's metadata the first time. */
+evs_status evs_index__docdict(evs_index *idx, const char **dict, size_t *len);
+
+/* Sets up how a writer stores records: with the generation's dictionary,
+ * or (a generation without events or dictionary) holding the first
+ * records until they make one. */
+evs_status evs_index__docdict_writer(evs_index *idx);
+
+/* Makes the dictionary of the held records and writes them: before a
+ * commit, a switch, a delete or a search through the handle. */
+evs_status evs_index__release_held(evs_index *idx);
 
 /* A 64-bit hash of an id (FNV-1a, never 0): to notice repeated ids and
  * to give each id its rebuild worker. Not for uniqueness: see id_term. */

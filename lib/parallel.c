@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "docdata.h"
 #include "index.h"
 #include "schema.h"
 
@@ -38,6 +39,7 @@ typedef struct worker {
 	int busy;    /* a record is being built */
 	xs_db *db;
 	xs_stem *stem;
+	evs_packer *packer; /* set before the first record (evs_pool__pack) */
 	evs_normalizer nz;
 	unsigned since_flush;
 	evs_status st; /* first failure */
@@ -60,7 +62,7 @@ unsigned evs_pool__default_size(void)
 static void *work(void *arg)
 {
 	worker *w = arg;
-	evs_analyzer an = {&w->nz, w->stem, w->err};
+	evs_analyzer an = {&w->nz, w->stem, w->err, NULL};
 	evs_record rec;
 	memset(&rec, 0, sizeof rec);
 	for (;;) {
@@ -76,6 +78,7 @@ static void *work(void *arg)
 		w->head = (w->head + 1) % QUEUE_LEN;
 		w->count--;
 		w->busy = 1;
+		an.packer = w->packer;
 		int failed = w->st != EVS_OK;
 		pthread_cond_signal(&w->room);
 		pthread_mutex_unlock(&w->mu);
@@ -158,6 +161,27 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths, unsigned n,
 	}
 	*out = p;
 	return EVS_OK;
+}
+
+evs_status evs_pool__pack(evs_pool *p, const char *dict, size_t len, char *err)
+{
+	evs_status st = EVS_OK;
+	for (unsigned i = 0; i < p->n && st == EVS_OK; i++) {
+		worker *w = &p->w[i];
+		pthread_mutex_lock(&w->mu);
+		/* No record was handed over yet: the worker waits for one and
+		 * leaves its database alone. */
+		evs_packer__free(w->packer);
+		w->packer = evs_packer__new(dict, len);
+		if (!w->packer) {
+			snprintf(err, XS_ERRLEN, "out of memory");
+			st = EVS_E_NOMEM;
+		} else {
+			st = xs_db_set_metadata(w->db, EVS_META_DOCDICT, dict, err);
+		}
+		pthread_mutex_unlock(&w->mu);
+	}
+	return st;
 }
 
 /* The first failure of any worker, copied to err. */
@@ -246,6 +270,7 @@ void evs_pool__free(evs_pool *p)
 		if (w->db)
 			xs_db_close(w->db, ignore);
 		xs_stem_free(w->stem);
+		evs_packer__free(w->packer);
 		evs_normalize__dispose(&w->nz);
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->more);

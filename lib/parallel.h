@@ -22,6 +22,11 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths, unsigned n,
  * first failure of any worker (with its message in err). */
 evs_status evs_pool__add(evs_pool *p, evs_record *rec, char *err);
 
+/* Makes every part store its records packed with dict (len bytes, a
+ * string: see docdata.h) and keep dict in its metadata. Only before the
+ * first record is handed over. */
+evs_status evs_pool__pack(evs_pool *p, const char *dict, size_t len, char *err);
+
 /* Waits until every record handed over is in its part, then commits
  * every part and closes it. */
 evs_status evs_pool__finish(evs_pool *p, char *err);

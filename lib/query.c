@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forms.h"
 #include "schema.h"
 
 typedef enum ttype {
@@ -324,8 +325,85 @@ static xs_query *combine2(parser *p, xs_op op, xs_query *a, xs_query *b)
 	return combine(p, op, v, 2);
 }
 
-/* The stem of a word under a prefix: "Z" + prefix + stem, or prefix +
- * word without a stemmer. */
+/* The forms of a stem under a prefix: their terms and frequencies. */
+typedef struct forms {
+	parser *p;
+	const char *prefix;
+	xs_query **q;
+	uint64_t *tf;
+	size_t n, cap;
+} forms;
+
+static int add_form(forms *fs, const char *w, size_t len)
+{
+	parser *p = fs->p;
+	if (fs->n == fs->cap) {
+		size_t c = fs->cap ? fs->cap * 2 : 8;
+		xs_query **a = realloc(fs->q, c * sizeof *a);
+		if (a)
+			fs->q = a;
+		uint64_t *t = a ? realloc(fs->tf, c * sizeof *t) : NULL;
+		if (!t) {
+			p->st = EVS_E_NOMEM;
+			return -1;
+		}
+		fs->tf = t;
+		fs->cap = c;
+	}
+	char term[EVS_TERM_BUF];
+	size_t tl = evs_schema__term(term, fs->prefix, w, len);
+	evs_status st =
+	    xs_db_termfreq(p->idx->db, term, tl, &fs->tf[fs->n], p->idx->errmsg);
+	if (st == EVS_OK)
+		st = xs_query_term(&fs->q[fs->n], term, tl, 0, p->idx->errmsg);
+	if (st != EVS_OK) {
+		p->st = st;
+		return -1;
+	}
+	fs->n++;
+	return 0;
+}
+
+static int on_form(void *ctx, const char *w, size_t len)
+{
+	return add_form(ctx, w, len);
+}
+
+/* The synonym of the forms in fs, weighed as one term in as many events
+ * as hold any of them (forms.h). */
+static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl)
+{
+	double scale = 1.0;
+	if (p->st == EVS_OK && fs->n > 1) {
+		char zp[16], co[EVS_TERM_BUF];
+		snprintf(zp, sizeof zp, "%s%s", EVS_PREFIX_FORMS, fs->prefix);
+		size_t cl = evs_schema__term(co, zp, stem, sl);
+		uint64_t cf = 0, ndocs = 0;
+		evs_status st = xs_db_collfreq(p->idx->db, co, cl, &cf, p->idx->errmsg);
+		if (st == EVS_OK)
+			st = xs_db_doccount(p->idx->db, &ndocs, p->idx->errmsg);
+		if (st != EVS_OK)
+			p->st = st;
+		else
+			scale =
+			    evs_forms__scale(fs->tf, fs->n,
+			                     evs_forms__events(fs->tf, fs->n, cf), ndocs);
+	}
+	xs_query *q = combine(p, XS_OP_SYNONYM, fs->q, fs->n);
+	if (q && scale != 1.0) {
+		evs_status st = xs_query_scale(&q, q, scale, p->idx->errmsg);
+		if (st != EVS_OK) {
+			p->st = st;
+			q = NULL;
+		}
+	}
+	return q;
+}
+
+/* A word under a prefix, stemmed: every word of the index with the same
+ * stem, as one term (forms.h): the forms filed under the stem in the
+ * synonym table, and the stem itself when it is its own stem. Without a
+ * stemmer, the word. */
 static xs_query *stem_query(parser *p, const char *prefix, const char *w,
                             size_t len)
 {
@@ -338,9 +416,31 @@ static xs_query *stem_query(parser *p, const char *prefix, const char *w,
 	}
 	if (!p->idx->stem)
 		return term_query(p, prefix, w, len);
-	char zp[16];
-	snprintf(zp, sizeof zp, "Z%s", prefix);
-	return term_query(p, zp, stem, sl);
+	if (++p->terms > EVS_MAX_QUERY_TERMS) {
+		fail(p, EVS_E_QUERY_SYNTAX, "the query has more than %d terms",
+		     EVS_MAX_QUERY_TERMS);
+		return NULL;
+	}
+	forms fs = {p, prefix, NULL, NULL, 0, 0};
+	char again[EVS_MAX_WORD * 2 + 8];
+	size_t al = evs_index__stem(p->idx, stem, sl, again, sizeof again);
+	if (al == sl && memcmp(again, stem, sl) == 0)
+		(void)add_form(&fs, stem, sl);
+	char key[EVS_TERM_BUF];
+	size_t kl = evs_schema__term(key, EVS_PREFIX_FORMS, stem, sl);
+	if (p->st == EVS_OK) {
+		evs_status st =
+		    xs_db_each_form(p->idx->db, key, kl, on_form, &fs, p->idx->errmsg);
+		if (st != EVS_OK && p->st == EVS_OK)
+			p->st = st;
+	}
+	/* No form in the index: the word, which matches nothing. */
+	if (p->st == EVS_OK && fs.n == 0)
+		(void)add_form(&fs, w, len);
+	xs_query *q = forms_query(p, &fs, stem, sl);
+	free(fs.q);
+	free(fs.tf);
+	return q;
 }
 
 /* Collects the tokens of a word or phrase. */

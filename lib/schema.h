@@ -11,7 +11,7 @@
 
 /* Bump when terms, values or the stored record change meaning: indexes of
  * another version are refused with "rebuild the index". */
-#define EVS_SCHEMA_VERSION 4
+#define EVS_SCHEMA_VERSION 5
 
 /* Metadata keys stored in every index. */
 #define EVS_META_SCHEMA "evsearch.schema_version"
@@ -54,6 +54,11 @@ enum {
 #define EVS_PREFIX_DAY_Y "XDY"
 #define EVS_PREFIX_DAY_M "XDM"
 #define EVS_PREFIX_DAY_D "XDD"
+
+/* The synonym table files each indexed word whose stem differs from it
+ * under "Z" + its stem; the stem itself has no term (stem_query() in
+ * query.c looks for every form filed under the stem of a query word). */
+#define EVS_PREFIX_FORMS "Z"
 
 /* The term of a cancelled event ("status": "cancelled"): searches leave
  * such events out unless asked. */

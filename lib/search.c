@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "docdata.h"
 #include "index.h"
 #include "results.h"
 #include "schema.h"
@@ -596,6 +597,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	evs_results *res = NULL;
 	xs_query *q = NULL, *filter = NULL;
 	xs_mset *ms = NULL;
+	evs_buf record = EVS_BUF_INIT;
 	evs_status st = EVS_OK;
 	*out = NULL;
 	if (!idx)
@@ -621,6 +623,9 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation is being built; search "
 		                       "the index after the switch");
+	/* A writer's held records go in first, so that it finds them. */
+	if ((st = evs_index__release_held(idx)) != EVS_OK)
+		return st;
 	res = calloc(1, sizeof *res);
 	if (!res)
 		goto nomem;
@@ -736,12 +741,17 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	res->hits = calloc(n ? n : 1, sizeof *res->hits);
 	if (!res->hits)
 		goto nomem;
+	const char *dict = NULL;
+	size_t dlen = 0;
+	if (n && (st = evs_index__docdict(idx, &dict, &dlen)) != EVS_OK)
+		goto done;
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const char *data = xs_mset_data(ms, i, &len);
 		res->nhits++;
 		res->hits[i].score = xs_mset_weight(ms, i);
-		if (load_hit(&res->hits[i], data, len, res) < 0) {
+		if (evs_docdata__unpack(dict, dlen, data, len, &record) < 0 ||
+		    load_hit(&res->hits[i], record.p, record.len, res) < 0) {
 			st = evs_index__fail(idx, EVS_E_CORRUPT,
 			                     "%s: a stored record is damaged", idx->dir);
 			goto done;
@@ -755,6 +765,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 nomem:
 	st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 done:
+	evs_buf__dispose(&record);
 	xs_query_free(q);
 	xs_query_free(filter);
 	xs_mset_free(ms);

@@ -15,6 +15,8 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 // The size of the B-tree blocks of the databases we create (Xapian's
@@ -27,13 +29,23 @@
 // Existing databases keep the size they were made with.
 #define XS_BLOCK_SIZE 32768
 
+// Word forms a writer has already recorded (see xs_doc_form): "key\0form"
+// strings. A cache, not a record: when it holds XS_FORMS_SEEN entries it
+// is emptied, and a form recorded again costs one more add_synonym (which
+// changes nothing), so memory stays bounded whatever the vocabulary.
+#define XS_FORMS_SEEN 200000
+
 struct xs_db {
 	Xapian::Database *db;          // reader, or the writer below
 	Xapian::WritableDatabase *wdb; // NULL for readers
+	std::unordered_set<std::string> forms_seen;
 };
 
 struct xs_doc {
 	Xapian::Document doc;
+	// (key, form) pairs for the database's synonym table, added with
+	// the document.
+	std::vector<std::pair<std::string, std::string>> forms;
 };
 
 struct xs_query {
@@ -127,7 +139,7 @@ evs_status xs_db_open_reader(xs_db **out, const char *path, char *err) noexcept
 {
 	*out = NULL;
 	try {
-		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL});
+		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL, {}});
 		h->db = new Xapian::Database(path);
 		*out = h.release();
 		return EVS_OK;
@@ -141,7 +153,7 @@ evs_status xs_db_open_writer(xs_db **out, const char *path, int create,
 {
 	*out = NULL;
 	try {
-		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL});
+		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL, {}});
 		int action = create == 2   ? Xapian::DB_CREATE_OR_OVERWRITE
 		             : create == 1 ? Xapian::DB_CREATE_OR_OPEN
 		                           : Xapian::DB_OPEN;
@@ -159,7 +171,7 @@ evs_status xs_db_open_fresh(xs_db **out, const char *path, int overwrite,
 {
 	*out = NULL;
 	try {
-		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL});
+		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL, {}});
 		int action =
 		    (overwrite ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_OPEN) |
 		    Xapian::DB_NO_SYNC;
@@ -334,6 +346,17 @@ evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
 	}
 }
 
+evs_status xs_db_collfreq(const xs_db *db, const char *term, size_t len,
+                          uint64_t *out, char *err) noexcept
+{
+	try {
+		*out = db->db->get_collection_freq(std::string(term, len));
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 evs_status xs_db_get_metadata(const xs_db *db, const char *key, char **out,
                               char *err) noexcept
 {
@@ -376,6 +399,15 @@ evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
 			return EVS_E_READONLY;
 		}
 		db->wdb->replace_document(std::string(uterm, len), doc->doc);
+		for (const auto &f : doc->forms) {
+			std::string seen = f.first;
+			seen.push_back('\0');
+			seen += f.second;
+			if (db->forms_seen.size() >= XS_FORMS_SEEN)
+				db->forms_seen.clear();
+			if (db->forms_seen.insert(seen).second)
+				db->wdb->add_synonym(f.first, f.second);
+		}
 		return EVS_OK;
 	} catch (...) {
 		return xs_fail(err);
@@ -429,6 +461,36 @@ evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
 {
 	try {
 		doc->doc.add_term(std::string(term, len), wdf_inc);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_doc_form(xs_doc *doc, const char *key, size_t klen,
+                       const char *form, size_t flen, char *err) noexcept
+{
+	try {
+		doc->forms.emplace_back(std::string(key, klen),
+		                        std::string(form, flen));
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_each_form(const xs_db *db, const char *key, size_t len,
+                           int (*fn)(void *ctx, const char *form, size_t len),
+                           void *ctx, char *err) noexcept
+{
+	try {
+		std::string k(key, len);
+		for (Xapian::TermIterator t = db->db->synonyms_begin(k);
+		     t != db->db->synonyms_end(k); ++t) {
+			std::string s = *t;
+			if (fn(ctx, s.data(), s.size()))
+				break;
+		}
 		return EVS_OK;
 	} catch (...) {
 		return xs_fail(err);
@@ -559,7 +621,8 @@ evs_status xs_query_combine(xs_query **out, xs_op op, xs_query **subs, size_t n,
 		                                        Xapian::Query::OP_AND_NOT,
 		                                        Xapian::Query::OP_AND_MAYBE,
 		                                        Xapian::Query::OP_FILTER,
-		                                        Xapian::Query::OP_PHRASE};
+		                                        Xapian::Query::OP_PHRASE,
+		                                        Xapian::Query::OP_SYNONYM};
 		std::vector<Xapian::Query> v;
 		v.reserve(n);
 		for (size_t i = 0; i < n; i++)

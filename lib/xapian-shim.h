@@ -52,6 +52,9 @@ evs_status xs_db_doccount(const xs_db *db, uint64_t *out,
                           char *err) XS_NOEXCEPT;
 evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
                           uint64_t *out, char *err) XS_NOEXCEPT;
+/* The sum of the wdfs of term over all documents. */
+evs_status xs_db_collfreq(const xs_db *db, const char *term, size_t len,
+                          uint64_t *out, char *err) XS_NOEXCEPT;
 /* *out is malloc'ed and NUL-terminated ("" when unset). */
 evs_status xs_db_get_metadata(const xs_db *db, const char *key, char **out,
                               char *err) XS_NOEXCEPT;
@@ -99,6 +102,18 @@ evs_status xs_doc_term(xs_doc *doc, const char *term, size_t len,
                        unsigned wdf_inc, char *err) XS_NOEXCEPT;
 evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val, size_t len,
                         char *err) XS_NOEXCEPT;
+/* Word forms: records that form belongs under key in the synonym table of
+ * the database the document is added to (xs_db_replace adds it once;
+ * compaction merges the tables of several databases). xs_db_each_form
+ * calls fn for each form under key, in byte order, until fn returns
+ * nonzero. The indexer keys the words of the index by their stem, so that
+ * a query finds every form of a stem without a term of its own for the
+ * stem. */
+evs_status xs_doc_form(xs_doc *doc, const char *key, size_t klen,
+                       const char *form, size_t flen, char *err) XS_NOEXCEPT;
+evs_status xs_db_each_form(const xs_db *db, const char *key, size_t len,
+                           int (*fn)(void *ctx, const char *form, size_t len),
+                           void *ctx, char *err) XS_NOEXCEPT;
 evs_status xs_doc_data(xs_doc *doc, const char *data, size_t len,
                        char *err) XS_NOEXCEPT;
 
@@ -127,7 +142,8 @@ typedef enum xs_op {
 	XS_OP_AND_NOT,
 	XS_OP_AND_MAYBE,
 	XS_OP_FILTER,
-	XS_OP_PHRASE
+	XS_OP_PHRASE,
+	XS_OP_SYNONYM /* one term of the sum of the wdfs (forms of a word) */
 } xs_op;
 
 evs_status xs_query_term(xs_query **out, const char *term, size_t len,

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,57 @@ int th_hit_rank(const evs_results *res, const char *id)
 		if (strcmp(evs_hit_id(res, i), id) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* The descriptions of th_write_forms, by event: forms of "meet", and its
+ * one-form twin, of the same length once the "Zmeet" term of an event
+ * with m forms (wdf m - 1) is counted. */
+static const char *const forms_text[][2] = {
+    {"meeting meetings", "zorbax zorbax pad"},
+    {"meeting", "zorbax"},
+    {"meets meet meeting", "zorbax zorbax zorbax pad pad"},
+    {"meets pad", "zorbax pad"},
+};
+#define FORMS_KINDS (sizeof forms_text / sizeof forms_text[0])
+
+int th_write_forms(FILE *f)
+{
+	for (size_t i = 0; i < TH_FORMS_EVENTS; i++) {
+		size_t k = i / 2 % FORMS_KINDS, twin = i % 2;
+		if (fprintf(f,
+		            "{\"id\": \"%c%02zu\", \"title\": \"event\", "
+		            "\"description\": \"%s\", \"start\": \"2024-05-01\"}\n",
+		            twin ? 'z' : 'm', i / 2, forms_text[k][twin]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void th_check_forms(evs_index *idx)
+{
+	static const char *const queries[] = {"meet", "meeting", "meetings",
+	                                      "MEETS", "zorbax"};
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.limit = TH_FORMS_EVENTS;
+	double weight[TH_FORMS_EVENTS] = {0};
+	for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+		evs_results *r = th_search(idx, queries[q], &o);
+		int z = queries[q][0] == 'z';
+		assert_int_equal(evs_results_total(r), TH_FORMS_EVENTS / 2);
+		for (size_t i = 0; i < evs_results_count(r); i++) {
+			const char *id = evs_hit_id(r, i);
+			assert_int_equal(id[0], z ? 'z' : 'm');
+			size_t n = (size_t)atoi(id + 1) * 2 + (size_t)z;
+			assert_true(n < TH_FORMS_EVENTS);
+			weight[n] = evs_hit_score(r, i);
+		}
+		evs_results_free(r);
+	}
+	for (size_t n = 0; n < TH_FORMS_EVENTS; n += 2) {
+		double m = weight[n], z = weight[n + 1];
+		if (!(z > 0) || fabs(m - z) > 1e-9 * z)
+			fail_msg("event %zu weighs %.12g, its twin %.12g", n / 2, m, z);
+	}
 }
 
 uint64_t th_facet(const evs_results *res, evs_facet f, const char *value)

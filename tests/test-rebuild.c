@@ -385,6 +385,37 @@ static void test_rebuild__sync_equals_fresh_rebuild(void **state)
 	free(fresh);
 }
 
+/* A rebuild on three threads merges three parts, each with its own
+ * synonym table: a word still finds every form of its stem, weighed as
+ * one term (th_check_forms). */
+static void test_rebuild__stem_forms_across_parts(void **state)
+{
+	fixture *f = *state;
+	char *dir = index_dir(f, "forms");
+	char *src;
+	assert_true(asprintf(&src, "%s/forms.jsonl", f->tmp) > 0);
+	FILE *out = fopen(src, "w");
+	assert_non_null(out);
+	assert_int_equal(th_write_forms(out), 0);
+	assert_int_equal(fclose(out), 0);
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_REBUILD | EVS_OPEN_CREATE;
+	oo.threads = 3;
+	evs_index *idx = NULL;
+	assert_int_equal(evs_index_open(&idx, dir, &oo, NULL), EVS_OK);
+	int fd = open(src, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(evs_index_add_stream(idx, fd, src, NULL, NULL), EVS_OK);
+	close(fd);
+	assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
+	assert_int_equal(evs_index_close(idx), EVS_OK);
+	idx = th_open(dir);
+	th_check_forms(idx);
+	evs_index_close(idx);
+	free(src);
+	free(dir);
+}
+
 /* In a child: searches dir in a loop until told to stop (SIGTERM), each
  * time through a new handle and through a long-lived one that reopens.
  * Every answer must be one generation whole: 8 alpha events or 16 beta
@@ -684,6 +715,7 @@ int main(void)
 	    cmocka_unit_test(test_rebuild__one_writer_at_a_time),
 	    cmocka_unit_test(test_rebuild__reader_follows_switch_on_reopen),
 	    cmocka_unit_test(test_rebuild__sync_equals_fresh_rebuild),
+	    cmocka_unit_test(test_rebuild__stem_forms_across_parts),
 	    cmocka_unit_test(test_rebuild__readers_see_whole_generations),
 	    cmocka_unit_test(test_rebuild__sigkill_at_any_point),
 	    cmocka_unit_test(test_rebuild__handle_before_and_after_switch),

@@ -1,6 +1,7 @@
 /* test-search.c: searching the corpus through the public API: what issue
  * "Index and search events" must show, with exact values.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -510,6 +511,41 @@ static void test_search__ties_in_id_order(void **state)
 	th_rmrf(dir);
 }
 
+/* A word finds every form of its stem, and the forms weigh as one term
+ * in the events that hold any of them (see th_check_forms), when the
+ * events are added one by one; test-rebuild checks a rebuild whose parts
+ * are merged. Replacing events keeps it so. */
+static void test_search__stem_forms_weigh_as_one_term(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(th_write_forms(f), 0);
+	assert_int_equal(fclose(f), 0);
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	for (int round = 0; round < 2; round++) {
+		/* The second round replaces every event with itself. */
+		evs_index *w = NULL;
+		assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+		for (char *p = text; *p;) {
+			char *nl = strchr(p, '\n');
+			assert_int_equal(evs_index_add_json(w, p, (size_t)(nl - p), NULL),
+			                 EVS_OK);
+			p = nl + 1;
+		}
+		assert_int_equal(evs_index_close(w), EVS_OK);
+		evs_index *idx = th_open(dir);
+		th_check_forms(idx);
+		evs_index_close(idx);
+	}
+	free(text);
+	th_rmrf(dir);
+}
+
 /* Phrases match in every text field, with and without a field name, and
  * never across two fields. */
 static void test_search__phrases_in_every_field(void **state)
@@ -700,6 +736,7 @@ int main(void)
 	    cmocka_unit_test(test_search__facets_exact),
 	    cmocka_unit_test(test_search__ties_in_id_order),
 	    cmocka_unit_test(test_search__phrases_in_every_field),
+	    cmocka_unit_test(test_search__stem_forms_weigh_as_one_term),
 	};
 	const struct CMUnitTest shared[] = {
 	    cmocka_unit_test(test_search__fosdem_schedules),

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    evs_event__check(&rec, (const char *)data, size, err, NULL, NULL);
 	if (st == EVS_OK) {
 		evs_normalizer nz = {0};
-		evs_analyzer an = {&nz, stem, err};
+		evs_analyzer an = {&nz, stem, err, NULL};
 		xs_doc *doc = NULL;
 		char hash[65];
 		if (evs_event__document(&doc, &an, &rec, hash) == EVS_OK &&

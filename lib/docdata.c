@@ -1,0 +1,138 @@
+/* docdata.c: stored records deflated with the index's dictionary (see
+ * docdata.h). A packed record is the byte EVS_PACKED then a raw deflate
+ * stream; a record as JSON begins with '{'.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "docdata.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define EVS_PACKED '\001'
+
+struct evs_packer {
+	z_stream zs;
+	char *dict;
+	size_t len;
+};
+
+evs_packer *evs_packer__new(const char *dict, size_t len)
+{
+	evs_packer *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->dict = malloc(len ? len : 1);
+	if (!p->dict) {
+		free(p);
+		return NULL;
+	}
+	memcpy(p->dict, dict, len);
+	p->len = len;
+	/* Raw deflate (no zlib header: the dictionary is known), a 32 KiB
+	 * window, level 6: level 1 stores 16% more and saves 40% of the
+	 * time, which the priming with the dictionary dominates anyway. */
+	if (deflateInit2(&p->zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK) {
+		free(p->dict);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void evs_packer__free(evs_packer *p)
+{
+	if (!p)
+		return;
+	deflateEnd(&p->zs);
+	free(p->dict);
+	free(p);
+}
+
+int evs_docdata__pack(evs_packer *p, const char *json, size_t len, evs_buf *out)
+{
+	evs_buf__clear(out);
+	if (!p)
+		return evs_buf__add(out, json, len);
+	uLong bound = deflateBound(&p->zs, (uLong)len);
+	if (evs_buf__grow(out, (size_t)bound + 1) < 0)
+		return -1;
+	if (deflateReset(&p->zs) != Z_OK ||
+	    deflateSetDictionary(&p->zs, (const Bytef *)p->dict, (uInt)p->len) !=
+	        Z_OK)
+		return -1;
+	out->p[0] = EVS_PACKED;
+	p->zs.next_in = (Bytef *)(uintptr_t)json;
+	p->zs.avail_in = (uInt)len;
+	p->zs.next_out = (Bytef *)out->p + 1;
+	p->zs.avail_out = (uInt)bound;
+	if (deflate(&p->zs, Z_FINISH) != Z_STREAM_END)
+		return -1;
+	out->len = 1 + (size_t)(bound - p->zs.avail_out);
+	out->p[out->len] = '\0';
+	return 0;
+}
+
+int evs_docdata__unpack(const char *dict, size_t dlen, const char *data,
+                        size_t len, evs_buf *out)
+{
+	evs_buf__clear(out);
+	if (len == 0 || data[0] != EVS_PACKED)
+		return evs_buf__add(out, data, len);
+	if (!dict)
+		return -1;
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	if (inflateInit2(&zs, -15) != Z_OK)
+		return -1;
+	int rc = -1;
+	if (inflateSetDictionary(&zs, (const Bytef *)dict, (uInt)dlen) != Z_OK)
+		goto done;
+	zs.next_in = (Bytef *)(uintptr_t)(data + 1);
+	zs.avail_in = (uInt)(len - 1);
+	for (;;) {
+		if (evs_buf__grow(out, len * 4 + 256) < 0)
+			goto done;
+		zs.next_out = (Bytef *)out->p + out->len;
+		zs.avail_out = (uInt)(out->cap - out->len - 1);
+		size_t before = zs.avail_out;
+		int z = inflate(&zs, Z_NO_FLUSH);
+		out->len += before - zs.avail_out;
+		out->p[out->len] = '\0';
+		if (z == Z_STREAM_END) {
+			rc = zs.avail_in == 0 ? 0 : -1;
+			break;
+		}
+		if (z != Z_OK && z != Z_BUF_ERROR)
+			break;
+		if (z == Z_BUF_ERROR && zs.avail_in == 0)
+			break; /* the stream stops short */
+	}
+done:
+	inflateEnd(&zs);
+	return rc;
+}
+
+int evs_docdata__dict(const char *const *json, const size_t *len, size_t n,
+                      evs_buf *out)
+{
+	evs_buf__clear(out);
+	size_t total = 0, first = n;
+	/* The newest records that fill the window, the last one whole. */
+	while (first > 0 && total < EVS_DOCDICT_BYTES) {
+		first--;
+		total += len[first] + 1;
+	}
+	for (size_t i = first; i < n; i++)
+		if (evs_buf__add(out, json[i], len[i]) < 0 ||
+		    evs_buf__addc(out, '\n') < 0)
+			return -1;
+	if (out->len > EVS_DOCDICT_BYTES) {
+		size_t cut = out->len - EVS_DOCDICT_BYTES;
+		memmove(out->p, out->p + cut, EVS_DOCDICT_BYTES);
+		out->len = EVS_DOCDICT_BYTES;
+		out->p[out->len] = '\0';
+	}
+	return 0;
+}
