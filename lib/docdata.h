@@ -37,7 +37,8 @@ int evs_docdata__pack(evs_packer *p, const char *json, size_t len,
 
 /* The record of stored data (len bytes), as JSON, in out (cleared
  * first). dict (dlen bytes) is the index's dictionary, NULL when it has
- * none. Returns 0, or -1 when the data is damaged (or memory short). */
+ * none. Returns 0, -1 when the data is damaged or was packed with
+ * another dictionary, -2 when out of memory. */
 int evs_docdata__unpack(const char *dict, size_t dlen, const char *data,
                         size_t len, evs_buf *out);
 

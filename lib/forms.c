@@ -137,18 +137,43 @@ static double bm25_idf(double n, double ndocs)
 	return log(tw);
 }
 
+/* Xapian's estimate of the frequency of an OR of terms: a tree of
+ * binary ORs built like a Huffman code (the two least frequent first,
+ * OrContext::postlist()), each node as if its two sides were independent
+ * and rounded (OrPostList::get_termfreq_est_using_stats()). Mirrored
+ * node for node, rounding included: off by one event, the idf of a rare
+ * stem would be off by a sixth. tf is used as scratch. */
+static double or_estimate(uint64_t *tf, size_t k, double ndocs)
+{
+	while (k > 1) {
+		/* The two least frequent to the end. */
+		for (size_t pass = 0; pass < 2; pass++) {
+			size_t min = 0;
+			for (size_t i = 1; i < k - pass; i++)
+				if (tf[i] < tf[min])
+					min = i;
+			uint64_t t = tf[min];
+			tf[min] = tf[k - 1 - pass];
+			tf[k - 1 - pass] = t;
+		}
+		double a = (double)tf[k - 1], b = (double)tf[k - 2];
+		tf[k - 2] = (uint64_t)(a + b - a * b / ndocs + 0.5);
+		k--;
+	}
+	return (double)tf[0];
+}
+
 double evs_forms__scale(const uint64_t *tf, size_t k, uint64_t n,
                         uint64_t ndocs)
 {
 	if (k < 2 || ndocs == 0)
 		return 1.0;
-	/* Xapian's estimate for an OR of terms: as if independent. */
-	double p = 0;
-	for (size_t i = 0; i < k; i++) {
-		double pi = (double)tf[i] / (double)ndocs;
-		p += pi - p * pi;
-	}
-	double est = floor(p * (double)ndocs + 0.5);
+	uint64_t *scratch = malloc(k * sizeof *scratch);
+	if (!scratch)
+		return 1.0; /* the estimate, as Xapian alone would weigh it */
+	memcpy(scratch, tf, k * sizeof *scratch);
+	double est = or_estimate(scratch, k, (double)ndocs);
+	free(scratch);
 	double want = bm25_idf((double)n, (double)ndocs);
 	double have = bm25_idf(est, (double)ndocs);
 	if (!(have > 0) || !(want > 0))

@@ -382,13 +382,11 @@ static void index_free(evs_index *idx)
 	free(idx->normalisation);
 	free(idx->seen);
 	free(idx->given);
-	for (size_t i = 0; i < idx->nheld; i++) {
+	for (size_t i = 0; i < idx->nheld; i++)
 		evs_record__dispose(&idx->held[i]);
-		free(idx->held_json[i]);
-	}
 	free(idx->held);
 	free(idx->held_seen);
-	free(idx->held_json);
+	evs_buf__dispose(&idx->dict_src);
 	evs_buf__dispose(&idx->docdict);
 	evs_packer__free(idx->packer);
 	for (unsigned i = 0; i < idx->nparts; i++)
@@ -594,7 +592,7 @@ evs_status evs_index_commit(evs_index *idx)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation failed; open the index "
 		                       "again");
-	evs_status st = evs_index__release_held(idx);
+	evs_status st = evs_index__release_held(idx, 0);
 	if (st == EVS_OK)
 		st = xs_db_commit(idx->db, idx->errmsg);
 	if (st == EVS_OK)
@@ -612,7 +610,7 @@ evs_status evs_index_close(evs_index *idx)
 		evs_index__discard(idx);
 	} else if (idx->db) {
 		char err[XS_ERRLEN];
-		st = evs_index__release_held(idx);
+		st = evs_index__release_held(idx, 1);
 		evs_status cst = xs_db_close(idx->db, err);
 		if (st == EVS_OK)
 			st = cst;
@@ -691,7 +689,9 @@ evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
 	if (!idx->db)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation is being built");
-	evs_status st = xs_db_doccount(idx->db, &out->events, idx->errmsg);
+	evs_status st = evs_index__release_held(idx, 0);
+	if (st == EVS_OK)
+		st = xs_db_doccount(idx->db, &out->events, idx->errmsg);
 	if (st != EVS_OK)
 		return st;
 	out->bytes = evs_gen__bytes(idx->gen_path);
@@ -827,8 +827,56 @@ done:
 	return st;
 }
 
-/* Holds a checked record (moved out of rec) until the held ones make the
- * dictionary (EVS_DOCDICT_BYTES of them), then writes them all. */
+/* Writes the held records in order (so that a repeated id still
+ * replaces the earlier record), packed when the handle has a packer.
+ * After a failure the others are dropped. */
+static evs_status write_held(evs_index *idx)
+{
+	evs_status st = EVS_OK;
+	for (size_t i = 0; i < idx->nheld; i++) {
+		if (st == EVS_OK) {
+			evs_outcome o;
+			int dup;
+			st = write_record(idx, &idx->held[i], idx->held_seen[i], &o, &dup);
+		}
+		evs_record__dispose(&idx->held[i]);
+	}
+	idx->nheld = 0;
+	return st;
+}
+
+/* Makes the dictionary of the records seen so far and writes it, then
+ * the held records packed with it. The dictionary is in the metadata
+ * before any record is packed with it; when writing it fails, nothing
+ * changed and the records are still held. */
+static evs_status make_docdict(evs_index *idx)
+{
+	evs_status st;
+	evs_buf d = EVS_BUF_INIT;
+	const char *src = idx->dict_src.p;
+	size_t len = idx->dict_src.len;
+	if (evs_docdata__dict(&src, &len, 1, &d) < 0)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	if (idx->pool)
+		st = evs_pool__pack(idx->pool, d.p, d.len, idx->errmsg);
+	else if ((st = xs_db_set_metadata(idx->db, EVS_META_DOCDICT, d.p,
+	                                  idx->errmsg)) == EVS_OK &&
+	         !(idx->packer = evs_packer__new(d.p, d.len)))
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	if (st != EVS_OK) {
+		evs_buf__dispose(&d);
+		return st;
+	}
+	evs_buf__dispose(&idx->docdict);
+	idx->docdict = d;
+	idx->docdict_read = 1;
+	idx->docdict_pending = 0;
+	evs_buf__dispose(&idx->dict_src);
+	return write_held(idx);
+}
+
+/* Holds a checked record (moved out of rec) until the records seen make
+ * the dictionary (EVS_DOCDICT_BYTES of them), then writes them all. */
 static evs_status hold_record(evs_index *idx, evs_record *rec, int seen)
 {
 	if (idx->nheld == idx->held_cap) {
@@ -837,71 +885,36 @@ static evs_status hold_record(evs_index *idx, evs_record *rec, int seen)
 		if (h)
 			idx->held = h;
 		int *hs = h ? realloc(idx->held_seen, c * sizeof *hs) : NULL;
-		if (hs)
-			idx->held_seen = hs;
-		char **hj = hs ? realloc(idx->held_json, c * sizeof *hj) : NULL;
-		if (!hj)
+		if (!hs)
 			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-		idx->held_json = hj;
+		idx->held_seen = hs;
 		idx->held_cap = c;
 	}
 	char *json = json_dumps(rec->root, JSON_COMPACT);
-	if (!json)
+	int rc = json ? evs_buf__adds(&idx->dict_src, json) : -1;
+	free(json);
+	if (rc < 0 || evs_buf__addc(&idx->dict_src, '\n') < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	idx->held[idx->nheld] = *rec;
 	memset(rec, 0, sizeof *rec);
 	idx->held_seen[idx->nheld] = seen;
-	idx->held_json[idx->nheld] = json;
 	idx->nheld++;
-	idx->held_bytes += strlen(json) + 1;
-	if (idx->held_bytes >= EVS_DOCDICT_BYTES)
-		return evs_index__release_held(idx);
+	if (idx->dict_src.len >= EVS_DOCDICT_BYTES)
+		return make_docdict(idx);
 	return EVS_OK;
 }
 
-evs_status evs_index__release_held(evs_index *idx)
+evs_status evs_index__release_held(evs_index *idx, int last)
 {
-	if (!idx->docdict_pending || idx->nheld == 0)
+	if (!idx->docdict_pending || (idx->nheld == 0 && !last))
 		return EVS_OK;
-	evs_status st = EVS_OK;
-	size_t n = idx->nheld;
-	size_t *len = malloc(n * sizeof *len);
-	if (!len)
-		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++)
-		len[i] = strlen(idx->held_json[i]);
-	if (evs_docdata__dict((const char *const *)idx->held_json, len, n,
-	                      &idx->docdict) < 0)
-		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-	free(len);
-	if (st != EVS_OK)
-		return st;
-	idx->docdict_pending = 0;
-	idx->docdict_read = 1;
-	if (idx->pool) {
-		st = evs_pool__pack(idx->pool, idx->docdict.p, idx->docdict.len,
-		                    idx->errmsg);
-	} else if (!(idx->packer =
-	                 evs_packer__new(idx->docdict.p, idx->docdict.len))) {
-		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-	} else {
-		st = xs_db_set_metadata(idx->db, EVS_META_DOCDICT, idx->docdict.p,
-		                        idx->errmsg);
-	}
-	/* The held records go in order, so that a repeated id still replaces
-	 * the earlier record; after a failure the others are dropped. */
-	for (size_t i = 0; i < n; i++) {
-		if (st == EVS_OK) {
-			evs_outcome o;
-			int dup;
-			st = write_record(idx, &idx->held[i], idx->held_seen[i], &o, &dup);
-		}
-		evs_record__dispose(&idx->held[i]);
-		free(idx->held_json[i]);
-	}
-	idx->nheld = 0;
-	idx->held_bytes = 0;
-	return st;
+	/* The last records: the dictionary is made of what there is. */
+	if (last)
+		return idx->dict_src.len ? make_docdict(idx) : EVS_OK;
+	/* A commit, a delete or a search before there is enough to make the
+	 * dictionary of: the held records go in as JSON, and still count
+	 * towards it. */
+	return write_held(idx);
 }
 
 evs_status evs_index__docdict(evs_index *idx, const char **dict, size_t *len)
@@ -985,9 +998,25 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 		idx->kept += live_freq > 0;
 	}
 	if (idx->docdict_pending) {
-		/* Counted now, written with the dictionary they make. */
-		*dup = seen;
-		*outcome = seen ? EVS_REPLACED : EVS_ADDED;
+		/* Counted now, written with the dictionary they make: it replaces
+		 * an event when one of its id is held, or in the index. */
+		int there = 0;
+		if (seen && !idx->pool) {
+			for (size_t i = 0; i < idx->nheld && !there; i++)
+				there = idx->held[i].uterm.len == rec.uterm.len &&
+				        memcmp(idx->held[i].uterm.p, rec.uterm.p,
+				               rec.uterm.len) == 0;
+			uint64_t freq = 0;
+			if (!there &&
+			    (st = xs_db_termfreq(idx->db, rec.uterm.p, rec.uterm.len, &freq,
+			                         idx->errmsg)) != EVS_OK)
+				goto done;
+			there = there || freq > 0;
+		} else {
+			there = seen; /* a fresh generation: what this run gave it */
+		}
+		*dup = there;
+		*outcome = there ? EVS_REPLACED : EVS_ADDED;
 		st = hold_record(idx, &rec, seen);
 		goto done;
 	}
@@ -1025,7 +1054,7 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 	if (!idx->db)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "a rebuild adds events; it deletes none");
-	if ((st = evs_index__release_held(idx)) != EVS_OK)
+	if ((st = evs_index__release_held(idx, 0)) != EVS_OK)
 		return st;
 	if (evs_index__id_term(id, strlen(id), &term) < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");

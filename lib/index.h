@@ -60,15 +60,16 @@ struct evs_index {
 	/* Stored records (docdata.h): the dictionary of the generation (len
 	 * 0: none, or not read yet by a reader), and what packs with it. A
 	 * writer of a generation that has neither events nor a dictionary
-	 * holds the first records (docdict_pending) until they make one. */
+	 * (docdict_pending) holds its records until those it has seen
+	 * (dict_src: their JSON, one a line) fill the dictionary. */
 	evs_buf docdict;
 	int docdict_read;
 	int docdict_pending;
+	evs_buf dict_src;
 	struct evs_packer *packer;
 	struct evs_record *held;
 	int *held_seen;
-	char **held_json;
-	size_t nheld, held_cap, held_bytes;
+	size_t nheld, held_cap;
 	char errmsg[EVS_ERRLEN];
 };
 
@@ -110,9 +111,11 @@ evs_status evs_index__docdict(evs_index *idx, const char **dict, size_t *len);
  * records until they make one. */
 evs_status evs_index__docdict_writer(evs_index *idx);
 
-/* Makes the dictionary of the held records and writes them: before a
- * commit, a switch, a delete or a search through the handle. */
-evs_status evs_index__release_held(evs_index *idx);
+/* Writes the held records: before a commit, a delete, a search or an
+ * info through the handle as JSON (they still count towards the
+ * dictionary); when last (closing, switching) packed with a dictionary
+ * made of the records seen so far. */
+evs_status evs_index__release_held(evs_index *idx, int last);
 
 /* A 64-bit hash of an id (FNV-1a, never 0): to notice repeated ids and
  * to give each id its rebuild worker. Not for uniqueness: see id_term. */

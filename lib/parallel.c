@@ -171,13 +171,13 @@ evs_status evs_pool__pack(evs_pool *p, const char *dict, size_t len, char *err)
 		pthread_mutex_lock(&w->mu);
 		/* No record was handed over yet: the worker waits for one and
 		 * leaves its database alone. */
-		evs_packer__free(w->packer);
-		w->packer = evs_packer__new(dict, len);
-		if (!w->packer) {
+		/* The dictionary is in the metadata before a record is packed
+		 * with it. */
+		st = xs_db_set_metadata(w->db, EVS_META_DOCDICT, dict, err);
+		if (st == EVS_OK && !w->packer &&
+		    !(w->packer = evs_packer__new(dict, len))) {
 			snprintf(err, XS_ERRLEN, "out of memory");
 			st = EVS_E_NOMEM;
-		} else {
-			st = xs_db_set_metadata(w->db, EVS_META_DOCDICT, dict, err);
 		}
 		pthread_mutex_unlock(&w->mu);
 	}

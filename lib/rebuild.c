@@ -178,7 +178,7 @@ static evs_status merge_parts(evs_index *idx)
 {
 	evs_status st = EVS_OK;
 	char err[XS_ERRLEN];
-	if ((st = evs_index__release_held(idx)) != EVS_OK)
+	if ((st = evs_index__release_held(idx, 1)) != EVS_OK)
 		return st;
 	if (idx->pool) {
 		st = evs_pool__finish(idx->pool, idx->errmsg);

@@ -599,6 +599,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	xs_mset *ms = NULL;
 	evs_buf record = EVS_BUF_INIT;
 	evs_status st = EVS_OK;
+	int attempts = 0;
 	*out = NULL;
 	if (!idx)
 		return EVS_E_INVALID;
@@ -624,7 +625,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		                       "the new generation is being built; search "
 		                       "the index after the switch");
 	/* A writer's held records go in first, so that it finds them. */
-	if ((st = evs_index__release_held(idx)) != EVS_OK)
+	if ((st = evs_index__release_held(idx, 0)) != EVS_OK)
 		return st;
 	res = calloc(1, sizeof *res);
 	if (!res)
@@ -649,6 +650,11 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	res->norganisers = opts->organisers ? opts->n_organisers : 0;
 	res->ntags = opts->tags ? opts->n_tags : 0;
 
+	/* From here on the index is read (the query's forms, the filters'
+	 * years): a reader left behind by a writer's commits (Xapian's
+	 * DatabaseModifiedError) reopens and starts again, so that the whole
+	 * search reads one revision. */
+again:
 	/* Options are checked first, so that a bad date is reported whatever
 	 * the query. */
 	if ((st = build_filters(idx, opts, &filter, res->lo, res->hi)) != EVS_OK)
@@ -725,6 +731,10 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	sp.bm25_b = EVS_BM25_B;
 	sp.count_slot = EVS_SLOT_FACETS;
 	sp.count_groups = groups;
+	const char *dict = NULL;
+	size_t dlen = 0;
+	if ((st = evs_index__docdict(idx, &dict, &dlen)) != EVS_OK)
+		goto done;
 	if ((st = xs_search(&ms, idx->db, q, &sp, idx->errmsg)) != EVS_OK) {
 		if (st == EVS_E_CORRUPT) {
 			char detail[EVS_ERRLEN];
@@ -741,17 +751,23 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	res->hits = calloc(n ? n : 1, sizeof *res->hits);
 	if (!res->hits)
 		goto nomem;
-	const char *dict = NULL;
-	size_t dlen = 0;
-	if (n && (st = evs_index__docdict(idx, &dict, &dlen)) != EVS_OK)
-		goto done;
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const char *data = xs_mset_data(ms, i, &len);
 		res->nhits++;
 		res->hits[i].score = xs_mset_weight(ms, i);
-		if (evs_docdata__unpack(dict, dlen, data, len, &record) < 0 ||
-		    load_hit(&res->hits[i], record.p, record.len, res) < 0) {
+		int rc = evs_docdata__unpack(dict, dlen, data, len, &record);
+		if (rc == -1 && !dict) {
+			/* xs_search reopened the handle on a revision that has the
+			 * dictionary its records were packed with. */
+			idx->docdict_read = 0;
+			if ((st = evs_index__docdict(idx, &dict, &dlen)) != EVS_OK)
+				goto done;
+			rc = evs_docdata__unpack(dict, dlen, data, len, &record);
+		}
+		if (rc == -2)
+			goto nomem;
+		if (rc < 0 || load_hit(&res->hits[i], record.p, record.len, res) < 0) {
 			st = evs_index__fail(idx, EVS_E_CORRUPT,
 			                     "%s: a stored record is damaged", idx->dir);
 			goto done;
@@ -765,6 +781,15 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 nomem:
 	st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 done:
+	if (st == EVS_E_MODIFIED && res && !res->hits && attempts++ < 3 &&
+	    xs_db_reopen(idx->db, idx->errmsg) == EVS_OK) {
+		xs_query_free(q);
+		xs_query_free(filter);
+		q = filter = NULL;
+		evs_highlight__dispose(&res->hl);
+		memset(&res->hl, 0, sizeof res->hl);
+		goto again;
+	}
 	evs_buf__dispose(&record);
 	xs_query_free(q);
 	xs_query_free(filter);

@@ -311,6 +311,8 @@ evs_status xs_db_commit(xs_db *db, char *err) noexcept
 		db->wdb->commit();
 		return EVS_OK;
 	} catch (...) {
+		// The forms of a batch that did not go in are filed again.
+		db->forms_seen.clear();
 		return xs_fail(err);
 	}
 }
@@ -398,18 +400,26 @@ evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
 			set_err(err, "the index is open read-only");
 			return EVS_E_READONLY;
 		}
-		db->wdb->replace_document(std::string(uterm, len), doc->doc);
+		// The forms first: Xapian may commit inside replace_document()
+		// (its flush threshold), and a document must never be committed
+		// without them. A form filed for a document that then fails to
+		// go in costs nothing: a term nobody has.
 		for (const auto &f : doc->forms) {
 			std::string seen = f.first;
 			seen.push_back('\0');
 			seen += f.second;
+			if (db->forms_seen.count(seen))
+				continue;
+			db->wdb->add_synonym(f.first, f.second);
 			if (db->forms_seen.size() >= XS_FORMS_SEEN)
 				db->forms_seen.clear();
-			if (db->forms_seen.insert(seen).second)
-				db->wdb->add_synonym(f.first, f.second);
+			db->forms_seen.insert(seen);
 		}
+		db->wdb->replace_document(std::string(uterm, len), doc->doc);
 		return EVS_OK;
 	} catch (...) {
+		// What failed may not be in the database: file it again.
+		db->forms_seen.clear();
 		return xs_fail(err);
 	}
 }

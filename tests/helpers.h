@@ -72,16 +72,18 @@ int th_writer_teardown(void **state);
 int th_write_big_lines(FILE *f, size_t line_len);
 
 /* Stemming without stem terms (lib/forms.h). th_write_forms writes
- * TH_FORMS_EVENTS JSON Lines records to f: half hold forms of "meet"
- * ("meeting meetings", "meeting", "meets meet meeting", "meets pad"), the
- * other half, "z..." ids, hold a word of one form ("zorbax") as often
- * and in events of the same length. th_check_forms asserts that a search
- * for any form finds exactly the "meet" events, each weighing what its
- * "zorbax" twin weighs: the forms count as one term in as many events
- * as hold any of them. Returns 0, or -1 when a write failed. */
+ * JSON Lines records to f: TH_FORMS_EVENTS of them in pairs, half holding
+ * forms of "meet" ("meeting meetings", "meeting", "meets meet meeting",
+ * "meets pad") in their description (in_title: their title), the other
+ * half, "z..." ids, a word of one form ("zorbax") as often and in events
+ * of the same length; and a few events of neither. th_check_forms
+ * asserts that a search for any form (also with "title:" when in_title)
+ * finds exactly the "meet" events, each weighing what its "zorbax" twin
+ * weighs: the forms count as one term in as many events as hold any of
+ * them. Returns 0, or -1 when a write failed. */
 #define TH_FORMS_EVENTS 48
-int th_write_forms(FILE *f);
-void th_check_forms(evs_index *idx);
+int th_write_forms(FILE *f, int in_title);
+void th_check_forms(evs_index *idx, int in_title);
 
 /* Count of value in a facet, 0 when absent. */
 uint64_t th_facet(const evs_results *res, evs_facet f, const char *value);

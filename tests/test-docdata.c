@@ -133,6 +133,26 @@ static void test_docdata__damaged(void **state)
 		assert_int_equal(evs_docdata__unpack(dict, strlen(dict), packed.p, cut,
 		                                     &back),
 		                 -1);
+	/* Any byte changed after the marker, or another dictionary. */
+	evs_buf bad = EVS_BUF_INIT;
+	for (size_t i = 1; i < packed.len; i++)
+		for (int bit = 0; bit < 8; bit++) {
+			evs_buf__clear(&bad);
+			assert_int_equal(evs_buf__add(&bad, packed.p, packed.len), 0);
+			bad.p[i] = (char)(bad.p[i] ^ (1 << bit));
+			/* An error, or (a bit deflate does not use: the padding of
+			 * its last byte) the record itself. */
+			int rc =
+			    evs_docdata__unpack(dict, strlen(dict), bad.p, bad.len, &back);
+			if (!(rc == -1 || (rc == 0 && strcmp(back.p, rec) == 0)))
+				fail_msg("byte %zu bit %d changed: read as \"%s\"", i, bit,
+				         back.p);
+		}
+	evs_buf__dispose(&bad);
+	const char *other = "{\"id\":\"c\",\"title\":\"Closed source days\"}\n";
+	assert_int_equal(evs_docdata__unpack(other, strlen(other), packed.p,
+	                                     packed.len, &back),
+	                 -1);
 	evs_buf longer = EVS_BUF_INIT;
 	assert_int_equal(evs_buf__add(&longer, packed.p, packed.len), 0);
 	assert_int_equal(evs_buf__add(&longer, "xyz", 3), 0);
@@ -203,11 +223,24 @@ static uint64_t total(evs_index *idx, const char *query)
 	return n;
 }
 
-/* A writer of a new index holds its first records until they make the
- * dictionary: a delete, a search through the writer, a commit and the
- * window filling up each write them first, in order (a repeated id
- * replaces). A reader opened on the empty index finds the dictionary
- * after a reopen; an index that has one keeps it. */
+/* Adds record k of a numbered kind, ~170 bytes of JSON. */
+static void add_nth(evs_index *w, const char *kind, size_t k)
+{
+	char rec[256];
+	snprintf(rec, sizeof rec,
+	         "{\"id\": \"%s%04zu\", \"title\": \"%s %zu\", \"description\": "
+	         "\"a record of some length to fill the window\", \"start\": "
+	         "\"2024-02-01\"}",
+	         kind, k, kind, k);
+	add(w, rec);
+}
+
+/* A writer of a new index holds its records until those it has seen
+ * make the dictionary (32 KiB). A delete, a search or a commit through
+ * the writer writes the held ones as JSON first, in order (a repeated id
+ * replaces), and they still count towards the dictionary; closing makes
+ * it of what there is. The dictionary never changes afterwards. A reader
+ * opened on the empty index reads both kinds after a reopen. */
 static void test_docdata__writer_holds_first_records(void **state)
 {
 	(void)state;
@@ -230,57 +263,57 @@ static void test_docdata__writer_holds_first_records(void **state)
 	assert_int_equal(total(w, "one"), 0);
 	assert_int_equal(evs_index_commit(w), EVS_OK);
 	char *d = stored_dict(dir);
-	assert_non_null(strstr(d, "alpha two"));
+	assert_string_equal(d, ""); /* 3 records are too few to make one of */
 	free(d);
-	/* Later records are packed with it; it does not change. */
-	for (int i = 0; i < 300; i++) {
-		char rec[256];
-		snprintf(rec, sizeof rec,
-		         "{\"id\": \"g%03d\", \"title\": \"gamma %d\", "
-		         "\"description\": "
-		         "\"a record of some length to fill the window\", \"start\": "
-		         "\"2024-02-01\"}",
-		         i, i);
-		add(w, rec);
-	}
+	assert_true(w->docdict_pending);
+	/* Held again until the window fills, then packed. */
+	size_t k = 0;
+	while (w->docdict_pending)
+		add_nth(w, "gamma", k++);
+	assert_int_equal(w->nheld, 0);
+	assert_true(k > 100 && k < 300);
+	for (size_t i = 0; i < 50; i++)
+		add_nth(w, "epsilon", i);
 	assert_int_equal(w->nheld, 0);
 	assert_int_equal(evs_index_close(w), EVS_OK);
 	d = stored_dict(dir);
-	assert_null(strstr(d, "gamma"));
+	assert_true(strlen(d) <= EVS_DOCDICT_BYTES);
+	assert_non_null(strstr(d, "gamma"));
+	assert_null(strstr(d, "epsilon"));
 	free(d);
 	assert_int_equal(evs_index_reopen(r), EVS_OK);
-	assert_int_equal(total(r, "gamma"), 300);
-	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
-	evs_results *res = th_search(r, "two", &o);
+	assert_int_equal(total(r, "gamma"), k);
+	assert_int_equal(total(r, "epsilon"), 50);
+	evs_results *res = th_search(r, "two", NULL);
 	assert_int_equal(evs_results_count(res), 1);
 	assert_string_equal(evs_hit_record(res, 0),
 	                    "{\"id\":\"a\",\"title\":\"alpha two\","
 	                    "\"start\":\"2024-01-03\"}");
 	evs_results_free(res);
 	evs_index_close(r);
+	th_rmrf(dir);
 
-	/* A new index whose first records pass the window at once. */
-	char *dir2 = th_tmpdir();
-	assert_int_equal(evs_index_open(&w, dir2, &oo, NULL), EVS_OK);
-	size_t added = 0;
-	while (w->nheld == added) {
-		char rec[256];
-		snprintf(rec, sizeof rec,
-		         "{\"id\": \"h%04zu\", \"title\": \"delta %zu\", "
-		         "\"description\": "
-		         "\"a record of some length to fill the window\", \"start\": "
-		         "\"2024-02-01\"}",
-		         added, added);
-		add(w, rec);
-		added++;
-	}
-	assert_int_equal(w->nheld, 0);
-	assert_true(added > 100); /* ~170 bytes each */
+	/* A small index: the dictionary is made at the close, of every
+	 * record, and a later writer packs with it. */
+	dir = th_tmpdir();
+	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	for (size_t i = 0; i < 5; i++)
+		add_nth(w, "delta", i);
+	assert_int_equal(w->nheld, 5);
 	assert_int_equal(evs_index_close(w), EVS_OK);
-	r = th_open(dir2);
-	assert_int_equal(total(r, "delta"), added);
+	d = stored_dict(dir);
+	assert_non_null(strstr(d, "delta0000"));
+	assert_non_null(strstr(d, "delta0004"));
+	free(d);
+	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	assert_false(w->docdict_pending);
+	assert_non_null(w->packer);
+	add_nth(w, "zeta", 0);
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	r = th_open(dir);
+	assert_int_equal(total(r, "delta"), 5);
+	assert_int_equal(total(r, "zeta"), 1);
 	evs_index_close(r);
-	th_rmrf(dir2);
 	th_rmrf(dir);
 }
 

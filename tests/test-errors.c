@@ -399,12 +399,15 @@ static void test_errors__other_stemmer(void **state)
 
 /* ---- EVS_E_CORRUPT ---- */
 
-static void truncate_half(const char *path)
+/* Cuts a table file in the middle of its first block: every block of it
+ * is then short or gone, wherever the live ones are (a small table is a
+ * few 32 KiB blocks, some of them free ones of earlier revisions). */
+static void truncate_short(const char *path)
 {
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(sb.st_size >= 16384);
-	assert_int_equal(truncate(path, sb.st_size / 2), 0);
+	assert_int_equal(truncate(path, 16384), 0);
 }
 
 /* Opens dir and searches for a word; asserts that one of the two fails
@@ -439,28 +442,30 @@ static void open_or_search_fails(const char *dir, evs_status want)
 }
 
 /* Overwrites the second half of a file with 0xFF bytes. */
-static void scribble_half(const char *path)
+/* Writes 0xFF over the head of every 8 KiB of a table file: every block
+ * (8 to 32 KiB) has a garbage header and more, wherever the live ones
+ * are. */
+static void scribble_blocks(const char *path)
 {
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(sb.st_size >= 8192);
-	size_t half = (size_t)sb.st_size / 2, rest = (size_t)sb.st_size - half;
-	char *junk = malloc(rest);
-	assert_non_null(junk);
-	memset(junk, 0xFF, rest);
+	char junk[64];
+	memset(junk, 0xFF, sizeof junk);
 	int fd = open(path, O_WRONLY);
 	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, junk, rest, (off_t)half), (ssize_t)rest);
+	for (off_t at = 0; at + (off_t)sizeof junk <= sb.st_size; at += 8192)
+		assert_int_equal(pwrite(fd, junk, sizeof junk, at),
+		                 (ssize_t)sizeof junk);
 	assert_int_equal(close(fd), 0);
-	free(junk);
 }
 
-/* A table file cut to half its size: the index is damaged, and the
+/* A table file cut short: the index is damaged, and the
  * message says what to do. */
 static void test_errors__truncated_postlist(void **state)
 {
 	char *table = path_in(fx(state)->dir, "gen-1/postlist.glass");
-	truncate_half(table);
+	truncate_short(table);
 	free(table);
 	open_or_search_fails(fx(state)->dir, EVS_E_CORRUPT);
 }
@@ -468,7 +473,7 @@ static void test_errors__truncated_postlist(void **state)
 static void test_errors__truncated_termlist(void **state)
 {
 	char *table = path_in(fx(state)->dir, "gen-1/termlist.glass");
-	truncate_half(table);
+	truncate_short(table);
 	free(table);
 	open_or_search_fails(fx(state)->dir, EVS_E_CORRUPT);
 }
@@ -479,7 +484,7 @@ static void test_errors__truncated_termlist(void **state)
 static void test_errors__scribbled_postlist_is_corrupt(void **state)
 {
 	char *table = path_in(fx(state)->dir, "gen-1/postlist.glass");
-	scribble_half(table);
+	scribble_blocks(table);
 	free(table);
 	open_or_search_fails(fx(state)->dir, EVS_E_CORRUPT);
 }
@@ -487,7 +492,7 @@ static void test_errors__scribbled_postlist_is_corrupt(void **state)
 static void test_errors__scribbled_termlist_is_corrupt(void **state)
 {
 	char *table = path_in(fx(state)->dir, "gen-1/termlist.glass");
-	scribble_half(table);
+	scribble_blocks(table);
 	free(table);
 	open_or_search_fails(fx(state)->dir, EVS_E_CORRUPT);
 }

@@ -391,29 +391,32 @@ static void test_rebuild__sync_equals_fresh_rebuild(void **state)
 static void test_rebuild__stem_forms_across_parts(void **state)
 {
 	fixture *f = *state;
-	char *dir = index_dir(f, "forms");
-	char *src;
-	assert_true(asprintf(&src, "%s/forms.jsonl", f->tmp) > 0);
-	FILE *out = fopen(src, "w");
-	assert_non_null(out);
-	assert_int_equal(th_write_forms(out), 0);
-	assert_int_equal(fclose(out), 0);
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_REBUILD | EVS_OPEN_CREATE;
-	oo.threads = 3;
-	evs_index *idx = NULL;
-	assert_int_equal(evs_index_open(&idx, dir, &oo, NULL), EVS_OK);
-	int fd = open(src, O_RDONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(evs_index_add_stream(idx, fd, src, NULL, NULL), EVS_OK);
-	close(fd);
-	assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
-	assert_int_equal(evs_index_close(idx), EVS_OK);
-	idx = th_open(dir);
-	th_check_forms(idx);
-	evs_index_close(idx);
-	free(src);
-	free(dir);
+	for (int in_title = 0; in_title <= 1; in_title++) {
+		char *dir = index_dir(f, in_title ? "forms-title" : "forms");
+		char *src;
+		assert_true(asprintf(&src, "%s/forms-%d.jsonl", f->tmp, in_title) > 0);
+		FILE *out = fopen(src, "w");
+		assert_non_null(out);
+		assert_int_equal(th_write_forms(out, in_title), 0);
+		assert_int_equal(fclose(out), 0);
+		evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+		oo.flags = EVS_OPEN_REBUILD | EVS_OPEN_CREATE;
+		oo.threads = 3;
+		evs_index *idx = NULL;
+		assert_int_equal(evs_index_open(&idx, dir, &oo, NULL), EVS_OK);
+		int fd = open(src, O_RDONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(evs_index_add_stream(idx, fd, src, NULL, NULL),
+		                 EVS_OK);
+		close(fd);
+		assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
+		assert_int_equal(evs_index_close(idx), EVS_OK);
+		idx = th_open(dir);
+		th_check_forms(idx, in_title);
+		evs_index_close(idx);
+		free(src);
+		free(dir);
+	}
 }
 
 /* In a child: searches dir in a loop until told to stop (SIGTERM), each
