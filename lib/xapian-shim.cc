@@ -224,17 +224,25 @@ evs_status xs_db_each_value(const xs_db *db, unsigned slot,
 	}
 }
 
+// Calls fn for each string from t to end until fn returns nonzero.
+static void each_string(Xapian::TermIterator t, Xapian::TermIterator end,
+                        int (*fn)(void *ctx, const char *s, size_t len),
+                        void *ctx)
+{
+	for (; t != end; ++t) {
+		std::string s = *t;
+		if (fn(ctx, s.data(), s.size()))
+			break;
+	}
+}
+
 evs_status xs_db_each_term(const xs_db *db, const char *prefix,
                            int (*fn)(void *ctx, const char *term, size_t len),
                            void *ctx, char *err) noexcept
 {
 	try {
-		for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
-		     t != db->db->allterms_end(prefix); ++t) {
-			std::string s = *t;
-			if (fn(ctx, s.data(), s.size()))
-				break;
-		}
+		each_string(db->db->allterms_begin(prefix),
+		            db->db->allterms_end(prefix), fn, ctx);
 		return EVS_OK;
 	} catch (...) {
 		return xs_fail(err);
@@ -495,12 +503,8 @@ evs_status xs_db_each_form(const xs_db *db, const char *key, size_t len,
 {
 	try {
 		std::string k(key, len);
-		for (Xapian::TermIterator t = db->db->synonyms_begin(k);
-		     t != db->db->synonyms_end(k); ++t) {
-			std::string s = *t;
-			if (fn(ctx, s.data(), s.size()))
-				break;
-		}
+		each_string(db->db->synonyms_begin(k), db->db->synonyms_end(k), fn,
+		            ctx);
 		return EVS_OK;
 	} catch (...) {
 		return xs_fail(err);

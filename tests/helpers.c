@@ -85,6 +85,17 @@ void th_build_index(const char *dir, const char *const *files,
 	assert_int_equal(evs_index_close(idx), EVS_OK);
 }
 
+evs_index *th_open_writer(const char *dir)
+{
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
+	evs_index *w = NULL;
+	char *msg = NULL;
+	if (evs_index_open(&w, dir, &oo, &msg) != EVS_OK)
+		fail_msg("open %s for writing: %s", dir, msg);
+	return w;
+}
+
 evs_index *th_open(const char *dir)
 {
 	evs_index *idx = NULL;

@@ -33,6 +33,9 @@ char *th_shared_path(const char *rel);
 void th_build_index(const char *dir, const char *const *files,
                     evs_add_stats *stats);
 
+/* Opens dir for writing, creating the index, asserting success. */
+evs_index *th_open_writer(const char *dir);
+
 /* Opens dir read-only, asserting success. */
 evs_index *th_open(const char *dir);
 

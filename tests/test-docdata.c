@@ -245,10 +245,7 @@ static void test_docdata__writer_holds_first_records(void **state)
 {
 	(void)state;
 	char *dir = th_tmpdir();
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
-	evs_index *w = NULL;
-	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	evs_index *w = th_open_writer(dir);
 	evs_index *r = th_open(dir);
 	add(w,
 	    "{\"id\": \"a\", \"title\": \"alpha one\", \"start\": \"2024-01-01\"}");
@@ -296,7 +293,7 @@ static void test_docdata__writer_holds_first_records(void **state)
 	/* A small index: the dictionary is made at the close, of every
 	 * record, and a later writer packs with it. */
 	dir = th_tmpdir();
-	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	w = th_open_writer(dir);
 	for (size_t i = 0; i < 5; i++)
 		add_nth(w, "delta", i);
 	assert_int_equal(w->nheld, 5);
@@ -305,7 +302,7 @@ static void test_docdata__writer_holds_first_records(void **state)
 	assert_non_null(strstr(d, "delta0000"));
 	assert_non_null(strstr(d, "delta0004"));
 	free(d);
-	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	w = th_open_writer(dir);
 	assert_false(w->docdict_pending);
 	assert_non_null(w->packer);
 	add_nth(w, "zeta", 0);

@@ -263,10 +263,7 @@ static void test_search__no_description_no_snippet(void **state)
 {
 	(void)state;
 	char *dir = th_tmpdir();
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
-	evs_index *w = NULL;
-	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	evs_index *w = th_open_writer(dir);
 	const char *rec = "{\"id\": \"bare\", \"title\": \"Bare event\", "
 	                  "\"start\": \"2024-01-02\"}";
 	assert_int_equal(evs_index_add_json(w, rec, strlen(rec), NULL), EVS_OK);
@@ -291,10 +288,7 @@ static void test_search__facet_spellings_merge(void **state)
 {
 	(void)state;
 	char *dir = th_tmpdir();
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
-	evs_index *w = NULL;
-	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	evs_index *w = th_open_writer(dir);
 	for (int i = 0; i < 5; i++) {
 		char rec[256];
 		snprintf(rec, sizeof rec,
@@ -318,10 +312,7 @@ static void test_search__facet_spellings_merge(void **state)
 /* Adds the records (NULL-terminated) to the index in dir, creating it. */
 static void add_records(const char *dir, const char *const *recs)
 {
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
-	evs_index *w = NULL;
-	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	evs_index *w = th_open_writer(dir);
 	for (size_t i = 0; recs[i]; i++)
 		assert_int_equal(evs_index_add_json(w, recs[i], strlen(recs[i]), NULL),
 		                 EVS_OK);
@@ -460,10 +451,7 @@ static void test_search__ties_in_id_order(void **state)
 {
 	(void)state;
 	char *dir = th_tmpdir();
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
-	evs_index *w = NULL;
-	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	evs_index *w = th_open_writer(dir);
 	/* 150 events of one length, added out of id order (7 and 150 are
 	 * coprime): "t000".."t019" titled "same rare", "u020".."u149" "same
 	 * words"; "t000" has "same" in its description too. So for "same"
@@ -526,12 +514,9 @@ static void test_search__stem_forms_weigh_as_one_term(void **state)
 		assert_non_null(f);
 		assert_int_equal(th_write_forms(f, in_title), 0);
 		assert_int_equal(fclose(f), 0);
-		evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-		oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
 		for (int round = 0; round < 2; round++) {
 			/* The second round replaces every event with itself. */
-			evs_index *w = NULL;
-			assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+			evs_index *w = th_open_writer(dir);
 			for (char *p = text; *p;) {
 				char *nl = strchr(p, '\n');
 				assert_int_equal(evs_index_add_json(w, p, (size_t)(nl - p),
@@ -557,10 +542,7 @@ static void test_search__reader_behind_commits(void **state)
 {
 	(void)state;
 	char *dir = th_tmpdir();
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-	oo.flags = EVS_OPEN_WRITE | EVS_OPEN_CREATE;
-	evs_index *w = NULL;
-	assert_int_equal(evs_index_open(&w, dir, &oo, NULL), EVS_OK);
+	evs_index *w = th_open_writer(dir);
 	evs_index *r = NULL;
 	for (int round = 0; round < 12; round++) {
 		for (int i = 0; i < 300; i++) {
