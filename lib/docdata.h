@@ -5,10 +5,11 @@
  * that much by itself), because the keys and the common words of one
  * listing are new to each record. Deflate primed with 32 KiB of the
  * first records of the index finds them there: the stored records take
- * a third less (100,000 events: 94 MB to 64 MB). The dictionary is made
- * once per index (a rebuild makes a new one), kept in its metadata
- * (EVS_META_DOCDICT), and every record written after it uses it; an
- * index without one keeps its records as plain JSON.
+ * a third less (100,000 events: 94 MB to about 66 MB). The dictionary is
+ * made once per index (a rebuild makes a new one) and kept in its
+ * metadata (EVS_META_DOCDICT); every record written after it is packed
+ * with it, records written before it (or into an index without one)
+ * are plain JSON, and both are read.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef EVS_DOCDATA_H
 #define EVS_DOCDATA_H
