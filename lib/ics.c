@@ -804,7 +804,7 @@ static evs_status on_line(stream *s)
 	const char *line = s->logical.p;
 	size_t n = s->logical.len;
 	uint64_t no = s->logical_no;
-	char name[32];
+	char name[32] = ""; /* begin_end() fills it only for BEGIN and END */
 	int be = s->too_long ? 0 : begin_end(line, n, name);
 
 	if (!s->seen_content) {

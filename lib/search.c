@@ -627,6 +627,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	/* A writer's held records go in first, so that it finds them. */
 	if ((st = evs_index__release_held(idx, 0)) != EVS_OK)
 		return st;
+	int text = has_text(query);
 	res = calloc(1, sizeof *res);
 	if (!res)
 		goto nomem;
@@ -638,7 +639,6 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		                     res->limit, MAX_LIMIT);
 		goto done;
 	}
-	int text = has_text(query);
 	if ((text && !(res->query = strdup(query))) ||
 	    (opts->from && !(res->from = dupn(opts->from))) ||
 	    (opts->to && !(res->to = dupn(opts->to))) ||
