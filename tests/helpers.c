@@ -213,6 +213,57 @@ void th_check_forms(evs_index *idx, int in_title)
 	}
 }
 
+void th_on_report(void *ctx, const evs_diag *diag)
+{
+	th_diag_log *log = ctx;
+	assert_non_null(diag->message);
+	assert_non_null(diag->source);
+	if (log->n == sizeof log->d / sizeof log->d[0]) {
+		log->dropped++;
+		return;
+	}
+	th_diag *c = &log->d[log->n++];
+	c->severity = diag->severity;
+	c->line = diag->line;
+	snprintf(c->source, sizeof c->source, "%s", diag->source);
+	snprintf(c->message, sizeof c->message, "%s", diag->message);
+}
+
+void th_assert_diag(const th_diag_log *log, size_t i, evs_severity sev,
+                    const char *source, uint64_t line, const char *want,
+                    int whole)
+{
+	if (i >= log->n)
+		fail_msg("diagnostic %zu missing (%zu reported)", i, log->n);
+	const th_diag *d = &log->d[i];
+	int text = whole ? strcmp(d->message, want) == 0
+	                 : strstr(d->message, want) != NULL;
+	if (d->severity != sev || d->line != line || !text ||
+	    strcmp(d->source, source) != 0)
+		fail_msg("diagnostic %zu: %s %s:%llu: [%s]\n  expected %s %s:%llu: "
+		         "%s[%s]",
+		         i, d->severity == EVS_ERROR ? "error" : "warning", d->source,
+		         (unsigned long long)d->line, d->message,
+		         sev == EVS_ERROR ? "error" : "warning", source,
+		         (unsigned long long)line, whole ? "" : "a message with ",
+		         want);
+}
+
+void th_assert_stats(const evs_add_stats *s, uint64_t read, uint64_t added,
+                     uint64_t replaced, uint64_t skipped, uint64_t warnings)
+{
+	if (s->read != read || s->added != added || s->replaced != replaced ||
+	    s->skipped != skipped || s->warnings != warnings)
+		fail_msg("stats: read %llu added %llu replaced %llu skipped %llu "
+		         "warnings %llu; expected %llu %llu %llu %llu %llu",
+		         (unsigned long long)s->read, (unsigned long long)s->added,
+		         (unsigned long long)s->replaced,
+		         (unsigned long long)s->skipped,
+		         (unsigned long long)s->warnings, (unsigned long long)read,
+		         (unsigned long long)added, (unsigned long long)replaced,
+		         (unsigned long long)skipped, (unsigned long long)warnings);
+}
+
 uint64_t th_facet(const evs_results *res, evs_facet f, const char *value)
 {
 	for (size_t j = 0; j < evs_facet_count(res, f); j++) {

@@ -88,6 +88,34 @@ int th_write_big_lines(FILE *f, size_t line_len);
 int th_write_forms(FILE *f, int in_title);
 void th_check_forms(evs_index *idx, int in_title);
 
+/* What a stream's report callback was told, in order: th_on_report
+ * (evs_add_options.report, ctx a th_diag_log) keeps the first 64 and
+ * counts the others as dropped. */
+typedef struct th_diag {
+	evs_severity severity;
+	uint64_t line;
+	char source[64];
+	char message[600];
+} th_diag;
+
+typedef struct th_diag_log {
+	th_diag d[64];
+	size_t n;
+	size_t dropped;
+} th_diag_log;
+
+void th_on_report(void *ctx, const evs_diag *diag);
+
+/* Asserts diagnostic i: its severity, source, line and message (the
+ * whole message when whole, else a part of it). */
+void th_assert_diag(const th_diag_log *log, size_t i, evs_severity sev,
+                    const char *source, uint64_t line, const char *want,
+                    int whole);
+
+/* Asserts the counts of an add. */
+void th_assert_stats(const evs_add_stats *s, uint64_t read, uint64_t added,
+                     uint64_t replaced, uint64_t skipped, uint64_t warnings);
+
 /* Count of value in a facet, 0 when absent. */
 uint64_t th_facet(const evs_results *res, evs_facet f, const char *value);
 

@@ -26,39 +26,14 @@ static fixture *fx(void **state)
 	return *state;
 }
 
-/* What the report callback was told, in order. */
-typedef struct diag_copy {
-	evs_severity severity;
-	uint64_t line;
-	char source[64];
-	char message[600];
-} diag_copy;
-
-typedef struct diag_log {
-	diag_copy d[64];
-	size_t n;
-} diag_log;
-
-static void on_report(void *ctx, const evs_diag *diag)
-{
-	diag_log *log = ctx;
-	assert_non_null(diag->message);
-	assert_non_null(diag->source);
-	if (log->n == sizeof log->d / sizeof log->d[0])
-		fail_msg("more than %zu diagnostics", log->n);
-	diag_copy *c = &log->d[log->n++];
-	c->severity = diag->severity;
-	c->line = diag->line;
-	snprintf(c->source, sizeof c->source, "%s", diag->source);
-	snprintf(c->message, sizeof c->message, "%s", diag->message);
-}
+typedef th_diag_log diag_log;
 
 /* Adds the stream fd, named source, to the fixture's index. */
 static evs_status add_fd(void **state, int fd, const char *source,
                          diag_log *log, evs_add_stats *stats)
 {
 	evs_add_options o = EVS_ADD_OPTIONS_INIT;
-	o.report = on_report;
+	o.report = th_on_report;
 	o.ctx = log;
 	return evs_index_add_stream(fx(state)->idx, fd, source, &o, stats);
 }
@@ -90,33 +65,10 @@ static evs_status add_text(void **state, const char *source, const char *text,
 static void assert_diag(const diag_log *log, size_t i, evs_severity sev,
                         const char *source, uint64_t line, const char *want)
 {
-	if (i >= log->n)
-		fail_msg("diagnostic %zu missing (%zu reported)", i, log->n);
-	const diag_copy *d = &log->d[i];
-	if (d->severity != sev || d->line != line ||
-	    strcmp(d->message, want) != 0 || strcmp(d->source, source) != 0)
-		fail_msg("diagnostic %zu: %s %s:%llu: [%s]\n  expected %s %s:%llu: "
-		         "[%s]",
-		         i, d->severity == EVS_ERROR ? "error" : "warning", d->source,
-		         (unsigned long long)d->line, d->message,
-		         sev == EVS_ERROR ? "error" : "warning", source,
-		         (unsigned long long)line, want);
+	th_assert_diag(log, i, sev, source, line, want, 1);
 }
 
-static void assert_stats(const evs_add_stats *s, uint64_t read, uint64_t added,
-                         uint64_t replaced, uint64_t skipped, uint64_t warnings)
-{
-	if (s->read != read || s->added != added || s->replaced != replaced ||
-	    s->skipped != skipped || s->warnings != warnings)
-		fail_msg("stats: read %llu added %llu replaced %llu skipped %llu "
-		         "warnings %llu; expected %llu %llu %llu %llu %llu",
-		         (unsigned long long)s->read, (unsigned long long)s->added,
-		         (unsigned long long)s->replaced,
-		         (unsigned long long)s->skipped,
-		         (unsigned long long)s->warnings, (unsigned long long)read,
-		         (unsigned long long)added, (unsigned long long)replaced,
-		         (unsigned long long)skipped, (unsigned long long)warnings);
-}
+#define assert_stats th_assert_stats
 
 /* Searches the committed index through a new reader. */
 static evs_results *search(void **state, const char *q, unsigned flags)

@@ -14,36 +14,8 @@
 
 /* ---- fixtures ---- */
 
-typedef struct diag_copy {
-	evs_severity severity;
-	uint64_t line;
-	char source[64];
-	char message[256];
-} diag_copy;
+typedef th_diag_log diag_log;
 
-typedef struct diag_log {
-	diag_copy d[64];
-	size_t n;
-	size_t dropped;
-} diag_log;
-
-static void on_report(void *ctx, const evs_diag *diag)
-{
-	diag_log *log = ctx;
-	assert_non_null(diag->message);
-	assert_non_null(diag->source);
-	if (log->n == sizeof log->d / sizeof log->d[0]) {
-		log->dropped++;
-		return;
-	}
-	diag_copy *c = &log->d[log->n++];
-	c->severity = diag->severity;
-	c->line = diag->line;
-	snprintf(c->source, sizeof c->source, "%s", diag->source);
-	snprintf(c->message, sizeof c->message, "%s", diag->message);
-}
-
-/* Writes len bytes to dir/name; returns the path (free it). */
 static char *write_file(const char *dir, const char *name, const char *data,
                         size_t len)
 {
@@ -72,7 +44,7 @@ static evs_status add_file(evs_index *idx, const char *path, const char *source,
 	if (!opts)
 		opts = &def;
 	if (log) {
-		opts->report = on_report;
+		opts->report = th_on_report;
 		opts->ctx = log;
 	}
 	int fd = open(path, O_RDONLY);
@@ -122,35 +94,14 @@ static uint64_t events_in(evs_index *idx)
 	return info.events;
 }
 
-static void assert_stats(const evs_add_stats *s, uint64_t read, uint64_t added,
-                         uint64_t replaced, uint64_t skipped, uint64_t warnings)
-{
-	if (s->read != read || s->added != added || s->replaced != replaced ||
-	    s->skipped != skipped || s->warnings != warnings)
-		fail_msg("stats read %llu added %llu replaced %llu skipped %llu "
-		         "warnings %llu; expected %llu %llu %llu %llu %llu",
-		         (unsigned long long)s->read, (unsigned long long)s->added,
-		         (unsigned long long)s->replaced,
-		         (unsigned long long)s->skipped,
-		         (unsigned long long)s->warnings, (unsigned long long)read,
-		         (unsigned long long)added, (unsigned long long)replaced,
-		         (unsigned long long)skipped, (unsigned long long)warnings);
-}
+#define assert_stats th_assert_stats
 
+/* Diagnostic i: its severity, line and source, and a message that says
+ * want. */
 static void assert_diag(const diag_log *log, size_t i, evs_severity sev,
                         uint64_t line, const char *source, const char *want)
 {
-	if (i >= log->n)
-		fail_msg("diagnostic %zu missing (%zu reported)", i, log->n);
-	const diag_copy *d = &log->d[i];
-	if (d->severity != sev || d->line != line || !strstr(d->message, want))
-		fail_msg("diagnostic %zu: %s at line %llu: \"%s\"; expected %s at "
-		         "line %llu mentioning \"%s\"",
-		         i, d->severity == EVS_ERROR ? "error" : "warning",
-		         (unsigned long long)d->line, d->message,
-		         sev == EVS_ERROR ? "error" : "warning",
-		         (unsigned long long)line, want);
-	assert_string_equal(d->source, source);
+	th_assert_diag(log, i, sev, source, line, want, 0);
 }
 
 /* The one-line record of an event. */

@@ -11,11 +11,9 @@
 #   or waits with --wait and then completes;
 # - an index from a newer schema version: status 6 with its message, and
 #   evindex --rebuild renews it;
-# - a writer killed with SIGKILL mid-batch: the index opens with its
-#   committed batches and the next run completes.
 # - a closed pipe: evsearch ... | head -1 ends quietly with status 0.
-# Closed pipes, Ctrl-C and kill -9 on a large real feed are also in
-# pipe-and-signals.sh; damaged table files in tests/test-errors.c and
+# A writer killed with SIGKILL mid-batch, Ctrl-C and closed pipes on a
+# large feed are in pipe-and-signals.sh; damaged table files in tests/test-errors.c and
 # exit-status.sh. Parts that need mounts or another user skip with a
 # message where they cannot run.
 #
@@ -286,42 +284,7 @@ else
 fi
 
 # --- a writer killed mid-batch -----------------------------------------------
-# 200000 records are committed every 10000: kill -9 once the first batch is
-# in. The index then holds whole batches, and the next run completes.
-IDX="$TMP/killed"
-bulk 200000 big.jsonl
-"$EVINDEX" --index "$IDX" big.jsonl 2>"$TMP/killed.err" &
-PID=$!
-CLI_PIDS+=("$PID")
-before=""
-for _ in $(seq 3000); do
-	before=$(index_count "$IDX")
-	[ -n "$before" ] && [ "$before" -ge 10000 ] && break
-	kill -0 "$PID" 2>/dev/null || break
-	sleep 0.05
-done
-LAST_CMD="evindex --index IDX big.jsonl (kill -9 after the first commit)"
-if ! kill -0 "$PID" 2>/dev/null; then
-	RC="?"
-	ERR=$(cat "$TMP/killed.err")
-	fail "evindex ended before kill -9"
-else
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
-	RC=$?
-	expect_rc 137
-	after=$(index_count "$IDX")
-	expect_eq "whole batches after kill -9" 0 "$(( ${after:-1} % 10000 ))"
-	expect_eq "no committed batch lost" yes \
-		"$([ "${after:-0}" -ge "${before:-1}" ] && echo yes || echo no)"
-	expect_eq "search after kill -9" "${after:-x}" "$(total "$IDX")"
-	run "$EVINDEX" --index "$IDX" "$CORPUS"
-	expect_rc 0
-	expect_eq "next run" \
-		"evindex: 8 records read: 8 added, 0 replaced, 0 skipped" "$ERR"
-	expect_eq "events after the next run" "$(( ${after:-0} + 8 ))" \
-		"$(index_count "$IDX")"
-fi
-rm -f big.jsonl
+# Tested in pipe-and-signals.sh ("kill -9 mid-run"): the index holds whole
+# batches, the next run completes.
 
 finish
