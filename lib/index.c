@@ -791,7 +791,7 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 		/* A fresh generation has an id only when this run gave it. */
 		*dup = seen;
 		*outcome = seen ? EVS_REPLACED : EVS_ADDED;
-		return evs_pool__add(idx->pool, rec, idx->errmsg);
+		return evs_pool__add(idx->pool, rec, !seen, idx->errmsg);
 	}
 	evs_analyzer an = {&idx->nz, idx->stem, idx->errmsg, idx->packer};
 	if ((st = evs_event__document(&doc, &an, rec, hash)) != EVS_OK)
@@ -815,7 +815,7 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 		}
 	}
 	if ((st = xs_db_replace(idx->db, rec->uterm.p, rec->uterm.len, doc,
-	                        idx->errmsg)) != EVS_OK)
+	                        freq == 0, idx->errmsg)) != EVS_OK)
 		goto done;
 	*outcome = freq ? EVS_REPLACED : EVS_ADDED;
 	idx->uncommitted++;

@@ -18,9 +18,12 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths, unsigned n,
                            const char *stemmer, char *err);
 
 /* Hands a checked record (its contents are moved out of rec) to the
- * worker that owns its id; waits while that worker is busy. Returns the
- * first failure of any worker (with its message in err). */
-evs_status evs_pool__add(evs_pool *p, evs_record *rec, char *err);
+ * worker that owns its id; waits while that worker is busy. fresh: no
+ * record of this id was handed over before, so the worker adds it
+ * without looking the id up (when unsure, pass 0: the record then
+ * replaces any of its id). Returns the first failure of any worker (with
+ * its message in err). */
+evs_status evs_pool__add(evs_pool *p, evs_record *rec, int fresh, char *err);
 
 /* Makes every part store its records packed with dict (len bytes, a
  * string: see docdata.h) and keep dict in its metadata. Only before the

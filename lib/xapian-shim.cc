@@ -400,30 +400,39 @@ evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
 	}
 }
 
+// Files the document's forms in the synonym table, each once (see
+// forms_seen). The forms go first: Xapian may commit inside
+// add_document() or replace_document() (its flush threshold), and a
+// document must never be committed without them. A form filed for a
+// document that then fails to go in costs nothing: a term nobody has.
+static void file_forms(xs_db *db, const xs_doc *doc)
+{
+	for (const auto &f : doc->forms) {
+		std::string seen = f.first;
+		seen.push_back('\0');
+		seen += f.second;
+		if (db->forms_seen.count(seen))
+			continue;
+		db->wdb->add_synonym(f.first, f.second);
+		if (db->forms_seen.size() >= XS_FORMS_SEEN)
+			db->forms_seen.clear();
+		db->forms_seen.insert(seen);
+	}
+}
+
 evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
-                         const xs_doc *doc, char *err) noexcept
+                         const xs_doc *doc, int fresh, char *err) noexcept
 {
 	try {
 		if (!db->wdb) {
 			set_err(err, "the index is open read-only");
 			return EVS_E_READONLY;
 		}
-		// The forms first: Xapian may commit inside replace_document()
-		// (its flush threshold), and a document must never be committed
-		// without them. A form filed for a document that then fails to
-		// go in costs nothing: a term nobody has.
-		for (const auto &f : doc->forms) {
-			std::string seen = f.first;
-			seen.push_back('\0');
-			seen += f.second;
-			if (db->forms_seen.count(seen))
-				continue;
-			db->wdb->add_synonym(f.first, f.second);
-			if (db->forms_seen.size() >= XS_FORMS_SEEN)
-				db->forms_seen.clear();
-			db->forms_seen.insert(seen);
-		}
-		db->wdb->replace_document(std::string(uterm, len), doc->doc);
+		file_forms(db, doc);
+		if (fresh)
+			db->wdb->add_document(doc->doc);
+		else
+			db->wdb->replace_document(std::string(uterm, len), doc->doc);
 		return EVS_OK;
 	} catch (...) {
 		// What failed may not be in the database: file it again.

@@ -60,9 +60,13 @@ evs_status xs_db_get_metadata(const xs_db *db, const char *key, char **out,
                               char *err) XS_NOEXCEPT;
 evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
                               char *err) XS_NOEXCEPT;
-/* Replaces the document indexed by unique term (adding when none has it). */
+/* Replaces the document indexed by unique term (adding when none has it).
+ * fresh: the caller knows that no document has the term (the first
+ * record of an id in a new database), so the document is added without
+ * looking the term up, which saves a lookup in the pending changes and
+ * the tables per document. */
 evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,
-                         const xs_doc *doc, char *err) XS_NOEXCEPT;
+                         const xs_doc *doc, int fresh, char *err) XS_NOEXCEPT;
 evs_status xs_db_delete(xs_db *db, const char *uterm, size_t len,
                         char *err) XS_NOEXCEPT;
 

@@ -385,6 +385,79 @@ static void test_rebuild__sync_equals_fresh_rebuild(void **state)
 	free(fresh);
 }
 
+/* Rebuilds dir from src on threads worker threads, switching to the
+ * result. */
+static void rebuild_on_threads(const char *dir, const char *src, int threads)
+{
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_REBUILD | EVS_OPEN_CREATE;
+	oo.threads = threads;
+	evs_index *idx = NULL;
+	assert_int_equal(evs_index_open(&idx, dir, &oo, NULL), EVS_OK);
+	int fd = open(src, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(evs_index_add_stream(idx, fd, src, NULL, NULL), EVS_OK);
+	close(fd);
+	assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
+	assert_int_equal(evs_index_close(idx), EVS_OK);
+}
+
+/* Total matches of query in the index in dir. */
+static uint64_t total_in(const char *dir, const char *query)
+{
+	evs_index *idx = th_open(dir);
+	evs_results *r = th_search(idx, query, NULL);
+	uint64_t n = evs_results_total(r);
+	evs_results_free(r);
+	evs_index_close(idx);
+	return n;
+}
+
+/* An id given twice replaces its first record, on whichever thread it
+ * lands, before and after the stored-record dictionary is made (the
+ * first 32 KiB of records are held until then), and through a plain
+ * writer as well: a worker adds the first record of an id without
+ * looking the id up, which must never apply to the second. */
+static void test_rebuild__repeated_ids_replace(void **state)
+{
+	fixture *f = *state;
+	char *src;
+	assert_true(asprintf(&src, "%s/repeated.jsonl", f->tmp) > 0);
+	FILE *out = fopen(src, "w");
+	assert_non_null(out);
+	const char *pad = "Sessions on reproducible builds, packaging and the "
+	                  "long road from a source tree to a signed release.";
+	for (int i = 0; i < 300; i++) {
+		fprintf(out,
+		        "{\"id\": \"rep-%d\", \"title\": \"Early draft %d\", "
+		        "\"description\": \"%s\", \"start\": \"2024-03-01\"}\n",
+		        i, i, pad);
+		if (i % 3 == 0 && i >= 3)
+			fprintf(out,
+			        "{\"id\": \"rep-%d\", \"title\": \"Final version "
+			        "%d\", \"start\": \"2024-03-02\"}\n",
+			        i - 3, i - 3);
+	}
+	assert_int_equal(fclose(out), 0);
+	for (int threads = 1; threads <= 3; threads += 2) {
+		char *dir = index_dir(f, threads == 1 ? "repeated-1" : "repeated-3");
+		rebuild_on_threads(dir, src, threads);
+		assert_int_equal(count(dir), 300);
+		assert_int_equal(total_in(dir, "draft"), 201);
+		assert_int_equal(total_in(dir, "final"), 99);
+		free(dir);
+	}
+	char *dir = index_dir(f, "repeated-plain");
+	evs_add_stats stats = {0};
+	th_build_index(dir, (const char *const[]){src, NULL}, &stats);
+	th_assert_stats(&stats, 399, 300, 99, 0, 99); /* a warning each */
+	assert_int_equal(count(dir), 300);
+	assert_int_equal(total_in(dir, "draft"), 201);
+	assert_int_equal(total_in(dir, "final"), 99);
+	free(dir);
+	free(src);
+}
+
 /* A rebuild on three threads merges three parts, each with its own
  * synonym table: a word still finds every form of its stem, weighed as
  * one term (th_check_forms). */
@@ -399,19 +472,8 @@ static void test_rebuild__stem_forms_across_parts(void **state)
 		assert_non_null(out);
 		assert_int_equal(th_write_forms(out, in_title), 0);
 		assert_int_equal(fclose(out), 0);
-		evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
-		oo.flags = EVS_OPEN_REBUILD | EVS_OPEN_CREATE;
-		oo.threads = 3;
-		evs_index *idx = NULL;
-		assert_int_equal(evs_index_open(&idx, dir, &oo, NULL), EVS_OK);
-		int fd = open(src, O_RDONLY);
-		assert_true(fd >= 0);
-		assert_int_equal(evs_index_add_stream(idx, fd, src, NULL, NULL),
-		                 EVS_OK);
-		close(fd);
-		assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
-		assert_int_equal(evs_index_close(idx), EVS_OK);
-		idx = th_open(dir);
+		rebuild_on_threads(dir, src, 3);
+		evs_index *idx = th_open(dir);
 		th_check_forms(idx, in_title);
 		evs_index_close(idx);
 		free(src);
@@ -719,6 +781,7 @@ int main(void)
 	    cmocka_unit_test(test_rebuild__reader_follows_switch_on_reopen),
 	    cmocka_unit_test(test_rebuild__sync_equals_fresh_rebuild),
 	    cmocka_unit_test(test_rebuild__stem_forms_across_parts),
+	    cmocka_unit_test(test_rebuild__repeated_ids_replace),
 	    cmocka_unit_test(test_rebuild__readers_see_whole_generations),
 	    cmocka_unit_test(test_rebuild__sigkill_at_any_point),
 	    cmocka_unit_test(test_rebuild__handle_before_and_after_switch),
