@@ -703,8 +703,11 @@ evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
 	return EVS_OK;
 }
 
-/* FNV-1a: only to notice repeated ids cheaply, for a warning; a hit is
- * confirmed by the index having the id. */
+/* FNV-1a: to notice repeated ids cheaply. A miss is exact (an id always
+ * has the same hash), which lets a rebuild add an id's first record
+ * without looking it up. A hit may be a collision: where a database is
+ * at hand it is confirmed by the database having the id; in a rebuild it
+ * costs only a replace_document lookup and a repeated-id warning. */
 uint64_t evs_index__id_hash(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;

@@ -18,20 +18,21 @@
 #include "index.h"
 #include "schema.h"
 
-/* Records queued per worker. Long enough that one worker's flush (a
- * second or two) does not stall the reader, and through it the other
- * workers: 64 kept two cores 1.4 busy on 100k events, 512 keeps them 1.9
- * busy (73 s instead of 100 s); the queued records cost ~10 MB. */
+/* Records queued per worker. Long enough that one worker's flush does not
+ * stall the reader, and through it the other workers: with flushes of
+ * 4000 documents (a second or two each), 64 kept two cores 1.4 busy on
+ * 100k events, 512 kept them 1.9 busy (73 s instead of 100 s). The queued
+ * records cost ~10 MB. */
 #define QUEUE_LEN 512
 /* Documents between two flushes of one part. Xapian buffers a flush's
  * postings in std::maps (term -> docid -> wdf), and walking those trees
  * is most of its time per document: the smaller the buffer, the shallower
  * and more cache-friendly the trees, at the price of more, smaller
- * writes. Measured on the benchmark's events (two workers), wall time and
- * CPU time (user + system): 100k events, 4000: 67.6 s / 127 s, 2000:
- * 63.2 s / 118 s, 1000: 56.4 s / 105 s, 500: 56.3 s / 105 s, 250: 55.4 s
- * / 103 s with system time rising; 300k events, 4000: 204 s / 377 s, 500:
- * 172 s / 319 s. Peak RSS: 220 MB at 4000, 57 MB at 500. */
+ * writes. Measured on the benchmark's events (two workers, each record
+ * looked up by its id), wall time and CPU time (user + system): 100k events,
+ * 4000: 67.6 s / 127 s, 2000: 63.2 s / 118 s, 1000: 56.4 s / 105 s, 500: 56.3 s
+ * / 105 s, 250: 55.4 s / 103 s with system time rising; 300k events, 4000: 204
+ * s / 377 s, 500: 172 s / 319 s. Peak RSS: 220 MB at 4000, 57 MB at 500. */
 #define PART_FLUSH 500
 
 /* A queued record; fresh: its id was not handed to the pool before. */

@@ -62,7 +62,8 @@ evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
                               char *err) XS_NOEXCEPT;
 /* Replaces the document indexed by unique term (adding when none has it).
  * fresh: the caller knows that no document has the term (the first
- * record of an id in a new database), so the document is added without
+ * record of an id in a new database, or the writer's termfreq of the term,
+ * which counts its pending changes, is 0), so the document is added without
  * looking the term up, which saves a lookup in the pending changes and
  * the tables per document. */
 evs_status xs_db_replace(xs_db *db, const char *uterm, size_t len,

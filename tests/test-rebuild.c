@@ -454,6 +454,16 @@ static void test_rebuild__repeated_ids_replace(void **state)
 	assert_int_equal(count(dir), 300);
 	assert_int_equal(total_in(dir, "draft"), 201);
 	assert_int_equal(total_in(dir, "final"), 99);
+	/* Deleted, then given again before a commit: added once. */
+	evs_index *w = th_open_writer(dir);
+	assert_int_equal(evs_index_delete(w, "rep-0"), EVS_OK);
+	const char *again = "{\"id\": \"rep-0\", \"title\": \"Reborn\", \"start\": "
+	                    "\"2024-03-03\"}";
+	assert_int_equal(evs_index_add_json(w, again, strlen(again), NULL), EVS_OK);
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	assert_int_equal(count(dir), 300);
+	assert_int_equal(total_in(dir, "reborn"), 1);
+	assert_int_equal(total_in(dir, "final"), 98);
 	free(dir);
 	free(src);
 }
