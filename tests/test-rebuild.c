@@ -137,14 +137,20 @@ static evs_status rebuild(const char *dir, const char *file, int flags,
 	return st;
 }
 
-static uint64_t count(const char *dir)
+/* Total matches of query (NULL: every event) in the index in dir. */
+static uint64_t total_in(const char *dir, const char *query)
 {
 	evs_index *idx = th_open(dir);
-	evs_results *r = th_search(idx, NULL, NULL);
+	evs_results *r = th_search(idx, query, NULL);
 	uint64_t n = evs_results_total(r);
 	evs_results_free(r);
 	evs_index_close(idx);
 	return n;
+}
+
+static uint64_t count(const char *dir)
+{
+	return total_in(dir, NULL);
 }
 
 /* The names in dir, sorted, joined by spaces. */
@@ -400,17 +406,6 @@ static void rebuild_on_threads(const char *dir, const char *src, int threads)
 	close(fd);
 	assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
 	assert_int_equal(evs_index_close(idx), EVS_OK);
-}
-
-/* Total matches of query in the index in dir. */
-static uint64_t total_in(const char *dir, const char *query)
-{
-	evs_index *idx = th_open(dir);
-	evs_results *r = th_search(idx, query, NULL);
-	uint64_t n = evs_results_total(r);
-	evs_results_free(r);
-	evs_index_close(idx);
-	return n;
 }
 
 /* An id given twice replaces its first record, on whichever thread it
