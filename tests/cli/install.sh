@@ -30,6 +30,15 @@ soname=$(objdump -p "$libdir/libevsearch.so.0" | awk '/SONAME/ {print $2}')
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 [ "$(pkg-config --modversion evsearch)" = "$("$1" --version | awk '{print $NF}')" ] \
   || fail "pkg-config version differs from evindex --version"
+# A user's compile gets our include directory and nothing of our
+# dependencies (libutf8proc's -DUTF8PROC_EXPORTS once leaked here).
+cflags=$(pkg-config --cflags evsearch)
+read -r -a words <<<"$cflags"
+[ ${#words[@]} -eq 1 ] \
+  && [ "$(realpath "${words[0]#-I}")" = "$(realpath "$tmp/prefix/include")" ] \
+  || fail "pkg-config --cflags evsearch is '$cflags'"
+pkg-config --static --libs evsearch | grep -q -- '-lutf8proc' \
+  || fail "pkg-config --static --libs evsearch lacks -lutf8proc"
 
 # pkg-config, as the README shows.
 for ex in search-facets feed-events; do
