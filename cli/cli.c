@@ -79,15 +79,36 @@ int cli_exit_status(evs_status st)
 	return CLI_EXIT_INTERNAL;
 }
 
+/* The last message of cli_error(), for a tool that also reports it in its
+ * output (evsearch --json). A tool is one thread: static storage will do. */
+static char last_error[1024];
+
 void cli_error(const char *prog, const char *fmt, ...)
 {
 	va_list ap;
 	fflush(stdout);
+	va_start(ap, fmt);
+	int n = vsnprintf(last_error, sizeof last_error, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof last_error) {
+		/* Cut at a character boundary: the message goes into JSON. */
+		size_t k = sizeof last_error - 1;
+		while (k > 0 && ((unsigned char)last_error[k - 1] & 0xC0) == 0x80)
+			k--;
+		if (k > 0 && ((unsigned char)last_error[k - 1] & 0xC0) == 0xC0)
+			k--;
+		last_error[k] = '\0';
+	}
 	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+const char *cli_last_error(void)
+{
+	return last_error;
 }
 
 int cli_use_color(FILE *f)

@@ -71,6 +71,10 @@ void cli_json_string(FILE *out, const char *s);
 void cli_error(const char *prog, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The message of the last cli_error() call (without "PROG: "; cut at
+ * 1023 bytes), or "" when there was none. */
+const char *cli_last_error(void);
+
 /* Whether to use colour on the stream: a terminal and NO_COLOR unset. */
 int cli_use_color(FILE *f);
 

@@ -338,6 +338,8 @@ typedef enum evs_sort {
                                      "cancelled" (left out by default) */
 #define EVS_SEARCH_OCCURRENCES 32u /* evs_results_json() lists every
                                       matching occurrence of each hit */
+#define EVS_SEARCH_NO_HITS 64u /* no page of hits (limit is then 0): the
+                                  total and the facets only */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */

@@ -633,7 +633,9 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		goto nomem;
 	res->flags = opts->flags;
 	res->offset = opts->offset;
-	res->limit = opts->limit ? opts->limit : DEFAULT_LIMIT;
+	res->limit = opts->flags & EVS_SEARCH_NO_HITS ? 0
+	             : opts->limit                    ? opts->limit
+	                                              : DEFAULT_LIMIT;
 	if (res->limit > MAX_LIMIT) {
 		st = evs_index__fail(idx, EVS_E_INVALID, "limit %zu is over %d",
 		                     res->limit, MAX_LIMIT);

@@ -206,7 +206,7 @@ static void add_query(para *g, const char *q)
 }
 
 int format_text(FILE *out, const evs_results *res, const char *query, int color,
-                size_t width, int occurrences)
+                size_t width, int occurrences, size_t facet_limit)
 {
 	const char *bold = color ? "\033[1m" : "";
 	const char *dim = color ? "\033[2m" : "";
@@ -218,6 +218,9 @@ int format_text(FILE *out, const evs_results *res, const char *query, int color,
 	char line[160];
 	if (total == 0)
 		snprintf(line, sizeof line, "No events found");
+	else if (evs_results_limit(res) == 0) /* asked for no hits */
+		snprintf(line, sizeof line, "%llu result%s", (unsigned long long)total,
+		         total == 1 ? "" : "s");
 	else if (n == 0)
 		snprintf(line, sizeof line,
 		         "No results on this page: %llu in all (offset %zu)",
@@ -296,7 +299,10 @@ int format_text(FILE *out, const evs_results *res, const char *query, int color,
 	static const char *const labels[EVS_FACET_COUNT_] = {"Organiser", "Year",
 	                                                     "Month", "Tag",
 	                                                     "Topic"};
-	static const size_t shown[EVS_FACET_COUNT_] = {8, 12, 12, 10, 10};
+	static const size_t defaults[EVS_FACET_COUNT_] = {8, 12, 12, 10, 10};
+	size_t shown[EVS_FACET_COUNT_];
+	for (int f = 0; f < EVS_FACET_COUNT_; f++)
+		shown[f] = facet_limit ? facet_limit : defaults[f];
 	int any = 0;
 	for (int f = 0; f < EVS_FACET_COUNT_; f++) {
 		size_t k = evs_facet_count(res, (evs_facet)f);

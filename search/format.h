@@ -10,9 +10,10 @@
 /* Prints res as text: a heading, the hits, then the top facet values.
  * color: use ANSI bold and dim; width: wrap lines at this many columns (0:
  * do not wrap); occurrences: list every matching occurrence of recurring
- * events. Returns 0, or -1 when writing failed. */
+ * events; facet_limit: values shown per facet (0: a default for each,
+ * SIZE_MAX: all). Returns 0, or -1 when writing failed. */
 int format_text(FILE *out, const evs_results *res, const char *query, int color,
-                size_t width, int occurrences);
+                size_t width, int occurrences, size_t facet_limit);
 
 /* Formats an event's dates for people: "25 May 2022, 13:00-14:00
  * UTC+02:00", "28 Feb - 11 Mar 2022". start and end are the record's

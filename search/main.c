@@ -27,6 +27,7 @@ enum {
 	OPT_OFFSET,
 	OPT_JSON,
 	OPT_NO_FACETS,
+	OPT_FACET_LIMIT,
 	OPT_CANCELLED,
 	OPT_OCCURRENCES,
 	OPT_COLOR,
@@ -50,11 +51,17 @@ static const cli_option options[] = {
     [OPT_TAG] = {"tag", 't', 1, "TAG", "events with this tag (repeatable)"},
     [OPT_SORT] = {"sort", 's', 1, "ORDER",
                   "relevance, date (oldest first) or -date (newest first)"},
-    [OPT_LIMIT] = {"limit", 'n', 1, "N", "show N results (default 10)"},
+    [OPT_LIMIT] = {"limit", 'n', 1, "N",
+                   "show N results (default 10; 0: only the total and "
+                   "facets)"},
     [OPT_OFFSET] = {"offset", 0, 1, "N", "skip the first N results (paging)"},
     [OPT_JSON] = {"json", 'j', 0, NULL,
                   "print one JSON document (docs/output-format.md)"},
     [OPT_NO_FACETS] = {"no-facets", 0, 0, NULL, "do not count facets"},
+    [OPT_FACET_LIMIT] = {"facet-limit", 0, 1, "N",
+                         "show N values of each facet (0: all; default 8 "
+                         "organisers, 12 years and months, 10 tags and "
+                         "topics)"},
     [OPT_CANCELLED] = {"cancelled", 0, 0, NULL,
                        "include cancelled events (left out by default)"},
     [OPT_OCCURRENCES] = {"occurrences", 0, 0, NULL,
@@ -75,6 +82,7 @@ typedef struct args {
 	evs_search_options so;
 	const char *organisers[MAX_VALUES];
 	const char *tags[MAX_VALUES];
+	size_t facet_limit; /* format_text()'s: 0 its defaults, SIZE_MAX all */
 	int json, color, version, help;
 } args;
 
@@ -130,11 +138,25 @@ static int on_option(void *ctx, int which, const char *arg)
 			return -1;
 		}
 		break;
-	case OPT_LIMIT: return parse_count("limit", arg, 1, 10000, &a->so.limit);
+	case OPT_LIMIT:
+		if (parse_count("limit", arg, 0, 10000, &a->so.limit) < 0)
+			return -1;
+		/* The library's 0 means its default; ours means no hits. */
+		if (a->so.limit == 0)
+			a->so.flags |= EVS_SEARCH_NO_HITS;
+		else
+			a->so.flags &= ~EVS_SEARCH_NO_HITS;
+		break;
 	case OPT_OFFSET:
 		return parse_count("offset", arg, 0, 1000000, &a->so.offset);
 	case OPT_JSON: a->json = 1; break;
 	case OPT_NO_FACETS: a->so.flags |= EVS_SEARCH_NO_FACETS; break;
+	case OPT_FACET_LIMIT:
+		if (parse_count("facet-limit", arg, 0, 1000000, &a->facet_limit) < 0)
+			return -1;
+		if (a->facet_limit == 0)
+			a->facet_limit = SIZE_MAX;
+		break;
 	case OPT_CANCELLED: a->so.flags |= EVS_SEARCH_CANCELLED; break;
 	case OPT_OCCURRENCES: a->so.flags |= EVS_SEARCH_OCCURRENCES; break;
 	case OPT_COLOR:
@@ -207,6 +229,47 @@ static void usage(FILE *out)
 	        cli_exit_help_evsearch);
 }
 
+/* Whether the command line asks for JSON (--json or -j before "--"), read
+ * before parsing it so that a usage error is reported in JSON too. */
+static int wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			return 1;
+	return 0;
+}
+
+/* With --json, a failure is also a JSON document on stdout
+ * (docs/output-format.md): status is evs_status_str()'s name of the
+ * library's status, or "usage" for a bad command line; message is what
+ * stderr says after "evsearch: ". */
+static void print_json_error(const char *status, int exit_status)
+{
+	printf("{\n  \"format_version\": %d,\n  \"error\": {\n"
+	       "    \"status\": ",
+	       EVS_FORMAT_VERSION);
+	cli_json_string(stdout, status);
+	printf(",\n    \"exit_status\": %d,\n    \"message\": ", exit_status);
+	cli_json_string(stdout, cli_last_error());
+	printf("\n  }\n}\n");
+}
+
+/* Searches again for the same events with the cancelled ones included,
+ * to tell someone who found none that cancelled events match. Returns
+ * how many do (0 when that cannot be told). */
+static uint64_t count_cancelled(evs_index *idx, const char *query,
+                                const evs_search_options *so)
+{
+	evs_search_options o = *so;
+	evs_results *res = NULL;
+	o.flags |= EVS_SEARCH_CANCELLED | EVS_SEARCH_NO_HITS | EVS_SEARCH_NO_FACETS;
+	uint64_t n = 0;
+	if (evs_search(&res, idx, query, &o) == EVS_OK)
+		n = evs_results_total(res);
+	evs_results_free(res);
+	return n;
+}
+
 /* Joins the QUERY arguments with spaces; NULL when there are none. */
 static char *join_args(char **v, int n)
 {
@@ -238,6 +301,7 @@ int main(int argc, char **argv)
 	char *dir = NULL, *query = NULL, *msg = NULL;
 	evs_index *idx = NULL;
 	evs_results *res = NULL;
+	const char *status = "usage"; /* of a failure, for print_json_error */
 
 	/* Output into a closed pipe ("evsearch ... | head -1") ends quietly:
 	 * writes fail with EPIPE instead of killing us mid-line. */
@@ -245,8 +309,11 @@ int main(int argc, char **argv)
 	/* Past a file size limit (ulimit -f), writes fail with EFBIG and are
 	 * reported, instead of SIGXFSZ killing us without a word. */
 	signal(SIGXFSZ, SIG_IGN);
-	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0)
-		return CLI_EXIT_USAGE;
+	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0) {
+		if (wants_json(argc, argv))
+			print_json_error(status, CLI_EXIT_USAGE);
+		return cli_finish_stdout(prog, CLI_EXIT_USAGE);
+	}
 	if (a.help) {
 		usage(stdout);
 		return cli_finish_stdout(prog, CLI_EXIT_OK);
@@ -261,9 +328,12 @@ int main(int argc, char **argv)
 	if (!dir) {
 		cli_error(prog, "no index directory: give --index DIR or set "
 		                "EVSEARCH_INDEX");
-		return CLI_EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
+		goto done;
 	}
 	if (nargs && !(query = join_args(argv, nargs))) {
+		cli_error(prog, "out of memory");
+		status = evs_status_str(EVS_E_NOMEM);
 		rc = CLI_EXIT_INTERNAL;
 		goto done;
 	}
@@ -274,6 +344,7 @@ int main(int argc, char **argv)
 	evs_status st = evs_index_open(&idx, dir, NULL, &msg);
 	if (st != EVS_OK) {
 		cli_error(prog, "%s", msg ? msg : evs_status_str(st));
+		status = evs_status_str(st);
 		rc = cli_exit_status(st);
 		goto done;
 	}
@@ -283,6 +354,7 @@ int main(int argc, char **argv)
 			cli_error(prog, "query syntax: %s", evs_errmsg(idx));
 		else
 			cli_error(prog, "%s", evs_errmsg(idx));
+		status = evs_status_str(st);
 		rc = cli_exit_status(st);
 		goto done;
 	}
@@ -291,6 +363,7 @@ int main(int argc, char **argv)
 		char *doc = evs_results_json(res);
 		if (!doc) {
 			cli_error(prog, "out of memory");
+			status = evs_status_str(EVS_E_NOMEM);
 			rc = CLI_EXIT_INTERNAL;
 			goto done;
 		}
@@ -299,16 +372,32 @@ int main(int argc, char **argv)
 	} else {
 		int color = a.color < 0 ? cli_use_color(stdout) : a.color;
 		werr = format_text(stdout, res, query, color, cli_terminal_width(),
-		                   (a.so.flags & EVS_SEARCH_OCCURRENCES) != 0) < 0;
+		                   (a.so.flags & EVS_SEARCH_OCCURRENCES) != 0,
+		                   a.facet_limit) < 0;
+		uint64_t cancelled = 0;
+		if (!werr && evs_results_total(res) == 0 &&
+		    !(a.so.flags & EVS_SEARCH_CANCELLED))
+			cancelled = count_cancelled(idx, query, &a.so);
+		if (cancelled)
+			werr = printf("%llu cancelled event%s match%s: add --cancelled "
+			              "to see %s.\n",
+			              (unsigned long long)cancelled,
+			              cancelled == 1 ? "" : "s", cancelled == 1 ? "es" : "",
+			              cancelled == 1 ? "it" : "them") < 0;
 	}
 	if (fflush(stdout) != 0 || werr) {
 		/* A reader that went away (EPIPE) is no error worth a message. */
 		if (errno != EPIPE) {
 			cli_error(prog, "writing results: %s", strerror(errno));
 			rc = CLI_EXIT_IO;
+			status = NULL; /* stdout is what failed */
 		}
 	}
 done:
+	if (a.json && rc != CLI_EXIT_OK && status) {
+		print_json_error(status, rc);
+		rc = cli_finish_stdout(prog, rc);
+	}
 	evs_results_free(res);
 	evs_index_close(idx);
 	evs_free(msg);

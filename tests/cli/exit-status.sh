@@ -75,7 +75,6 @@ expect_eq "message" \
 	'evsearch: --sort: "foo" is not relevance, date or -date' "$ERR"
 search_fails 2 --sort
 search_fails 2 --limit abc
-search_fails 2 --limit 0
 search_fails 2 --limit -5
 search_fails 2 --limit 10001
 search_fails 2 --offset -1

@@ -65,6 +65,12 @@ golden json-tag-cybercrime --tag cybercrime --json
 golden text-sort-date-limit-offset --sort date --limit 3 --offset 2
 golden text-zero-hits zzzqqqxyzzy
 golden json-zero-hits --json zzzqqqxyzzy
+# -n 0: the total and the facets alone; --facet-limit: more facet values, or
+# all of them.
+golden text-limit-0 -n 0 cyber
+golden json-limit-0 --json --limit 0 --no-facets cyber
+golden text-facet-limit-2 --facet-limit 2 -n 0 cyber
+golden text-facet-limit-all --facet-limit 0 -n 0 cyber
 
 # A recurring iCalendar feed, expanded over a fixed window: one line per
 # event with its next occurrence, every occurrence on request, cancelled
@@ -79,6 +85,8 @@ golden text-ics-next --from 2026-03-10 norms
 golden text-ics-occurrences --from 2026-03 --to 2026-03 --occurrences norms
 golden json-ics-occurrences --json --from 2026-03-20 --occurrences seminar
 golden text-ics-cancelled --cancelled --from 2026-03-12 --to 2026-03-12 norms
+# Only a cancelled event matches: the page says so and names --cancelled.
+golden text-ics-cancelled-only --from 2026-03-12 --to 2026-03-12 norms
 
 # A golden file that no case uses is a test that silently stopped running.
 for f in "$GOLDEN"/*.out; do
