@@ -13,6 +13,13 @@
  * - Thread safety: a handle (evs_index, evs_results) must not be used by
  *   two threads at once. Different handles may be used from different
  *   threads concurrently, also on the same index directory.
+ * - Callbacks (evs_add_options' report, cancel and progress) run on the
+ *   thread that called the function they were given to, during that call,
+ *   one at a time: never on the library's own worker threads (those of
+ *   a rebuild), and never after the call returns.
+ * - Option structs: initialise them with their EVS_*_OPTIONS_INIT macro,
+ *   or, from languages without C macros, with their evs_*_options_init()
+ *   function; then set the fields wanted.
  */
 #ifndef EVSEARCH_H
 #define EVSEARCH_H
@@ -30,10 +37,10 @@ extern "C" {
 #define EVS_API
 #endif
 
-#define EVSEARCH_VERSION_MAJOR 0
-#define EVSEARCH_VERSION_MINOR 1
-#define EVSEARCH_VERSION_PATCH 0
-#define EVSEARCH_VERSION_STRING "0.1.0"
+/* EVSEARCH_VERSION_MAJOR, _MINOR, _PATCH and EVSEARCH_VERSION_STRING: the
+ * version of this header, generated from the build's project version and
+ * installed beside it. */
+#include "evsearch-version.h"
 
 /* The version of the JSON document that evs_results_json() builds
  * (docs/output-format.md). */
@@ -112,6 +119,14 @@ typedef struct evs_open_options {
 #define EVS_OPEN_OPTIONS_VERSION 1
 #define EVS_OPEN_OPTIONS_INIT \
 	{EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL, 0, 0}
+
+/* Sets *opts to EVS_OPEN_OPTIONS_INIT as of version (pass
+ * EVS_OPEN_OPTIONS_VERSION: the struct as this header declares it, which
+ * may be older than the library's). The same holds for the other
+ * evs_*_options_init() functions. Statuses: EVS_E_INVALID (opts is NULL,
+ * or a version this library does not know; *opts is then unchanged). */
+EVS_API evs_status evs_open_options_init(evs_open_options *opts,
+                                         int version);
 
 /* Opens the evsearch index directory at path (see docs/schema.md for its
  * layout). opts may be NULL: read-only, default settings.
@@ -234,6 +249,10 @@ typedef struct evs_add_options {
 	{EVS_ADD_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, EVS_FORMAT_AUTO, \
 	 NULL, NULL}
 
+/* Sets *opts to EVS_ADD_OPTIONS_INIT as of version (1 fills the fields up
+ * to commit_every only). See evs_open_options_init(). */
+EVS_API evs_status evs_add_options_init(evs_add_options *opts, int version);
+
 /* Counts for one or more streams; the caller zeroes it once and may pass
  * it to several calls to total them. */
 typedef struct evs_add_stats {
@@ -277,6 +296,11 @@ typedef struct evs_switch_options {
 
 #define EVS_SWITCH_OPTIONS_VERSION 1
 #define EVS_SWITCH_OPTIONS_INIT {EVS_SWITCH_OPTIONS_VERSION, 1, 20.0, 10}
+
+/* Sets *opts to EVS_SWITCH_OPTIONS_INIT as of version. See
+ * evs_open_options_init(). */
+EVS_API evs_status evs_switch_options_init(evs_switch_options *opts,
+                                           int version);
 
 /* What evs_index_switch() did. Strings are owned by the handle. */
 typedef struct evs_switch_report {
@@ -369,6 +393,11 @@ typedef struct evs_search_options {
 	{EVS_SEARCH_OPTIONS_VERSION, 0u, NULL, NULL, NULL, 0, NULL, 0, \
 	 EVS_SORT_DEFAULT, 0, 0, 0u}
 
+/* Sets *opts to EVS_SEARCH_OPTIONS_INIT as of version. See
+ * evs_open_options_init(). */
+EVS_API evs_status evs_search_options_init(evs_search_options *opts,
+                                           int version);
+
 typedef struct evs_results evs_results;
 
 /* Searches idx for query (NULL or "" lists every event that passes the
@@ -446,20 +475,23 @@ EVS_API const char *evs_hit_record(const evs_results *res, size_t i);
 EVS_API char *evs_hit_snippet(const evs_results *res, size_t i,
                               const char *open, const char *close);
 
-/* Facets: exact counts over every matching event. */
+/* Facets: exact counts over every matching event. Later versions may add
+ * facets after these: a program enumerates the library's own with
+ * evs_facet_name(), which returns NULL past the last one. */
 typedef enum evs_facet {
 	EVS_FACET_ORGANISER = 0, /* most frequent first */
 	EVS_FACET_YEAR,          /* "2022", chronological */
 	EVS_FACET_MONTH,         /* "2022-05", chronological */
 	EVS_FACET_TAG,           /* most frequent first */
-	EVS_FACET_TOPIC,         /* most frequent first */
-	EVS_FACET_COUNT_         /* number of facets, not a facet */
+	EVS_FACET_TOPIC          /* most frequent first */
 } evs_facet;
 
 /* The bit of a facet in evs_search_options.facets. */
 #define EVS_FACET_BIT(f) (1u << (f))
 
-/* Its JSON key: "organiser", "year", "month", "tag", "topic". */
+/* Its JSON key: "organiser", "year", "month", "tag", "topic"; NULL for a
+ * value that is no facet of this library (so that
+ * "for (f = 0; evs_facet_name(f); f++)" visits every facet). */
 EVS_API const char *evs_facet_name(evs_facet facet);
 EVS_API size_t evs_facet_count(const evs_results *res, evs_facet facet);
 /* Value j of a facet and, when count is not NULL, its count. */

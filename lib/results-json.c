@@ -130,7 +130,7 @@ char *evs_results_json(const evs_results *res)
 			goto done;
 	}
 	json_object_set(doc, "results", results);
-	for (int f = 0; f < EVS_FACET_COUNT_; f++) {
+	for (int f = 0; f < EVS_N_FACETS; f++) {
 		json_t *a = json_array();
 		if (!a)
 			goto done;

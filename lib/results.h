@@ -23,6 +23,11 @@ typedef struct evs_hit {
 	int recurs; /* the record has "occurrences" */
 } evs_hit;
 
+/* The number of facets. It is not in evsearch.h, so that adding a facet
+ * changes no public constant: programs enumerate facets with
+ * evs_facet_name(). */
+#define EVS_N_FACETS (EVS_FACET_TOPIC + 1)
+
 typedef struct facet_entry {
 	char *value;
 	uint64_t count;
@@ -42,8 +47,8 @@ struct evs_results {
 	size_t offset, limit;
 	evs_hit *hits;
 	size_t nhits;
-	facet_entry *facets[EVS_FACET_COUNT_];
-	size_t nfacets[EVS_FACET_COUNT_];
+	facet_entry *facets[EVS_N_FACETS];
+	size_t nfacets[EVS_N_FACETS];
 	evs_highlight hl;
 	char *stemmer; /* to stem words of snippets */
 };

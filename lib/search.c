@@ -41,7 +41,7 @@ void evs_results_free(evs_results *res)
 	for (size_t i = 0; i < res->nhits; i++)
 		hit_dispose(&res->hits[i]);
 	free(res->hits);
-	for (int f = 0; f < EVS_FACET_COUNT_; f++) {
+	for (int f = 0; f < EVS_N_FACETS; f++) {
 		for (size_t j = 0; j < res->nfacets[f]; j++)
 			free(res->facets[f][j].value);
 		free(res->facets[f]);
@@ -277,10 +277,10 @@ static int collect_facets(evs_results *res, const xs_mset *ms)
 {
 	evs_normalizer nz = {0};
 	evs_buf key = EVS_BUF_INIT;
-	merge m[EVS_FACET_COUNT_];
+	merge m[EVS_N_FACETS];
 	int rc = 0;
 	memset(m, 0, sizeof m);
-	for (int f = 0; f < EVS_FACET_COUNT_ && rc == 0; f++) {
+	for (int f = 0; f < EVS_N_FACETS && rc == 0; f++) {
 		int fold = f == EVS_FACET_ORGANISER || f == EVS_FACET_TAG ||
 		           f == EVS_FACET_TOPIC;
 		const char *v;
@@ -295,7 +295,7 @@ static int collect_facets(evs_results *res, const xs_mset *ms)
 				break;
 		}
 	}
-	for (int f = 0; f < EVS_FACET_COUNT_; f++) {
+	for (int f = 0; f < EVS_N_FACETS; f++) {
 		if (rc == 0)
 			merge_finish(&m[f]);
 		if (rc == 0 && m[f].n) {
@@ -720,7 +720,7 @@ again:
 	unsigned want = opts->facets ? opts->facets : ~0u;
 	if (opts->flags & EVS_SEARCH_NO_FACETS)
 		want = 0;
-	unsigned groups = want & ((1u << EVS_FACET_COUNT_) - 1);
+	unsigned groups = want & ((1u << EVS_N_FACETS) - 1);
 	xs_search_params sp;
 	memset(&sp, 0, sizeof sp);
 	sp.sort = res->sort != EVS_SORT_RELEVANCE;
@@ -902,21 +902,20 @@ char *evs_hit_snippet(const evs_results *res, size_t i, const char *open,
 
 const char *evs_facet_name(evs_facet facet)
 {
-	static const char *const names[EVS_FACET_COUNT_] = {"organiser", "year",
-	                                                    "month", "tag",
-	                                                    "topic"};
-	return (unsigned)facet < EVS_FACET_COUNT_ ? names[facet] : NULL;
+	static const char *const names[EVS_N_FACETS] = {"organiser", "year",
+	                                                "month", "tag", "topic"};
+	return (unsigned)facet < EVS_N_FACETS ? names[facet] : NULL;
 }
 
 size_t evs_facet_count(const evs_results *res, evs_facet facet)
 {
-	return res && (unsigned)facet < EVS_FACET_COUNT_ ? res->nfacets[facet] : 0;
+	return res && (unsigned)facet < EVS_N_FACETS ? res->nfacets[facet] : 0;
 }
 
 const char *evs_facet_value(const evs_results *res, evs_facet facet, size_t j,
                             uint64_t *count)
 {
-	if (!res || (unsigned)facet >= EVS_FACET_COUNT_ || j >= res->nfacets[facet])
+	if (!res || (unsigned)facet >= EVS_N_FACETS || j >= res->nfacets[facet])
 		return NULL;
 	if (count)
 		*count = res->facets[facet][j].count;

@@ -296,15 +296,16 @@ int format_text(FILE *out, const evs_results *res, const char *query, int color,
 		adds(&g, off);
 		emit(out, &g, 8, 8, width);
 	}
-	static const char *const labels[EVS_FACET_COUNT_] = {"Organiser", "Year",
-	                                                     "Month", "Tag",
-	                                                     "Topic"};
-	static const size_t defaults[EVS_FACET_COUNT_] = {8, 12, 12, 10, 10};
-	size_t shown[EVS_FACET_COUNT_];
-	for (int f = 0; f < EVS_FACET_COUNT_; f++)
+	/* The facets this program knows; a newer library may count more. */
+	enum { N_FACETS = EVS_FACET_TOPIC + 1 };
+	static const char *const labels[N_FACETS] = {"Organiser", "Year", "Month",
+	                                             "Tag", "Topic"};
+	static const size_t defaults[N_FACETS] = {8, 12, 12, 10, 10};
+	size_t shown[N_FACETS];
+	for (int f = 0; f < N_FACETS; f++)
 		shown[f] = facet_limit ? facet_limit : defaults[f];
 	int any = 0;
-	for (int f = 0; f < EVS_FACET_COUNT_; f++) {
+	for (int f = 0; f < N_FACETS; f++) {
 		size_t k = evs_facet_count(res, (evs_facet)f);
 		if (!k)
 			continue;

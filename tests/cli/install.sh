@@ -18,7 +18,7 @@ grep -q '^EVS_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null \
 
 cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 \
   || { cat "$tmp/install.log"; fail "cmake --install"; }
-for f in include/evsearch.h bin/evindex bin/evsearch \
+for f in include/evsearch.h include/evsearch-version.h bin/evindex bin/evsearch \
          share/man/man1/evindex.1 share/man/man1/evsearch.1 \
          share/evsearch/nightly-rebuild; do
   [ -e "$tmp/prefix/$f" ] || fail "not installed: $f"
