@@ -6,10 +6,6 @@
 #   bash tests/cli/json-errors.sh EVINDEX EVSEARCH SOURCE_DIR
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
-if [ $# -ne 3 ]; then
-	echo "usage: bash ${0##*/} EVINDEX EVSEARCH SOURCE_DIR" >&2
-	exit 2
-fi
 . "$3/tests/golden/lib.sh"
 cli_init "$@"
 cd "$TMP" || exit 1
