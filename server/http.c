@@ -489,7 +489,8 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 /* Start-up                                                            */
 
 /* Opens the listening socket for "HOST:PORT", "[HOST]:PORT" or "PORT".
- * Returns the socket or -1 after printing why. */
+ * Returns the socket, or after printing why -1 for a bad spec and -2 when
+ * the system refuses (address in use, permission). */
 static int listen_on(const char *spec, char *shown, size_t n)
 {
 	char host[128] = "127.0.0.1", port[16];
@@ -531,7 +532,7 @@ static int listen_on(const char *spec, char *shown, size_t n)
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(ai);
-		return -1;
+		return -2;
 	}
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
@@ -577,7 +578,7 @@ int evsd_run(const evsd_config *cfg)
 	evs_index_close(probe);
 	int fd = listen_on(cfg->listen, shown, sizeof shown);
 	if (fd < 0)
-		return CLI_EXIT_USAGE;
+		return fd == -1 ? CLI_EXIT_USAGE : CLI_EXIT_IO;
 	pthread_key_create(&s.key, close_worker_index);
 	pthread_mutex_init(&s.log_lock, NULL);
 	/* The worker threads inherit this mask: only the main thread takes
