@@ -392,7 +392,7 @@ static enum MHD_Result route(server *s, struct MHD_Connection *c,
                              request *rq, const char *url)
 {
 	if (rq->too_long)
-		return send_error(c, rq, NULL, MHD_HTTP_URI_TOO_LONG, NULL,
+		return send_error(c, rq, rq->uri, MHD_HTTP_URI_TOO_LONG, NULL,
 		                  "the request target is over 8192 bytes");
 	const char *raw = rq->uri ? rq->uri : url;
 	size_t plen = strcspn(raw, "?#");
@@ -458,7 +458,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	if (!rq)
 		return MHD_NO; /* out of memory: drop the connection */
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		ret = send_error(c, rq, NULL, MHD_HTTP_METHOD_NOT_ALLOWED, NULL,
+		ret = send_error(c, rq, rq->uri, MHD_HTTP_METHOD_NOT_ALLOWED, NULL,
 		                 "only GET and HEAD are served");
 	} else if (!rq->called || *upload_size) {
 		/* Answering on the first call, before libmicrohttpd has read the
