@@ -5,7 +5,10 @@
  * requests per second and the latency percentiles; exits 1 when any
  * request failed, so that a test can require none.
  *
- * Usage: evsd-load HOST:PORT PATHS-FILE CLIENTS SECONDS
+ * Usage: evsd-load HOST:PORT PATHS-FILE CLIENTS SECONDS [UNTIL-FILE]
+ * With UNTIL-FILE, the run goes on past SECONDS until that file exists
+ * (at most ten times SECONDS), so that a test can keep the load on while
+ * something else finishes.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +31,18 @@ static char *paths[MAX_PATHS];
 static size_t npaths;
 static struct addrinfo *target;
 static double deadline;
+static double now(void);
+static const char *until_file;
+static double hard_deadline;
+
+/* Whether the clients should go on. */
+static int running(void)
+{
+	double t = now();
+	if (t < deadline)
+		return 1;
+	return until_file && t < hard_deadline && access(until_file, F_OK) != 0;
+}
 
 typedef struct client {
 	pthread_t thread;
@@ -118,7 +133,7 @@ static void *run(void *arg)
 	client *c = arg;
 	int fd = -1;
 	size_t k = c->id;
-	while (now() < deadline) {
+	while (running()) {
 		char err[200];
 		const char *path = paths[k++ % npaths];
 		double t0 = now();
@@ -174,9 +189,9 @@ static int load_paths(const char *file)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
+	if (argc != 5 && argc != 6) {
 		fprintf(stderr, "usage: evsd-load HOST:PORT PATHS-FILE CLIENTS "
-		                "SECONDS\n");
+		                "SECONDS [UNTIL-FILE]\n");
 		return 2;
 	}
 	char host[256];
@@ -202,6 +217,8 @@ int main(int argc, char **argv)
 	client *cs = calloc((size_t)nclients, sizeof *cs);
 	double t0 = now();
 	deadline = t0 + secs;
+	hard_deadline = t0 + 10 * secs;
+	until_file = argc == 6 ? argv[5] : NULL;
 	for (int i = 0; i < nclients; i++) {
 		cs[i].id = (size_t)i * 7;
 		pthread_create(&cs[i].thread, NULL, run, &cs[i]);
