@@ -78,7 +78,7 @@ static const char style_css[] =
     "footer{max-width:72rem;margin:0 auto;padding:1rem;color:var(--muted);"
     "font-size:.85rem}\n"
     "@media (max-width:48rem){.page{grid-template-columns:1fr;gap:1rem}"
-    ".filters{order:0}.filters .more-list{max-height:none}"
+    ".filters{order:2;border-top:1px solid var(--line);padding-top:1rem}"
     ".top h1{font-size:1.25rem}}\n";
 
 /* Live refinement where JavaScript runs: a filter change submits the
