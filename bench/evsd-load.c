@@ -81,8 +81,8 @@ static int connect_to(void)
 static int one_request(int *fd, const char *path, char *err, size_t n)
 {
 	char req[9000], buf[65536];
-	int len = snprintf(req, sizeof req,
-	                   "GET %s HTTP/1.1\r\nHost: load\r\n\r\n", path);
+	int len = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: load\r\n\r\n",
+	                   path);
 	if (*fd < 0 && (*fd = connect_to()) < 0)
 		return snprintf(err, n, "connect: %s", strerror(errno)), -1;
 	if (send(*fd, req, (size_t)len, MSG_NOSIGNAL) != len)
@@ -210,8 +210,7 @@ int main(int argc, char **argv)
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
 	if (getaddrinfo(host, colon + 1, &hints, &target) != 0 ||
 	    load_paths(argv[2]) < 0) {
-		fprintf(stderr, "evsd-load: bad address or no paths in %s\n",
-		        argv[2]);
+		fprintf(stderr, "evsd-load: bad address or no paths in %s\n", argv[2]);
 		return 2;
 	}
 	client *cs = calloc((size_t)nclients, sizeof *cs);
@@ -235,12 +234,13 @@ int main(int argc, char **argv)
 		memcpy(all + k, cs[i].lat, cs[i].nlat * sizeof *all);
 		k += cs[i].nlat;
 		if (cs[i].failed)
-			fprintf(stderr, "evsd-load: client %d: %zu failed, first: %s\n",
-			        i, cs[i].failed, cs[i].first_error);
+			fprintf(stderr, "evsd-load: client %d: %zu failed, first: %s\n", i,
+			        cs[i].failed, cs[i].first_error);
 		free(cs[i].lat);
 	}
 	qsort(all, nlat, sizeof *all, cmp);
-	double p50 = nlat ? all[nlat / 2] : 0, p99 = nlat ? all[nlat * 99 / 100] : 0;
+	double p50 = nlat ? all[nlat / 2] : 0,
+	       p99 = nlat ? all[nlat * 99 / 100] : 0;
 	printf("clients %d seconds %.1f requests %zu failed %zu rps %.1f "
 	       "p50_ms %.2f p99_ms %.2f\n",
 	       nclients, elapsed, ok + failed, failed, ok / elapsed, p50 * 1e3,

@@ -18,8 +18,7 @@ void reply_json_error(reply *r, int status, const char *param,
 {
 	json_t *o = json_pack("{s:s, s:s?, s:i}", "error", message, "parameter",
 	                      param, "status", status);
-	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-	               : NULL;
+	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	sbuf_free(&r->body);
 	r->status = status;
 	r->type = "application/json";
@@ -77,8 +76,9 @@ static int count(reply *r, const char *name, const char *v, size_t min,
 	if (errno || *end || end == v || v[0] == '-' || v[0] == '+' ||
 	    v[0] == ' ' || n < min || n > max) {
 		char msg[300];
-		snprintf(msg, sizeof msg, "%s: \"%.60s\" is not a number from %zu to %zu",
-		         name, v, min, max);
+		snprintf(msg, sizeof msg,
+		         "%s: \"%.60s\" is not a number from %zu to %zu", name, v, min,
+		         max);
 		reply_json_error(r, 400, name, msg);
 		return -1;
 	}
@@ -122,8 +122,8 @@ static int one(reply *r, api_req *a, const char *name, const char *v)
 		else if (strcmp(v, "-date") == 0)
 			so->sort = EVS_SORT_DATE_DESC;
 		else
-			return bad(r, name,
-			           "%s: \"%.60s\" is not relevance, date or -date", v);
+			return bad(r, name, "%s: \"%.60s\" is not relevance, date or -date",
+			           v);
 	} else if (strcmp(name, "limit") == 0) {
 		return count(r, name, v, 1, 10000, &so->limit);
 	} else if (strcmp(name, "offset") == 0) {
@@ -174,8 +174,8 @@ evs_status api_search(reply *r, evs_index *idx, const params *p)
 		char text[600];
 		snprintf(text, sizeof text, "%s%s",
 		         st == EVS_E_QUERY_SYNTAX ? "query syntax: " : "", msg);
-		reply_json_error(r, 400,
-		                 st == EVS_E_QUERY_SYNTAX ? "q" : param_of(msg), text);
+		reply_json_error(r, 400, st == EVS_E_QUERY_SYNTAX ? "q" : param_of(msg),
+		                 text);
 		return st;
 	}
 	if (st != EVS_OK)

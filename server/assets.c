@@ -121,8 +121,7 @@ int asset_find(const char *name, const char **body, size_t *len,
 	static const asset assets[] = {
 	    {"style.css", style_css, sizeof style_css - 1,
 	     "text/css; charset=utf-8"},
-	    {"app.js", app_js, sizeof app_js - 1,
-	     "text/javascript; charset=utf-8"},
+	    {"app.js", app_js, sizeof app_js - 1, "text/javascript; charset=utf-8"},
 	};
 	for (size_t i = 0; i < sizeof assets / sizeof assets[0]; i++) {
 		if (strcmp(name, assets[i].name) == 0) {

@@ -29,7 +29,7 @@
 
 typedef struct server {
 	const evsd_config *cfg;
-	pthread_key_t key;      /* the worker thread's evs_index */
+	pthread_key_t key; /* the worker thread's evs_index */
 	pthread_mutex_t log_lock;
 } server;
 
@@ -79,9 +79,8 @@ static void access_log(server *s, struct MHD_Connection *c, request *rq,
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
 			          host, sizeof host);
 		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6,
-			          &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
-			          sizeof host);
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			          host, sizeof host);
 	}
 	char when[40];
 	struct tm tm;
@@ -155,8 +154,7 @@ static char *gzip_body(const char *body, size_t len, size_t *out_len)
 {
 	z_stream z;
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK)
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
 	uLong cap = deflateBound(&z, (uLong)len);
 	char *out = malloc(cap);
@@ -206,8 +204,10 @@ static enum MHD_Result send_body(struct MHD_Connection *c, request *rq,
 			body = z, len = zlen, own = 1, gz = 1;
 		}
 	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-	    len, body, own ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, body,
+	                                    own ? MHD_RESPMEM_MUST_FREE
+	                                        : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		if (own)
 			free(body);
@@ -238,8 +238,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, request *rq,
 	char *body = sbuf_take(&r->body, &len);
 	if (!body) {
 		static char oom[] = "{\"error\": \"out of memory\", \"status\": 503}\n";
-		return send_body(c, rq, 503, "application/json", oom,
-		                 sizeof oom - 1, 0, NULL, "no-store");
+		return send_body(c, rq, 503, "application/json", oom, sizeof oom - 1, 0,
+		                 NULL, "no-store");
 	}
 	return send_body(c, rq, r->status, r->type, body, len, 1,
 	                 r->cacheable ? etag : NULL,
@@ -350,11 +350,10 @@ static enum MHD_Result run_search(server *s, struct MHD_Connection *c,
 		const char *inm =
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
 		if (etag_matches(inm, etag))
-			return send_body(c, rq, MHD_HTTP_NOT_MODIFIED, "text/plain",
-			                 "", 0, 0, etag, "no-cache");
+			return send_body(c, rq, MHD_HTTP_NOT_MODIFIED, "text/plain", "", 0,
+			                 0, etag, "no-cache");
 		evs_status st = fn(&r, idx, p);
-		if (st == EVS_OK || st == EVS_E_INVALID ||
-		    st == EVS_E_QUERY_SYNTAX)
+		if (st == EVS_OK || st == EVS_E_INVALID || st == EVS_E_QUERY_SYNTAX)
 			return send_reply(c, rq, &r, etag);
 		snprintf(msg, sizeof msg, "%s", evs_errmsg(idx));
 		sbuf_free(&r.body);
@@ -362,8 +361,7 @@ static enum MHD_Result run_search(server *s, struct MHD_Connection *c,
 	return send_error(c, rq, path, 503, NULL, msg);
 }
 
-static enum MHD_Result healthz(server *s, struct MHD_Connection *c,
-                               request *rq)
+static enum MHD_Result healthz(server *s, struct MHD_Connection *c, request *rq)
 {
 	char msg[512];
 	evs_index *idx = worker_index(s, 0, msg, sizeof msg);
@@ -388,8 +386,8 @@ static enum MHD_Result healthz(server *s, struct MHD_Connection *c,
 /* Routing                                                             */
 
 /* Answers one request whose headers (and any body) have been read. */
-static enum MHD_Result route(server *s, struct MHD_Connection *c,
-                             request *rq, const char *url)
+static enum MHD_Result route(server *s, struct MHD_Connection *c, request *rq,
+                             const char *url)
 {
 	if (rq->too_long)
 		return send_error(c, rq, rq->uri, MHD_HTTP_URI_TOO_LONG, NULL,
@@ -431,11 +429,11 @@ static enum MHD_Result route(server *s, struct MHD_Connection *c,
 		size_t len;
 		if (!asset_find(path + 8, &body, &len, &type, &etag))
 			ret = send_error(c, rq, path, 404, NULL, "no such file");
-		else if (etag_matches(MHD_lookup_connection_value(
-		                          c, MHD_HEADER_KIND, "If-None-Match"),
+		else if (etag_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		                                                  "If-None-Match"),
 		                      etag))
-			ret = send_body(c, rq, MHD_HTTP_NOT_MODIFIED, type, "", 0, 0,
-			                etag, "max-age=86400");
+			ret = send_body(c, rq, MHD_HTTP_NOT_MODIFIED, type, "", 0, 0, etag,
+			                "max-age=86400");
 		else
 			ret = send_body(c, rq, 200, type, (char *)body, len, 0, etag,
 			                "max-age=86400");
@@ -589,25 +587,28 @@ int evsd_run(const evsd_config *cfg)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-	                 MHD_USE_ERROR_LOG;
-	struct MHD_Daemon *d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_EXTERNAL_LOGGER,
-	    on_mhd_log, &s, MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, cfg->threads > 1 ? cfg->threads : 0,
-	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)EVSD_MEMORY_LIMIT,
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-	    MHD_OPTION_END);
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	struct MHD_Daemon *d =
+	    MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s,
+	                     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, &s,
+	                     MHD_OPTION_LISTEN_SOCKET, fd,
+	                     MHD_OPTION_THREAD_POOL_SIZE,
+	                     cfg->threads > 1 ? cfg->threads : 0,
+	                     MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	                     (size_t)EVSD_MEMORY_LIMIT, MHD_OPTION_URI_LOG_CALLBACK,
+	                     on_uri, &s, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+	                     &s, MHD_OPTION_END);
 	if (!d) {
 		cli_error("evsearchd", "cannot start the HTTP server on %s", shown);
 		close(fd);
 		return CLI_EXIT_INTERNAL;
 	}
-	fprintf(stderr, "evsearchd: listening on http://%s/ (index %s, %u "
-	                "threads)\n",
+	fprintf(stderr,
+	        "evsearchd: listening on http://%s/ (index %s, %u "
+	        "threads)\n",
 	        shown, cfg->index, cfg->threads);
 	fflush(stderr);
 	int sig = 0;

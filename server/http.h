@@ -7,17 +7,18 @@
 #include <stdio.h>
 
 /* Limits that docs/limits.md documents; see there before changing. */
-#define EVSD_MAX_URI 8192          /* request target, bytes: else 414 */
-#define EVSD_MEMORY_LIMIT 32768    /* request line + headers, per
-                                      connection: else 414 or 431 */
+#define EVSD_MAX_URI 8192 /* request target, bytes: else 414 */
+#define EVSD_MEMORY_LIMIT                                                      \
+	32768 /* request line + headers, per                                       \
+	         connection: else 414 or 431 */
 
 typedef struct evsd_config {
-	const char *index;      /* index directory */
-	const char *listen;     /* "127.0.0.1:8080", "[::1]:0", ... */
-	unsigned threads;       /* worker threads, each with its handle */
+	const char *index;  /* index directory */
+	const char *listen; /* "127.0.0.1:8080", "[::1]:0", ... */
+	unsigned threads;   /* worker threads, each with its handle */
 	unsigned max_connections;
-	unsigned timeout;       /* seconds a connection may stay idle */
-	FILE *access_log;       /* NULL: no access log */
+	unsigned timeout; /* seconds a connection may stay idle */
+	FILE *access_log; /* NULL: no access log */
 } evsd_config;
 
 /* Runs the server until SIGINT or SIGTERM. Prints one line "evsearchd:

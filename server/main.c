@@ -188,8 +188,7 @@ int main(int argc, char **argv)
 	if (!a.quiet) {
 		a.cfg.access_log = stderr;
 		if (a.log_path && !(a.cfg.access_log = fopen(a.log_path, "ae"))) {
-			cli_error(prog, "--access-log %s: %s", a.log_path,
-			          strerror(errno));
+			cli_error(prog, "--access-log %s: %s", a.log_path, strerror(errno));
 			free(dir);
 			return CLI_EXIT_IO;
 		}

@@ -127,8 +127,14 @@ static const char *read_view(view *v, const params *p, char *msg, size_t n)
 
 /* Which selections a search leaves out, to count a facet without its
  * own selection. */
-enum { KEEP_ALL = 0, DROP_ORG = 1, DROP_TAG = 2, DROP_TOPIC = 4,
-       DROP_YEAR = 8, DROP_MONTH = 16 };
+enum {
+	KEEP_ALL = 0,
+	DROP_ORG = 1,
+	DROP_TAG = 2,
+	DROP_TOPIC = 4,
+	DROP_YEAR = 8,
+	DROP_MONTH = 16
+};
 
 /* The query: the words typed and the topics chosen as boolean topic:
  * filters (several OR together, as docs/query-syntax.md says). */
@@ -212,8 +218,8 @@ static evs_status run(evs_results **out, evs_index *idx, const view *v,
 
 typedef struct when {
 	int y, m, d, has_time;
-	char hm[6];     /* "16:00" */
-	char zone[16];  /* "+01:00" or "UTC", from the string */
+	char hm[6];    /* "16:00" */
+	char zone[16]; /* "+01:00" or "UTC", from the string */
 } when;
 
 static int parse_when(const char *s, when *w)
@@ -327,8 +333,8 @@ static void facet_item(sbuf *b, evs_facet f, const char *param,
                        const char *type, const char *value, uint64_t count,
                        int on)
 {
-	sbuf_printf(b, "<li><label><input type=\"%s\" name=\"%s\" value=\"",
-	            type, param);
+	sbuf_printf(b, "<li><label><input type=\"%s\" name=\"%s\" value=\"", type,
+	            param);
 	sbuf_html(b, value);
 	sbuf_printf(b, "\"%s> <span class=\"v\">", on ? " checked" : "");
 	facet_label(b, f, value);
@@ -369,8 +375,9 @@ static void facet_group(sbuf *b, const evs_results *res, evs_facet f,
 		if (selected(sel, nsel, value))
 			continue;
 		if (shown++ == FACET_SHOWN)
-			sbuf_printf(b, "</ul>\n<details><summary>%zu more</summary>"
-			               "\n<ul>\n",
+			sbuf_printf(b,
+			            "</ul>\n<details><summary>%zu more</summary>"
+			            "\n<ul>\n",
 			            n - j);
 		facet_item(b, f, param, type, value, count, 0);
 	}
@@ -405,14 +412,14 @@ static void filters(sbuf *b, const view *v, evs_results *const *by)
 	       !strcmp(v->when, "upcoming"));
 	choice(b, "radio", "when", "past", "Past", !strcmp(v->when, "past"));
 	sbuf_puts(b, "</ul>\n</fieldset>\n");
-	facet_group(b, by[EVS_FACET_ORGANISER], EVS_FACET_ORGANISER,
-	            "Organisers", "organiser", 1, v->org, v->norg);
+	facet_group(b, by[EVS_FACET_ORGANISER], EVS_FACET_ORGANISER, "Organisers",
+	            "organiser", 1, v->org, v->norg);
 	facet_group(b, by[EVS_FACET_YEAR], EVS_FACET_YEAR, "Year", "year", 0, &yr,
 	            yr != NULL);
 	facet_group(b, by[EVS_FACET_MONTH], EVS_FACET_MONTH, "Month", "month", 0,
 	            &mo, mo != NULL);
-	facet_group(b, by[EVS_FACET_TOPIC], EVS_FACET_TOPIC,
-	            "Themes &amp; Topics", "topic", 1, v->topic, v->ntopic);
+	facet_group(b, by[EVS_FACET_TOPIC], EVS_FACET_TOPIC, "Themes &amp; Topics",
+	            "topic", 1, v->topic, v->ntopic);
 	facet_group(b, by[EVS_FACET_TAG], EVS_FACET_TAG, "Tags", "tag", 1, v->tag,
 	            v->ntag);
 	sbuf_puts(b, "<fieldset><legend><label for=\"sort\">Sort</label>"
@@ -483,15 +490,14 @@ static void people(sbuf *b, const evs_results *res, size_t i, evs_list l,
 	sbuf_puts(b, "</dd>");
 }
 
-static void hit_when(sbuf *b, const evs_results *res, size_t i,
-                     const view *v)
+static void hit_when(sbuf *b, const evs_results *res, size_t i, const view *v)
 {
 	size_t next = evs_hit_next_occurrence(res, i);
 	int occ = evs_hit_occurrence_count(res, i) > 0;
-	const char *start = occ ? evs_hit_occurrence_start(res, i, next)
-	                        : evs_hit_start(res, i);
-	const char *end = occ ? evs_hit_occurrence_end(res, i, next)
-	                      : evs_hit_end(res, i);
+	const char *start =
+	    occ ? evs_hit_occurrence_start(res, i, next) : evs_hit_start(res, i);
+	const char *end =
+	    occ ? evs_hit_occurrence_end(res, i, next) : evs_hit_end(res, i);
 	when s, e;
 	if (parse_when(start, &s) < 0) {
 		sbuf_puts(b, "<p class=\"date\">Date to be announced</p>\n");
@@ -619,9 +625,8 @@ static void results(sbuf *b, const view *v, const evs_results *res,
 	size_t first = (v->page - 1) * PAGE_SIZE;
 	sbuf_puts(b, "<p class=\"summary\" id=\"summary\" role=\"status\">");
 	if (n)
-		sbuf_printf(b, "Showing %zu-%zu of %llu result%s", first + 1,
-		            first + n, (unsigned long long)total,
-		            total == 1 ? "" : "s");
+		sbuf_printf(b, "Showing %zu-%zu of %llu result%s", first + 1, first + n,
+		            (unsigned long long)total, total == 1 ? "" : "s");
 	else if (total)
 		sbuf_printf(b, "No results on this page: there are %llu",
 		            (unsigned long long)total);
@@ -666,8 +671,9 @@ static void head(sbuf *b, const view *v)
 
 static void foot(sbuf *b)
 {
-	sbuf_printf(b, "</div>\n<footer>evsearch %s · <a href=\"/api/search\">"
-	               "JSON API</a></footer>\n</body>\n</html>\n",
+	sbuf_printf(b,
+	            "</div>\n<footer>evsearch %s · <a href=\"/api/search\">"
+	            "JSON API</a></footer>\n</body>\n</html>\n",
 	            evs_version());
 }
 

@@ -10,8 +10,8 @@
 
 /* What a handler answers. */
 typedef struct reply {
-	int status;        /* HTTP status */
-	const char *type;  /* Content-Type */
+	int status;       /* HTTP status */
+	const char *type; /* Content-Type */
 	sbuf body;
 	/* Non-zero when the body depends only on the request and the index's
 	 * generation (and today's date), so that the generation's ETag

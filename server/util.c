@@ -235,8 +235,7 @@ int params_parse(params *out, const char *query, char *err, size_t errlen)
 			out->name[out->n] = name;
 			char what[80];
 			snprintf(what, sizeof what, "%.60s", name);
-			char *value = eq ? decode(eq + 1, seg - nlen - 1, what, err,
-			                          errlen)
+			char *value = eq ? decode(eq + 1, seg - nlen - 1, what, err, errlen)
 			                 : strdup("");
 			if (!value) {
 				out->n++; /* the name is freed with the others */
@@ -292,8 +291,7 @@ void today_iso(char out[11])
 
 int month_days(int y, int m)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30,
-	                           31, 31, 30, 31, 30, 31};
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
 	return m >= 1 && m <= 12 ? days[m - 1] : 31;
