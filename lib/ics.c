@@ -1015,7 +1015,10 @@ evs_status evs_ics__read(evs_line_reader *rd, const char *source,
 			evs_ics__diag(&s.f, EVS_WARNING, s.rdp->lineno, 0,
 			              "end of file without END:VCALENDAR");
 		st = flush_deferred(&s);
+		if (st == EVS_OK)
+			evs_ics__uid_report(&s.f);
 	}
+	evs_ics__uid_free(&s.f);
 	for (size_t i = 0; i < s.ndefer; i++)
 		icalcomponent_free(s.defer[i].ev);
 	free(s.defer);

@@ -53,6 +53,10 @@ typedef struct evs_ics_sink {
 	 * stops with EVS_E_CANCELLED. May be NULL. */
 	int (*cancel)(void *ctx);
 	void *ctx;
+	/* A newer version (SEQUENCE) of a record handed on before from this
+	 * file, with the same id: what it is replaced by. NULL: record. */
+	evs_status (*replace)(void *ctx, const char *json, size_t len,
+	                      uint64_t line);
 } evs_ics_sink;
 
 typedef struct evs_ics_window {

@@ -1079,6 +1079,7 @@ typedef struct stream_ctx {
 	uint64_t line; /* of the record being added */
 	evs_add_stats *stats;
 	unsigned every; /* commit after this many records */
+	int replacing;  /* the record is a newer version of one of its file */
 } stream_ctx;
 
 static void report(stream_ctx *sc, evs_severity sev, uint64_t line,
@@ -1136,7 +1137,7 @@ static evs_status stream_record(stream_ctx *sc, const char *json, size_t len,
 			stats->unchanged++;
 		else
 			stats->replaced++;
-		if (dup)
+		if (dup && !sc->replacing)
 			report(sc, EVS_WARNING, line,
 			       "duplicate id: this record replaces an earlier one "
 			       "with the same id");
@@ -1195,6 +1196,16 @@ static evs_status ics_record(void *ctx, const char *json, size_t len,
 	return stream_record(ctx, json, len, line);
 }
 
+static evs_status ics_replace(void *ctx, const char *json, size_t len,
+                              uint64_t line)
+{
+	stream_ctx *sc = ctx;
+	sc->replacing = 1;
+	evs_status st = stream_record(sc, json, len, line);
+	sc->replacing = 0;
+	return st;
+}
+
 static void ics_diag(void *ctx, evs_severity sev, uint64_t line,
                      const char *msg, int skipped)
 {
@@ -1220,7 +1231,7 @@ static evs_status read_ics(stream_ctx *sc, evs_line_reader *rd)
 	if (evs_ics__window(&win, opts->expand_from, opts->expand_to, time(NULL),
 	                    why) < 0)
 		return evs_index__fail(idx, EVS_E_INVALID, "%s", why);
-	evs_ics_sink sink = {ics_record, ics_diag, ics_cancel, sc};
+	evs_ics_sink sink = {ics_record, ics_diag, ics_cancel, sc, ics_replace};
 	char msg[EVS_ERRLEN] = "";
 	evs_status st = evs_ics__read(rd, sc->source, &win, &sink, msg);
 	if (st == EVS_E_IO && *msg)
@@ -1310,7 +1321,8 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	     source,
 	     0,
 	     stats,
-	     opts->commit_every ? opts->commit_every : DEFAULT_COMMIT_EVERY};
+	     opts->commit_every ? opts->commit_every : DEFAULT_COMMIT_EVERY,
+	     0};
 	if (stream_format(opts, source, &rd) == EVS_FORMAT_ICS)
 		st = read_ics(&sc, &rd);
 	else
