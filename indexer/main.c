@@ -769,16 +769,21 @@ int main(int argc, char **argv)
 		cli_error(prog, "%s: could not commit: %s", dir, evs_status_str(cst));
 		st = cst;
 	}
-	if (!a.quiet || st != EVS_OK)
+	if (!a.quiet || st != EVS_OK) {
+		char unchanged[48] = "";
+		if (stats.unchanged)
+			snprintf(unchanged, sizeof unchanged, "%llu unchanged, ",
+			         (unsigned long long)stats.unchanged);
 		fprintf(stderr,
-		        "%s: %s%llu record%s read: %llu added, %llu replaced, %llu "
+		        "%s: %s%llu record%s read: %llu added, %llu replaced, %s%llu "
 		        "skipped%s\n",
 		        prog, st == EVS_E_CANCELLED ? "interrupted: " : "",
 		        (unsigned long long)stats.read, stats.read == 1 ? "" : "s",
 		        (unsigned long long)stats.added,
-		        (unsigned long long)stats.replaced,
+		        (unsigned long long)stats.replaced, unchanged,
 		        (unsigned long long)stats.skipped,
 		        stats.warnings ? " (with warnings)" : "");
+	}
 	if (st != EVS_OK)
 		rc = cli_exit_status(st);
 	else if (io_failed)

@@ -804,8 +804,10 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 	                         idx->errmsg)) != EVS_OK)
 		goto done;
 	*dup = seen && freq > 0;
-	if (idx->mode == EVS_MODE_SYNC && freq && !*dup) {
-		/* A record the live generation has as it is needs no work. */
+	if ((idx->mode == EVS_MODE_SYNC || idx->mode == EVS_MODE_WRITE) && freq &&
+	    !*dup) {
+		/* A record the index has as it is needs no work: a re-run of the
+		 * same file writes nothing. */
 		if ((st = xs_db_value_by_term(idx->db, rec->uterm.p, rec->uterm.len,
 		                              EVS_SLOT_HASH, &old_hash, idx->errmsg)) !=
 		    EVS_OK)
@@ -813,7 +815,8 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 		if (strcmp(old_hash, hash) == 0) {
 			*outcome = EVS_UNCHANGED;
 			idx->unchanged++;
-			st = mark_given(idx, rec->uterm.p, rec->uterm.len);
+			if (idx->mode == EVS_MODE_SYNC)
+				st = mark_given(idx, rec->uterm.p, rec->uterm.len);
 			goto done;
 		}
 	}
