@@ -93,6 +93,14 @@ static icaltimezone *system_zone(const char *name)
 	return z;
 }
 
+int evs_ics__known_zone(const char *name)
+{
+	if (strcmp(name, "UTC") == 0 || strcmp(name, "GMT") == 0 ||
+	    strcmp(name, "Etc/UTC") == 0 || strcmp(name, "Z") == 0)
+		return 1;
+	return icaltimezone_get_builtin_timezone(name) != NULL;
+}
+
 icaltimezone *evs_ics__zone(evs_ics_file *f, const char *tzid,
                             const char **iana)
 {

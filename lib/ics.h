@@ -82,6 +82,10 @@ evs_status evs_ics__read(evs_line_reader *rd, const char *source,
                          const evs_ics_window *window, const evs_ics_sink *sink,
                          char *msg);
 
+/* Whether name is a time zone of the system (tzdata, through libical),
+ * such as "Europe/Brussels" or "UTC". */
+int evs_ics__known_zone(const char *name);
+
 /* HTML (an X-ALT-DESC) reduced to text: tags removed, block ends and
  * <br> made line breaks, the common entities and numeric references
  * decoded. Returns a string to free, or NULL when out of memory. */

@@ -30,6 +30,8 @@
 #include "sha256.h"
 
 #define DEFAULT_COMMIT_EVERY 10000
+/* Unknown keys and time zones of one file it remembers, to warn once. */
+#define MAX_NOTED 256
 
 const char *evs_version(void)
 {
@@ -825,6 +827,7 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 		goto done;
 	*outcome = freq ? EVS_REPLACED : EVS_ADDED;
 	idx->uncommitted++;
+	idx->written++;
 	if (idx->mode == EVS_MODE_SYNC)
 		st = mark_given(idx, rec->uterm.p, rec->uterm.len);
 done:
@@ -965,12 +968,16 @@ evs_status evs_index__docdict_writer(evs_index *idx)
 	return EVS_OK;
 }
 
+struct stream_ctx;
+static evs_status check_fields(struct stream_ctx *sc, const evs_record *rec);
+
 /* Adds one record. *dup is set when the id was added earlier through this
- * handle. */
+ * handle. sc: the stream it is read from (may be NULL). */
 static evs_status add_record(evs_index *idx, const char *json, size_t len,
                              evs_outcome *outcome, int *dup, evs_warn_fn warn,
-                             void *ctx)
+                             struct stream_ctx *sc)
 {
+	void *ctx = sc;
 	evs_record rec;
 	evs_status st;
 	memset(&rec, 0, sizeof rec);
@@ -989,6 +996,10 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 			idx->skipped++;
 		else if (st == EVS_E_NOMEM)
 			evs_index__fail(idx, st, "out of memory");
+		goto done;
+	}
+	if (sc && (st = check_fields(sc, &rec)) != EVS_OK) {
+		evs_index__fail(idx, st, "out of memory");
 		goto done;
 	}
 	int seen = seen_add(idx, evs_index__id_hash(rec.id.p, rec.id.len));
@@ -1083,7 +1094,29 @@ typedef struct stream_ctx {
 	evs_add_stats *stats;
 	unsigned every; /* commit after this many records */
 	int replacing;  /* the record is a newer version of one of its file */
+	/* What the file was warned about once: unknown keys ("k" + key) and
+	 * time zones ("z" + name, the known ones too, to look each up once). */
+	char *noted[MAX_NOTED];
+	size_t nnoted;
 } stream_ctx;
+
+/* Whether what (kind 'k' or 'z', then the name) was noted for this file;
+ * notes it when not. -1: out of memory. When the list is full, 1. */
+static int noted(stream_ctx *sc, char kind, const char *name)
+{
+	for (size_t i = 0; i < sc->nnoted; i++)
+		if (sc->noted[i][0] == kind && strcmp(sc->noted[i] + 1, name) == 0)
+			return 1;
+	if (sc->nnoted == MAX_NOTED)
+		return 1;
+	char *n = malloc(strlen(name) + 2);
+	if (!n)
+		return -1;
+	n[0] = kind;
+	strcpy(n + 1, name);
+	sc->noted[sc->nnoted++] = n;
+	return 0;
+}
 
 static void report(stream_ctx *sc, evs_severity sev, uint64_t line,
                    const char *msg)
@@ -1100,6 +1133,51 @@ static void on_warning(void *ctx, const char *msg)
 {
 	stream_ctx *sc = ctx;
 	report(sc, EVS_WARNING, sc->line, msg);
+}
+
+/* Warns, once per file, about a key that is no field of a record, and
+ * about a "timezone" that is no known time zone. */
+static evs_status check_fields(stream_ctx *sc, const evs_record *rec)
+{
+	const char *key;
+	json_t *v;
+	char msg[400];
+	json_object_foreach(rec->root, key, v) {
+		const char *alias;
+		if (evs_event__known_key(key, &alias))
+			continue;
+		int n = noted(sc, 'k', key);
+		if (n < 0)
+			return EVS_E_NOMEM;
+		if (n)
+			continue;
+		if (alias)
+			snprintf(msg, sizeof msg,
+			         "\"%.100s\": not a field (did you mean \"%s\"?); it is "
+			         "ignored in this file",
+			         key, alias);
+		else
+			snprintf(msg, sizeof msg,
+			         "\"%.100s\": not a field (docs/schema.md); it is "
+			         "ignored in this file",
+			         key);
+		report(sc, EVS_WARNING, sc->line, msg);
+	}
+	const char *tz = json_string_value(json_object_get(rec->root, "timezone"));
+	if (tz && *tz) {
+		int n = noted(sc, 'z', tz);
+		if (n < 0)
+			return EVS_E_NOMEM;
+		if (!n && !evs_ics__known_zone(tz)) {
+			snprintf(msg, sizeof msg,
+			         "\"timezone\": \"%.100s\" is not a known time zone "
+			         "(an IANA name such as Europe/Brussels); it is kept "
+			         "as given (warned once per file)",
+			         tz);
+			report(sc, EVS_WARNING, sc->line, msg);
+		}
+	}
+	return EVS_OK;
 }
 
 /* A record that could not be read at all (a line over the cap, a broken
@@ -1325,12 +1403,16 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	     0,
 	     stats,
 	     opts->commit_every ? opts->commit_every : DEFAULT_COMMIT_EVERY,
+	     0,
+	     {NULL},
 	     0};
 	if (stream_format(opts, source, &rd) == EVS_FORMAT_ICS)
 		st = read_ics(&sc, &rd);
 	else
 		st = read_jsonl(&sc, &rd);
 	evs_reader__dispose(&rd);
+	for (size_t i = 0; i < sc.nnoted; i++)
+		free(sc.noted[i]);
 	/* Commit what was added, also when cancelled; after a failure the index
 	 * keeps its last commit. */
 	if (st == EVS_OK || st == EVS_E_CANCELLED) {
