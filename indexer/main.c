@@ -601,18 +601,30 @@ static int any_input(char **paths, int n)
 	return ok;
 }
 
+/* Opens dir to read and fills *info; returns the status of the open
+ * (*idx is NULL unless EVS_OK, and then info was read). */
+static evs_status read_info(const char *dir, evs_index **idx,
+                            evs_index_info *info)
+{
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	memset(info, 0, sizeof *info);
+	info->version = EVS_INDEX_INFO_VERSION;
+	*idx = NULL;
+	evs_status st = evs_index_open(idx, dir, &oo, NULL);
+	if (st == EVS_OK && (st = evs_index_info_get(*idx, info)) != EVS_OK) {
+		evs_index_close(*idx);
+		*idx = NULL;
+	}
+	return st;
+}
+
 /* Whether dir holds no index yet, or one without events. */
 static int index_is_empty(const char *dir)
 {
-	evs_index *idx = NULL;
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	evs_index *idx;
 	evs_index_info info;
-	memset(&info, 0, sizeof info);
-	info.version = EVS_INDEX_INFO_VERSION;
-	evs_status st = evs_index_open(&idx, dir, &oo, NULL);
-	int empty = st == EVS_E_NOTFOUND ||
-	            (st == EVS_OK && evs_index_info_get(idx, &info) == EVS_OK &&
-	             info.events == 0);
+	evs_status st = read_info(dir, &idx, &info);
+	int empty = st == EVS_E_NOTFOUND || (st == EVS_OK && info.events == 0);
 	evs_index_close(idx);
 	return empty;
 }
@@ -637,13 +649,9 @@ static evs_status switch_first(evs_index *idx, evs_status st)
 /* Says which generation a rollback made live, and which it left. */
 static void report_rollback(const char *dir)
 {
-	evs_index *idx = NULL;
-	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	evs_index *idx;
 	evs_index_info info;
-	memset(&info, 0, sizeof info);
-	info.version = EVS_INDEX_INFO_VERSION;
-	if (evs_index_open(&idx, dir, &oo, NULL) == EVS_OK &&
-	    evs_index_info_get(idx, &info) == EVS_OK)
+	if (read_info(dir, &idx, &info) == EVS_OK)
 		fprintf(stderr,
 		        "%s: %s: rolled back: %s is live again with %llu event%s "
 		        "(the generation it replaced is kept: --rollback again "
