@@ -590,6 +590,18 @@ static void test_ics__review_cases(void **state)
 	th_rmrf(dir);
 }
 
+/* Asserts that the event of id uid + suffix has the title want. */
+static void assert_id_title(evs_index *idx, const char *uid,
+                            const char *suffix, const char *want)
+{
+	char q[256];
+	snprintf(q, sizeof q, "id:\"%s%s\"", uid, suffix);
+	evs_results *r = th_search(idx, q, NULL);
+	assert_int_equal(evs_results_count(r), 1);
+	assert_string_equal(evs_hit_title(r, 0), want);
+	evs_results_free(r);
+}
+
 /* A camp schedule that gives twelve talks one UID (tests/ics/
  * camp-reused-uid.ics, made up for this test), repeats one talk, and moves
  * another (SEQUENCE 1 first, the older SEQUENCE 0 after it): every talk
@@ -633,19 +645,9 @@ static void test_ics__reused_uid(void **state)
 		evs_results_free(r);
 		/* The first keeps the UID; the others' ids are derived from
 		 * DTSTART and the SUMMARY's SHA-256, the same in every run. */
-		char q[256];
-		snprintf(q, sizeof q, "id:\"%s\"", uid);
-		r = th_search(idx, q, NULL);
-		assert_int_equal(evs_results_count(r), 1);
-		assert_string_equal(evs_hit_title(r, 0),
-		                    "Opening ceremony");
-		evs_results_free(r);
-		snprintf(q, sizeof q, "id:\"%s#20260805T140000-244ddd43\"", uid);
-		r = th_search(idx, q, NULL);
-		assert_int_equal(evs_results_count(r), 1);
-		assert_string_equal(evs_hit_title(r, 0),
-		                    "Reverse engineering a bicycle lock");
-		evs_results_free(r);
+		assert_id_title(idx, uid, "", "Opening ceremony");
+		assert_id_title(idx, uid, "#20260805T140000-244ddd43",
+		                "Reverse engineering a bicycle lock");
 		/* Two talks at the same time, in two rooms. */
 		r = th_search(idx, "title:composting OR title:bicycle", NULL);
 		assert_int_equal(evs_results_count(r), 2);
