@@ -82,7 +82,7 @@ static const cli_option options[] = {
                          "(default: a year ago)"},
     [OPT_EXPAND_TO] = {"expand-to", 0, 1, "DATE",
                        "iCalendar: ... up to DATE (default: two years ahead)"},
-    [OPT_QUIET] = {"quiet", 'q', 0, NULL, "print errors only, no summary"},
+    [OPT_QUIET] = {"quiet", 'q', 0, NULL, "print errors only: no summary; warnings are only counted"},
     [OPT_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
     [OPT_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
     {0},
@@ -250,6 +250,12 @@ static void usage(FILE *out)
 	        cli_exit_help_evindex);
 }
 
+/* The plural ending of a count: "1 event", "2 events". */
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -271,6 +277,8 @@ typedef struct run {
 	uint64_t printed;
 	evs_format format;
 	const char *expand_from, *expand_to;
+	int quiet;       /* -q: warnings are only counted */
+	uint64_t hidden; /* warnings not printed because of -q */
 } run;
 
 /* Errors and warnings printed before the rest are only counted: a file
@@ -295,6 +303,10 @@ static void on_report(void *ctx, const evs_diag *d)
 		if (asprintf(&e, "%s:%llu: %s", d->source, (unsigned long long)d->line,
 		             d->message) >= 0)
 			r->errors[r->nerrors++] = e;
+	}
+	if (r->quiet && d->severity != EVS_ERROR) {
+		r->hidden++;
+		return;
 	}
 	if (r->tty)
 		fputs("\r\033[K", stderr);
@@ -574,6 +586,84 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Whether one of the inputs can be read; reports those that cannot. */
+static int any_input(char **paths, int n)
+{
+	int ok = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(paths[i], "-") == 0 || access(paths[i], R_OK) == 0)
+			ok = 1;
+	}
+	for (int i = 0; i < n && !ok; i++) {
+		int err = access(paths[i], R_OK) < 0 ? errno : EACCES;
+		cli_error(prog, "%s: %s", paths[i], strerror(err));
+	}
+	return ok;
+}
+
+/* Opens dir to read and fills *info; returns the status of the open
+ * (*idx is NULL unless EVS_OK, and then info was read). */
+static evs_status read_info(const char *dir, evs_index **idx,
+                            evs_index_info *info)
+{
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	memset(info, 0, sizeof *info);
+	info->version = EVS_INDEX_INFO_VERSION;
+	*idx = NULL;
+	evs_status st = evs_index_open(idx, dir, &oo, NULL);
+	if (st == EVS_OK && (st = evs_index_info_get(*idx, info)) != EVS_OK) {
+		evs_index_close(*idx);
+		*idx = NULL;
+	}
+	return st;
+}
+
+/* Whether dir holds no index yet, or one without events. */
+static int index_is_empty(const char *dir)
+{
+	evs_index *idx;
+	evs_index_info info;
+	evs_status st = read_info(dir, &idx, &info);
+	int empty = st == EVS_E_NOTFOUND || (st == EVS_OK && info.events == 0);
+	evs_index_close(idx);
+	return empty;
+}
+
+/* Makes the first build live (st: how the reading ended). It is refused
+ * only when the index gained events meanwhile (another writer). */
+static evs_status switch_first(evs_index *idx, evs_status st)
+{
+	evs_switch_options checks = EVS_SWITCH_OPTIONS_INIT;
+	checks.min_events = 0;
+	checks.max_shrink_percent = 0;
+	checks.max_errors = -1;
+	evs_switch_report sw;
+	memset(&sw, 0, sizeof sw);
+	sw.version = EVS_SWITCH_REPORT_VERSION;
+	evs_status sst = evs_index_switch(idx, &checks, &sw);
+	if (sst != EVS_OK)
+		return sst;
+	return st;
+}
+
+/* Says which generation a rollback made live, and which it left. */
+static void report_rollback(const char *dir)
+{
+	evs_index *idx;
+	evs_index_info info;
+	if (read_info(dir, &idx, &info) == EVS_OK)
+		fprintf(stderr,
+		        "%s: %s: rolled back: %s is live again with %llu event%s "
+		        "(the generation it replaced is kept: --rollback again "
+		        "returns to it)\n",
+		        prog, dir, info.generation, (unsigned long long)info.events,
+		        plural(info.events));
+	else
+		fprintf(stderr, "%s: %s: rolled back to the previous generation\n",
+		        prog, dir);
+	evs_index_close(idx);
+}
+
 static int usage_error(const char *msg)
 {
 	cli_error(prog, "%s (see evindex --help)", msg);
@@ -625,6 +715,13 @@ int main(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 
+	if (!a.info && !a.rollback && !a.delete_ids && !any_input(argv, nargs)) {
+		/* Nothing to read: no index is made or touched for it. */
+		cli_error(prog, "%s: no input could be read; the index is not "
+		                "touched", dir);
+		rc = CLI_EXIT_IO;
+		goto done;
+	}
 	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
 	oo.stemmer = a.stemmer;
 	oo.wait_seconds = a.wait;
@@ -635,12 +732,18 @@ int main(int argc, char **argv)
 		if (st != EVS_OK)
 			cli_error(prog, "%s", msg ? msg : evs_status_str(st));
 		else if (!a.quiet)
-			fprintf(stderr, "%s: %s: rolled back to the previous generation\n",
-			        prog, dir);
+			report_rollback(dir);
 		rc = cli_exit_status(st);
 		goto done;
 	}
+	/* A plain run into a new or empty index builds it as --rebuild does:
+	 * on several threads, merged and compacted at the end (twice as fast
+	 * and half the size of adding to it in place). There is nothing in it
+	 * to keep, and it is live when the run ends, also after Ctrl-C. */
+	int first = !a.info && !a.delete_ids && !a.rebuild && !a.sync &&
+	            index_is_empty(dir);
 	oo.flags = a.info         ? EVS_OPEN_READ
+	           : first        ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
 	           : a.delete_ids ? EVS_OPEN_WRITE
 	           : a.rebuild    ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
 	           : a.sync       ? EVS_OPEN_SYNC | EVS_OPEN_CREATE
@@ -675,6 +778,7 @@ int main(int argc, char **argv)
 
 	install_signals();
 	r.tty = isatty(2);
+	r.quiet = a.quiet;
 	r.format = a.format;
 	r.expand_from = a.expand_from;
 	r.expand_to = a.expand_to;
@@ -684,6 +788,8 @@ int main(int argc, char **argv)
 		st = index_file(idx, argv[i], &r, &stats, &io_failed);
 	if (r.tty)
 		fputs("\r\033[K", stderr);
+	if (first && (st == EVS_OK || st == EVS_E_CANCELLED))
+		st = switch_first(idx, st);
 	if (st == EVS_E_IO && !a.rebuild && !a.sync)
 		/* Reading an input was reported in index_file(): this is the
 		 * index that could not be written (a full disk, EFBIG). */
@@ -720,32 +826,41 @@ int main(int argc, char **argv)
 		}
 		if (st == EVS_OK && !a.quiet) {
 			fprintf(stderr,
-			        "%s: %s: %llu records read: %llu added, %llu replaced, "
+			        "%s: %s: %llu record%s read: %llu added, %llu replaced, "
 			        "%llu unchanged, %llu skipped\n",
 			        prog, what, (unsigned long long)stats.read,
-			        (unsigned long long)stats.added,
+			        plural(stats.read), (unsigned long long)stats.added,
 			        (unsigned long long)stats.replaced,
 			        (unsigned long long)stats.unchanged,
 			        (unsigned long long)stats.skipped);
-			fprintf(stderr, "%s: %s: %s is live with %llu events", prog, dir,
-			        sw.new_generation, (unsigned long long)sw.new_events);
+			fprintf(stderr, "%s: %s: %s is live with %llu event%s", prog,
+			        dir, sw.new_generation, (unsigned long long)sw.new_events,
+			        plural(sw.new_events));
 			if (sw.old_generation)
 				fprintf(stderr,
 				        " (was %s with %llu; %s kept for "
 				        "--rollback)",
 				        sw.old_generation, (unsigned long long)sw.live_events,
 				        sw.old_generation);
+			else if (a.sync && stats.added == 0 && stats.replaced == 0 &&
+			         sw.deleted == 0)
+				fputs(" (nothing changed: it stays, and --rollback still "
+				      "goes back to the generation before it)",
+				      stderr);
 			fputc('\n', stderr);
 			if (sw.deleted)
 				fprintf(stderr,
-				        "%s: %llu events no longer in the sources "
-				        "were deleted\n",
-				        prog, (unsigned long long)sw.deleted);
+				        "%s: %llu event%s no longer in the sources "
+				        "%s deleted\n",
+				        prog, (unsigned long long)sw.deleted,
+				        plural(sw.deleted), sw.deleted == 1 ? "was" : "were");
 			if (sw.dropped)
 				fprintf(stderr,
-				        "%s: %llu events of the old generation are "
-				        "not in the sources and are gone\n",
-				        prog, (unsigned long long)sw.dropped);
+				        "%s: %llu event%s of the old generation %s "
+				        "not in the sources and %s gone\n",
+				        prog, (unsigned long long)sw.dropped,
+				        plural(sw.dropped), sw.dropped == 1 ? "is" : "are",
+				        sw.dropped == 1 ? "is" : "are");
 		} else if (st == EVS_E_CANCELLED) {
 			fprintf(stderr,
 			        "%s: %s interrupted; the live index is "
@@ -769,16 +884,21 @@ int main(int argc, char **argv)
 		cli_error(prog, "%s: could not commit: %s", dir, evs_status_str(cst));
 		st = cst;
 	}
-	if (!a.quiet || st != EVS_OK)
+	if (!a.quiet || st != EVS_OK) {
+		char unchanged[48] = "";
+		if (stats.unchanged)
+			snprintf(unchanged, sizeof unchanged, "%llu unchanged, ",
+			         (unsigned long long)stats.unchanged);
 		fprintf(stderr,
-		        "%s: %s%llu record%s read: %llu added, %llu replaced, %llu "
+		        "%s: %s%llu record%s read: %llu added, %llu replaced, %s%llu "
 		        "skipped%s\n",
 		        prog, st == EVS_E_CANCELLED ? "interrupted: " : "",
-		        (unsigned long long)stats.read, stats.read == 1 ? "" : "s",
+		        (unsigned long long)stats.read, plural(stats.read),
 		        (unsigned long long)stats.added,
-		        (unsigned long long)stats.replaced,
+		        (unsigned long long)stats.replaced, unchanged,
 		        (unsigned long long)stats.skipped,
 		        stats.warnings ? " (with warnings)" : "");
+	}
 	if (st != EVS_OK)
 		rc = cli_exit_status(st);
 	else if (io_failed)
@@ -786,6 +906,9 @@ int main(int argc, char **argv)
 	else if (stats.skipped)
 		rc = CLI_EXIT_SKIPPED;
 done:
+	if (r.hidden)
+		fprintf(stderr, "%s: %llu warning%s not shown (-q)\n", prog,
+		        (unsigned long long)r.hidden, plural(r.hidden));
 	if (idx) {
 		st = evs_index_close(idx);
 		if (st != EVS_OK && rc == CLI_EXIT_OK)

@@ -249,6 +249,38 @@ static evs_status check_occurrences(checker *c, json_t *root, evs_record *rec)
 	return EVS_OK;
 }
 
+int evs_event__known_key(const char *key, const char **alias)
+{
+	static const char *const plain[] = {
+	    "id",       "start",  "end",        "timezone",
+	    "url",      "status", "occurrences", "language"};
+	/* Other spellings and near names of fields, as feeds write them. */
+	static const char *const other[][2] = {
+	    {"organizers", "organisers"},   {"organizer", "organisers"},
+	    {"organiser", "organisers"},    {"participant", "participants"},
+	    {"speakers", "participants"},   {"speaker", "participants"},
+	    {"persons", "participants"},    {"attendees", "participants"},
+	    {"tag", "tags"},                {"categories", "tags"},
+	    {"topic", "topics"},            {"summary", "title"},
+	    {"name", "title"},              {"abstract", "description"},
+	    {"venue", "location"},          {"room", "location"},
+	    {"place", "location"},          {"link", "url"},
+	    {"lang", "language"},           {"tz", "timezone"},
+	    {"time_zone", "timezone"},      {"start_date", "start"},
+	    {"end_date", "end"},            {"date", "start"}};
+	*alias = NULL;
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		if (strcmp(key, plain[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < evs_schema__nfields; i++)
+		if (strcmp(key, evs_schema__fields[i].key) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (strcasecmp(key, other[i][0]) == 0)
+			*alias = other[i][1];
+	return 0;
+}
+
 evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
                             char *errmsg, evs_warn_fn warn, void *ctx)
 {

@@ -46,6 +46,11 @@ typedef struct evs_analyzer {
 evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
                             char *errmsg, evs_warn_fn warn, void *ctx);
 
+/* Whether key is a field of a record (docs/schema.md). When it is not,
+ * *alias is the field that a usual other spelling of it means
+ * ("organizers": "organisers"), or NULL. */
+int evs_event__known_key(const char *key, const char **alias);
+
 /* Builds the document of a checked record: *out (free with xs_doc_free),
  * hash the SHA-256 of the stored record. */
 evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,

@@ -1002,7 +1002,7 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 	json_t *rec = json_object();
 	if (!rec)
 		return EVS_E_NOMEM;
-	int bad = 0;
+	int bad = 0, replaces = 0;
 
 	/* DTSTART, without which there is no event. */
 	icalproperty *dp =
@@ -1057,6 +1057,15 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 		free(id);
 		free(rid);
 	} else {
+		int place = uid == idbuf ? EVS_ICS_NEW
+		                         : evs_ics__uid_place(f, ev, uid, line, &uid);
+		if (place < 0) {
+			st = EVS_E_NOMEM;
+			goto done;
+		}
+		if (place == EVS_ICS_SKIP)
+			goto done;
+		replaces = place == EVS_ICS_REPLACE;
 		bad |= set_str(rec, "id", uid) < 0;
 	}
 
@@ -1211,7 +1220,10 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 		st = EVS_E_NOMEM;
 		goto done;
 	}
-	st = f->sink->record(f->sink->ctx, json, strlen(json), line);
+	if (replaces && f->sink->replace)
+		st = f->sink->replace(f->sink->ctx, json, strlen(json), line);
+	else
+		st = f->sink->record(f->sink->ctx, json, strlen(json), line);
 done:
 	free(json);
 	free(o.v);

@@ -43,6 +43,11 @@ typedef struct evs_ics_file {
 		size_t count;
 	} * derived;
 	size_t nderived, dcap;
+	/* The UIDs of the file and their events (ics-uid.c). */
+	struct evs_ics_uid *uids;
+	size_t nuids, ucap;
+	struct evs_ics_uev *uev;
+	size_t nuev, uevcap;
 } evs_ics_file;
 
 /* Whether tzid was reported as unknown already; notes it if not. */
@@ -79,5 +84,22 @@ int evs_ics__has_start(evs_ics_file *f, icalcomponent *ev);
  * error instead. Returns the sink's status, or EVS_E_NOMEM. */
 evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
                          icalcomponent *const *overrides, size_t n);
+
+/* What evs_ics__uid_place says to do with a VEVENT. */
+enum { EVS_ICS_NEW, EVS_ICS_REPLACE, EVS_ICS_SKIP };
+
+/* ics-uid.c: places a VEVENT (without RECURRENCE-ID) of the UID uid that
+ * begins at line among the file's events of that UID: EVS_ICS_NEW (an
+ * event of its own), EVS_ICS_REPLACE (a newer SEQUENCE of one handed on
+ * before) or EVS_ICS_SKIP (a repeat, or an older SEQUENCE). *id is the
+ * id to give it (uid, or one derived; owned by f). -1: out of memory. */
+int evs_ics__uid_place(evs_ics_file *f, icalcomponent *ev, const char *uid,
+                       uint64_t line, const char **id);
+
+/* Warns, once per UID, about the UIDs given to several events. */
+void evs_ics__uid_report(evs_ics_file *f);
+
+/* Frees what evs_ics__uid_place kept. */
+void evs_ics__uid_free(evs_ics_file *f);
 
 #endif

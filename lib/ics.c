@@ -93,6 +93,14 @@ static icaltimezone *system_zone(const char *name)
 	return z;
 }
 
+int evs_ics__known_zone(const char *name)
+{
+	if (strcmp(name, "UTC") == 0 || strcmp(name, "GMT") == 0 ||
+	    strcmp(name, "Etc/UTC") == 0 || strcmp(name, "Z") == 0)
+		return 1;
+	return icaltimezone_get_builtin_timezone(name) != NULL;
+}
+
 icaltimezone *evs_ics__zone(evs_ics_file *f, const char *tzid,
                             const char **iana)
 {
@@ -1015,7 +1023,10 @@ evs_status evs_ics__read(evs_line_reader *rd, const char *source,
 			evs_ics__diag(&s.f, EVS_WARNING, s.rdp->lineno, 0,
 			              "end of file without END:VCALENDAR");
 		st = flush_deferred(&s);
+		if (st == EVS_OK)
+			evs_ics__uid_report(&s.f);
 	}
+	evs_ics__uid_free(&s.f);
 	for (size_t i = 0; i < s.ndefer; i++)
 		icalcomponent_free(s.defer[i].ev);
 	free(s.defer);

@@ -53,6 +53,10 @@ typedef struct evs_ics_sink {
 	 * stops with EVS_E_CANCELLED. May be NULL. */
 	int (*cancel)(void *ctx);
 	void *ctx;
+	/* A newer version (SEQUENCE) of a record handed on before from this
+	 * file, with the same id: what it is replaced by. NULL: record. */
+	evs_status (*replace)(void *ctx, const char *json, size_t len,
+	                      uint64_t line);
 } evs_ics_sink;
 
 typedef struct evs_ics_window {
@@ -77,6 +81,10 @@ int evs_ics__window(evs_ics_window *w, const char *from, const char *to,
 evs_status evs_ics__read(evs_line_reader *rd, const char *source,
                          const evs_ics_window *window, const evs_ics_sink *sink,
                          char *msg);
+
+/* Whether name is a time zone of the system (tzdata, through libical),
+ * such as "Europe/Brussels" or "UTC". */
+int evs_ics__known_zone(const char *name);
 
 /* HTML (an X-ALT-DESC) reduced to text: tags removed, block ends and
  * <br> made line breaks, the common entities and numeric references

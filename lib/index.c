@@ -30,6 +30,8 @@
 #include "sha256.h"
 
 #define DEFAULT_COMMIT_EVERY 10000
+/* Unknown keys and time zones of one file it remembers, to warn once. */
+#define MAX_NOTED 256
 
 const char *evs_version(void)
 {
@@ -804,8 +806,10 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 	                         idx->errmsg)) != EVS_OK)
 		goto done;
 	*dup = seen && freq > 0;
-	if (idx->mode == EVS_MODE_SYNC && freq && !*dup) {
-		/* A record the live generation has as it is needs no work. */
+	if ((idx->mode == EVS_MODE_SYNC || idx->mode == EVS_MODE_WRITE) && freq &&
+	    !*dup) {
+		/* A record the index has as it is needs no work: a re-run of the
+		 * same file writes nothing. */
 		if ((st = xs_db_value_by_term(idx->db, rec->uterm.p, rec->uterm.len,
 		                              EVS_SLOT_HASH, &old_hash, idx->errmsg)) !=
 		    EVS_OK)
@@ -813,7 +817,8 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 		if (strcmp(old_hash, hash) == 0) {
 			*outcome = EVS_UNCHANGED;
 			idx->unchanged++;
-			st = mark_given(idx, rec->uterm.p, rec->uterm.len);
+			if (idx->mode == EVS_MODE_SYNC)
+				st = mark_given(idx, rec->uterm.p, rec->uterm.len);
 			goto done;
 		}
 	}
@@ -822,6 +827,7 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 		goto done;
 	*outcome = freq ? EVS_REPLACED : EVS_ADDED;
 	idx->uncommitted++;
+	idx->written++;
 	if (idx->mode == EVS_MODE_SYNC)
 		st = mark_given(idx, rec->uterm.p, rec->uterm.len);
 done:
@@ -962,12 +968,16 @@ evs_status evs_index__docdict_writer(evs_index *idx)
 	return EVS_OK;
 }
 
+struct stream_ctx;
+static evs_status check_fields(struct stream_ctx *sc, const evs_record *rec);
+
 /* Adds one record. *dup is set when the id was added earlier through this
- * handle. */
+ * handle. sc: the stream it is read from (may be NULL). */
 static evs_status add_record(evs_index *idx, const char *json, size_t len,
                              evs_outcome *outcome, int *dup, evs_warn_fn warn,
-                             void *ctx)
+                             struct stream_ctx *sc)
 {
+	void *ctx = sc;
 	evs_record rec;
 	evs_status st;
 	memset(&rec, 0, sizeof rec);
@@ -986,6 +996,10 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 			idx->skipped++;
 		else if (st == EVS_E_NOMEM)
 			evs_index__fail(idx, st, "out of memory");
+		goto done;
+	}
+	if (sc && (st = check_fields(sc, &rec)) != EVS_OK) {
+		evs_index__fail(idx, st, "out of memory");
 		goto done;
 	}
 	int seen = seen_add(idx, evs_index__id_hash(rec.id.p, rec.id.len));
@@ -1079,7 +1093,30 @@ typedef struct stream_ctx {
 	uint64_t line; /* of the record being added */
 	evs_add_stats *stats;
 	unsigned every; /* commit after this many records */
+	int replacing;  /* the record is a newer version of one of its file */
+	/* What the file was warned about once: unknown keys ("k" + key) and
+	 * time zones ("z" + name, the known ones too, to look each up once). */
+	char *noted[MAX_NOTED];
+	size_t nnoted;
 } stream_ctx;
+
+/* Whether what (kind 'k' or 'z', then the name) was noted for this file;
+ * notes it when not. -1: out of memory. When the list is full, 1. */
+static int noted(stream_ctx *sc, char kind, const char *name)
+{
+	for (size_t i = 0; i < sc->nnoted; i++)
+		if (sc->noted[i][0] == kind && strcmp(sc->noted[i] + 1, name) == 0)
+			return 1;
+	if (sc->nnoted == MAX_NOTED)
+		return 1;
+	char *n = malloc(strlen(name) + 2);
+	if (!n)
+		return -1;
+	n[0] = kind;
+	strcpy(n + 1, name);
+	sc->noted[sc->nnoted++] = n;
+	return 0;
+}
 
 static void report(stream_ctx *sc, evs_severity sev, uint64_t line,
                    const char *msg)
@@ -1096,6 +1133,51 @@ static void on_warning(void *ctx, const char *msg)
 {
 	stream_ctx *sc = ctx;
 	report(sc, EVS_WARNING, sc->line, msg);
+}
+
+/* Warns, once per file, about a key that is no field of a record, and
+ * about a "timezone" that is no known time zone. */
+static evs_status check_fields(stream_ctx *sc, const evs_record *rec)
+{
+	const char *key;
+	json_t *v;
+	char msg[400];
+	json_object_foreach(rec->root, key, v) {
+		const char *alias;
+		if (evs_event__known_key(key, &alias))
+			continue;
+		int n = noted(sc, 'k', key);
+		if (n < 0)
+			return EVS_E_NOMEM;
+		if (n)
+			continue;
+		if (alias)
+			snprintf(msg, sizeof msg,
+			         "\"%.100s\": not a field (did you mean \"%s\"?); it is "
+			         "ignored in this file",
+			         key, alias);
+		else
+			snprintf(msg, sizeof msg,
+			         "\"%.100s\": not a field (docs/schema.md); it is "
+			         "ignored in this file",
+			         key);
+		report(sc, EVS_WARNING, sc->line, msg);
+	}
+	const char *tz = json_string_value(json_object_get(rec->root, "timezone"));
+	if (tz && *tz) {
+		int n = noted(sc, 'z', tz);
+		if (n < 0)
+			return EVS_E_NOMEM;
+		if (!n && !evs_ics__known_zone(tz)) {
+			snprintf(msg, sizeof msg,
+			         "\"timezone\": \"%.100s\" is not a known time zone "
+			         "(an IANA name such as Europe/Brussels); it is kept "
+			         "as given (warned once per file)",
+			         tz);
+			report(sc, EVS_WARNING, sc->line, msg);
+		}
+	}
+	return EVS_OK;
 }
 
 /* A record that could not be read at all (a line over the cap, a broken
@@ -1136,7 +1218,7 @@ static evs_status stream_record(stream_ctx *sc, const char *json, size_t len,
 			stats->unchanged++;
 		else
 			stats->replaced++;
-		if (dup)
+		if (dup && !sc->replacing)
 			report(sc, EVS_WARNING, line,
 			       "duplicate id: this record replaces an earlier one "
 			       "with the same id");
@@ -1195,6 +1277,16 @@ static evs_status ics_record(void *ctx, const char *json, size_t len,
 	return stream_record(ctx, json, len, line);
 }
 
+static evs_status ics_replace(void *ctx, const char *json, size_t len,
+                              uint64_t line)
+{
+	stream_ctx *sc = ctx;
+	sc->replacing = 1;
+	evs_status st = stream_record(sc, json, len, line);
+	sc->replacing = 0;
+	return st;
+}
+
 static void ics_diag(void *ctx, evs_severity sev, uint64_t line,
                      const char *msg, int skipped)
 {
@@ -1220,7 +1312,7 @@ static evs_status read_ics(stream_ctx *sc, evs_line_reader *rd)
 	if (evs_ics__window(&win, opts->expand_from, opts->expand_to, time(NULL),
 	                    why) < 0)
 		return evs_index__fail(idx, EVS_E_INVALID, "%s", why);
-	evs_ics_sink sink = {ics_record, ics_diag, ics_cancel, sc};
+	evs_ics_sink sink = {ics_record, ics_diag, ics_cancel, sc, ics_replace};
 	char msg[EVS_ERRLEN] = "";
 	evs_status st = evs_ics__read(rd, sc->source, &win, &sink, msg);
 	if (st == EVS_E_IO && *msg)
@@ -1310,12 +1402,17 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	     source,
 	     0,
 	     stats,
-	     opts->commit_every ? opts->commit_every : DEFAULT_COMMIT_EVERY};
+	     opts->commit_every ? opts->commit_every : DEFAULT_COMMIT_EVERY,
+	     0,
+	     {NULL},
+	     0};
 	if (stream_format(opts, source, &rd) == EVS_FORMAT_ICS)
 		st = read_ics(&sc, &rd);
 	else
 		st = read_jsonl(&sc, &rd);
 	evs_reader__dispose(&rd);
+	for (size_t i = 0; i < sc.nnoted; i++)
+		free(sc.noted[i]);
 	/* Commit what was added, also when cancelled; after a failure the index
 	 * keeps its last commit. */
 	if (st == EVS_OK || st == EVS_E_CANCELLED) {

@@ -34,6 +34,7 @@ struct evs_index {
 	uint64_t live_events;
 	uint64_t kept; /* records whose id the live generation has */
 	uint64_t skipped, unchanged, deleted;
+	uint64_t written; /* documents added or replaced through the handle */
 	int switched; /* 1 after evs_index_switch, -1 after it failed */
 	/* Sync: one bit per docid of the documents given again, so that the
 	 * switch deletes exactly the others (1 bit an event: 125 KB for 1M). */

@@ -269,6 +269,38 @@ static evs_status reject(evs_index *idx, const char *fmt, ...)
 	                       idx->dir, msg);
 }
 
+/* A sync that changed nothing: the live generation stays, and with it
+ * the one --rollback goes back to; the copy is thrown away. */
+static evs_status keep_live(evs_index *idx, evs_switch_report *report)
+{
+	char err[XS_ERRLEN];
+	evs_index__discard(idx);
+	idx->switched = 1;
+	if (report && report->version >= 1) {
+		report->live_events = idx->live_events;
+		report->new_events = idx->live_events;
+		report->skipped = idx->skipped;
+		report->unchanged = idx->unchanged;
+		report->deleted = 0;
+		report->dropped = 0;
+		report->old_generation = NULL;
+		report->new_generation = idx->live_name;
+		char *path = join(idx->dir, idx->live_name);
+		report->bytes = path ? evs_gen__bytes(path) : 0;
+		free(path);
+	}
+	xs_db_close(idx->live, err);
+	idx->live = NULL;
+	free(idx->gen_name);
+	free(idx->gen_path);
+	idx->gen_name = strdup(idx->live_name);
+	idx->gen_path = join(idx->dir, idx->live_name);
+	if (idx->gen_path &&
+	    xs_db_open_reader(&idx->db, idx->gen_path, err) == EVS_OK)
+		evs_index__load_settings(idx);
+	return EVS_OK;
+}
+
 evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
                             evs_switch_report *report)
 {
@@ -287,8 +319,16 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "evs_switch_options version %d unknown",
 		                       opts->version);
-	if ((idx->mode == EVS_MODE_SYNC && (st = delete_vanished(idx)) != EVS_OK) ||
-	    (st = merge_parts(idx)) != EVS_OK ||
+	if (idx->mode == EVS_MODE_SYNC) {
+		if ((st = delete_vanished(idx)) != EVS_OK) {
+			evs_index__discard(idx);
+			idx->switched = -1;
+			return st;
+		}
+		if (idx->written == 0 && idx->deleted == 0 && idx->nheld == 0)
+			return keep_live(idx, report);
+	}
+	if ((st = merge_parts(idx)) != EVS_OK ||
 	    (st = evs_gen__sync(idx->gen_path, idx->errmsg)) != EVS_OK) {
 		/* Nothing is left to switch to: the build is thrown away. */
 		evs_index__discard(idx);

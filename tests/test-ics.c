@@ -590,6 +590,80 @@ static void test_ics__review_cases(void **state)
 	th_rmrf(dir);
 }
 
+/* Asserts that the event of id uid + suffix has the title want. */
+static void assert_id_title(evs_index *idx, const char *uid,
+                            const char *suffix, const char *want)
+{
+	char q[256];
+	snprintf(q, sizeof q, "id:\"%s%s\"", uid, suffix);
+	evs_results *r = th_search(idx, q, NULL);
+	assert_int_equal(evs_results_count(r), 1);
+	assert_string_equal(evs_hit_title(r, 0), want);
+	evs_results_free(r);
+}
+
+/* A camp schedule that gives twelve talks one UID (tests/ics/
+ * camp-reused-uid.ics, made up for this test), repeats one talk, and moves
+ * another (SEQUENCE 1 first, the older SEQUENCE 0 after it): every talk
+ * is kept under a stable derived id, with one warning per UID. */
+static void test_ics__reused_uid(void **state)
+{
+	(void)state;
+	char *path = th_source_path("tests/ics/camp-reused-uid.ics");
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	static char text[1 << 16];
+	size_t n = fread(text, 1, sizeof text - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	const char *uid = "camp-2026-schedule@camp.example";
+	for (int round = 0; round < 2; round++) {
+		char *dir = th_tmpdir();
+		diags g;
+		memset(&g, 0, sizeof g);
+		evs_add_stats stats;
+		index_ics(dir, text, &g, &stats);
+		/* 15 VEVENTs: 12 talks and 1 walk read, a repeat and an older
+		 * version left out. */
+		assert_int_equal(stats.read, 13);
+		assert_int_equal(stats.added, 13);
+		assert_int_equal(stats.replaced, 0);
+		assert_int_equal(stats.skipped, 0);
+		assert_int_equal(g.n, 3);
+		assert_int_equal(g.line[0], 5);
+		assert_non_null(strstr(g.text[0], "UID \"camp-2026-schedule@camp."
+		                                  "example\" is given to 12 "
+		                                  "different events"));
+		assert_non_null(strstr(g.text[1], "1 more VEVENT repeats"));
+		assert_int_equal(g.line[2], 109);
+		assert_non_null(strstr(g.text[2], "night-walk@camp.example"));
+		evs_index *idx = th_open(dir);
+		evs_search_options so = EVS_SEARCH_OPTIONS_INIT;
+		so.limit = 50;
+		evs_results *r = th_search(idx, NULL, &so);
+		assert_int_equal(evs_results_count(r), 13);
+		evs_results_free(r);
+		/* The first keeps the UID; the others' ids are derived from
+		 * DTSTART and the SUMMARY's SHA-256, the same in every run. */
+		assert_id_title(idx, uid, "", "Opening ceremony");
+		assert_id_title(idx, uid, "#20260805T140000-244ddd43",
+		                "Reverse engineering a bicycle lock");
+		/* Two talks at the same time, in two rooms. */
+		r = th_search(idx, "title:composting OR title:bicycle", NULL);
+		assert_int_equal(evs_results_count(r), 2);
+		evs_results_free(r);
+		/* The walk of the highest SEQUENCE: 20:00, not 19:00. */
+		r = th_search(idx, "id:night-walk@camp.example", NULL);
+		assert_int_equal(evs_results_count(r), 1);
+		assert_string_equal(evs_hit_start(r, 0),
+		                    "2026-08-06T20:00:00+02:00");
+		evs_results_free(r);
+		evs_index_close(idx);
+		th_rmrf(dir);
+	}
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +675,7 @@ int main(void)
 	    cmocka_unit_test(test_ics__status_ids_text),
 	    cmocka_unit_test(test_ics__broken_input),
 	    cmocka_unit_test(test_ics__review_cases),
+	    cmocka_unit_test(test_ics__reused_uid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -777,6 +777,62 @@ static void test_rebuild__lost_current_link_is_not_overwritten(void **state)
 	free(dir);
 }
 
+/* A sync that changes nothing switches nothing: the live generation and
+ * the rollback point stay. A plain writer reports records the index has
+ * as they are as unchanged, and one that differs as replaced. */
+static void test_rebuild__unchanged_writes_nothing(void **state)
+{
+	fixture *f = *state;
+	char *dir = index_dir(f, "noop");
+	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
+	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
+	char *cur = NULL, *prev = NULL, *path = NULL;
+	char buf[64];
+	assert_true(asprintf(&path, "%s/current", dir) > 0);
+	ssize_t n = readlink(path, buf, sizeof buf - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	cur = strdup(buf);
+	free(path);
+	evs_switch_report rep;
+	memset(&rep, 0, sizeof rep);
+	rep.version = EVS_SWITCH_REPORT_VERSION;
+	assert_int_equal(rebuild(dir, f->b, EVS_OPEN_SYNC, NULL, &rep), EVS_OK);
+	assert_int_equal(rep.deleted, 0);
+	assert_int_equal(rep.new_events, rep.live_events);
+	assert_true(asprintf(&path, "%s/current", dir) > 0);
+	n = readlink(path, buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	assert_string_equal(buf, cur);
+	free(path);
+	assert_true(asprintf(&path, "%s/previous", dir) > 0);
+	n = readlink(path, buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	prev = strdup(buf);
+	assert_string_equal(prev, "gen-1");
+	free(path);
+
+	evs_index *w = th_open_writer(dir);
+	const char *rec = "{\"id\": \"plain-1\", \"title\": \"Plain\", "
+	                  "\"start\": \"2024-01-01\"}";
+	evs_outcome o;
+	assert_int_equal(evs_index_add_json(w, rec, strlen(rec), &o), EVS_OK);
+	assert_int_equal(o, EVS_ADDED);
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	w = th_open_writer(dir);
+	assert_int_equal(evs_index_add_json(w, rec, strlen(rec), &o), EVS_OK);
+	assert_int_equal(o, EVS_UNCHANGED);
+	const char *edited = "{\"id\": \"plain-1\", \"title\": \"Plain, edited\", "
+	                     "\"start\": \"2024-01-01\"}";
+	assert_int_equal(evs_index_add_json(w, edited, strlen(edited), &o),
+	                 EVS_OK);
+	assert_int_equal(o, EVS_REPLACED);
+	assert_int_equal(evs_index_close(w), EVS_OK);
+	free(cur);
+	free(prev);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -794,6 +850,7 @@ int main(void)
 	        test_rebuild__reopen_refusing_a_new_generation_keeps_old),
 	    cmocka_unit_test(test_rebuild__reader_counts_organisers_a_writer_added),
 	    cmocka_unit_test(test_rebuild__lost_current_link_is_not_overwritten),
+	    cmocka_unit_test(test_rebuild__unchanged_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

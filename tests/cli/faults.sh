@@ -118,8 +118,10 @@ if mount -t tmpfs -o size=2m evs-test "$TMP/small" 2>"$TMP/mount.err"; then
 		"$(printf '%s\n' "$ERR" | head -1)"
 	still_at_last_commit "$IDX"
 	# While the disk is still full, a small run fails the same way, not as
-	# a damaged index (that would say "rebuild it").
-	run "${WRITE_FAILS[@]}" "$EVINDEX" --index "$IDX" "$CORPUS"
+	# a damaged index (that would say "rebuild it"). Its records differ
+	# from those indexed (unchanged ones are not written at all).
+	sed 's/"title": *"/&Changed: /' "$CORPUS" >"$TMP/changed.jsonl"
+	run "${WRITE_FAILS[@]}" "$EVINDEX" --index "$IDX" "$TMP/changed.jsonl"
 	expect_rc 7
 	expect_match "message" \
 		"^evindex: $IDX: cannot write the index: .*No space left on device.*; it holds what was committed before$" \
@@ -258,7 +260,7 @@ LAST_CMD="evindex --index IDX --wait CORPUS (the waiter)"
 ERR=$(cat "$TMP/waiter.err")
 expect_rc 0
 expect_eq "waiter summary" \
-	"evindex: 8 records read: 0 added, 8 replaced, 0 skipped" "$ERR"
+	"evindex: 8 records read: 0 added, 0 replaced, 8 unchanged, 0 skipped" "$ERR"
 expect_eq "events after both" 9 "$(index_count "$IDX")"
 
 # --- an index from a newer schema version ------------------------------------

@@ -59,7 +59,7 @@ count participant:müller "$(cat "$SHARED_EVENTS"/*.jsonl |
 run "$EVINDEX" --index "$IDX" "$SHARED_EVENTS"
 expect_rc 0
 expect_eq "summary of the second run" \
-	"evindex: $EXPECTED records read: 0 added, $EXPECTED replaced, 0 skipped" \
+	"evindex: $EXPECTED records read: 0 added, 0 replaced, $EXPECTED unchanged, 0 skipped" \
 	"$ERR"
 expect_eq "events after the second run" "$EXPECTED" "$(index_count "$IDX")"
 

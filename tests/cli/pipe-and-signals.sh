@@ -133,12 +133,13 @@ else
 	run "$EVINDEX" --index "$IIDX" - <"$TMP/second.jsonl"
 	expect_rc 0
 	if [ "$READ" -le "$SECOND" ]; then
-		added=$((SECOND - READ)) replaced=$READ total=$SECOND
+		added=$((SECOND - READ)) unchanged=$READ total=$SECOND
 	else
-		added=0 replaced=$SECOND total=$READ
+		added=0 unchanged=$SECOND total=$READ
 	fi
+	# The records the first run committed are there as they are: unchanged.
 	expect_eq "second run summary" \
-		"evindex: $SECOND records read: $added added, $replaced replaced, 0 skipped" \
+		"evindex: $SECOND records read: $added added, 0 replaced, $unchanged unchanged, 0 skipped" \
 		"$ERR"
 	expect_eq "events after the second run" "$total" "$(index_count "$IIDX")"
 fi

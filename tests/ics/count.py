@@ -16,7 +16,12 @@
 # a valid date or date-time. An override (RECURRENCE-ID) whose UID has a recurring master
 # (RRULE or RDATE) in the same file is part of that event; otherwise it is
 # an event of its own. A file whose first line is not a BEGIN line is not
-# iCalendar: one more record lost.
+# iCalendar: one more record lost. VEVENTs without RECURRENCE-ID that
+# share a UID are sorted as docs/schema.md says: the same DTSTART and
+# SUMMARY as one before is a repeat, another SEQUENCE than one before with
+# the same DTSTART or SUMMARY (or than the only one before) a version of
+# it (neither is a record of its own), anything else a different event
+# with an id of its own.
 # Usage: count.py FILE...
 # SPDX-License-Identifier: GPL-3.0-or-later
 import datetime
@@ -113,7 +118,11 @@ def count(path):
                 else:
                     # An override needs no DTSTART of its own when it
                     # joins its master (decided below).
-                    events.append((uid, rid, recurs, bool(ok)))
+                    seq = (props.get("SEQUENCE") or ["0"])[0] or "0"
+                    key = ((starts or [None])[0],
+                           (props.get("SUMMARY") or [None])[0],
+                           int(seq) if seq.strip().isdigit() else 0)
+                    events.append((uid, rid, recurs, bool(ok), key))
                 cur = None
             continue
         if depth == 1:
@@ -126,15 +135,35 @@ def count(path):
             cur["props"].setdefault(name, []).append(value)
     if cur is not None:
         lost += 1
-    masters = {uid for uid, rid, recurs, ok in events
+    masters = {uid for uid, rid, recurs, ok, _ in events
                if rid is None and recurs and uid and ok}
     handed = 0
     ids = set()
-    for i, (uid, rid, recurs, ok) in enumerate(events):
+    seen = {}  # uid -> [[start, summary, seq], ...]
+    for i, (uid, rid, recurs, ok, key) in enumerate(events):
         if rid is not None and uid in masters:
             continue
         if not ok:
             lost += 1
+            continue
+        if uid and rid is None and uid in seen:
+            start, summary, seq = key
+            kept = seen[uid]
+            same = [k for k in kept if k[0] == start and k[1] == summary]
+            version = [k for k in kept if k[2] != seq and
+                       (k[0] == start or k[1] == summary)]
+            if not same and not version and len(kept) == 1 and \
+                    kept[0][2] != seq:
+                version = kept
+            match = (same or version or [None])[0]
+            if match is not None:
+                if seq > match[2]:
+                    handed += 1  # replaces it: read, and no new id
+                    match[:] = [start, summary, seq]
+                continue
+            kept.append(list(key))
+            handed += 1
+            ids.add((uid, len(kept)))
             continue
         handed += 1
         if not uid:
@@ -142,6 +171,7 @@ def count(path):
         elif rid is not None:
             ids.add(uid + "/" + rid)
         else:
+            seen[uid] = [list(key)]
             ids.add(uid)
     return handed + lost, len(ids), lost
 
