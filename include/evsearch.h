@@ -338,6 +338,9 @@ typedef enum evs_sort {
                                      "cancelled" (left out by default) */
 #define EVS_SEARCH_OCCURRENCES 32u /* evs_results_json() lists every
                                       matching occurrence of each hit */
+#define EVS_SEARCH_EXPAND 64u /* pseudo-relevance feedback: the best words
+                                 of the top matches reweigh the matches
+                                 (docs/ranking.md); slower */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "forms.h"
+#include "ranking.h"
 #include "schema.h"
 
 typedef enum ttype {
@@ -60,6 +61,14 @@ typedef struct parser {
 	evs_highlight *hl;
 	int negated; /* inside an excluded branch: nothing to mark */
 	evs_status st;
+	/* Ranking (ranking.h): stopwords are left out of this query (it has
+	 * other words); inside a required item ('+'), they are kept; the
+	 * free-text words of the query, in order, for the proximity boost. */
+	const evs_ranking *rk;
+	int drop_stops;
+	int required;
+	char **near;
+	size_t nnear, near_cap;
 } parser;
 
 /* A parsed piece: the query and, for a bare boolean field item, its
@@ -561,6 +570,21 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
 	return combine2(p, XS_OP_FILTER, all, combine(p, XS_OP_OR, alts, na));
 }
 
+/* Whether a single word is left out of the query: a stopword of a query
+ * that has other words, unless required or excluded. A free-text word
+ * that is kept is noted for the proximity boost. */
+static int skip_word(parser *p, const char *prefix, const char *w)
+{
+	size_t len = strlen(w);
+	if (p->drop_stops && !p->required && !p->negated &&
+	    evs_ranking__stopword(w, len))
+		return 1;
+	if (!*prefix && !p->negated && p->rk->near > 0 &&
+	    push(&p->near, &p->nnear, &p->near_cap, w, len) < 0)
+		p->st = EVS_E_NOMEM;
+	return 0;
+}
+
 /* A word token (or a phrase when phrase != 0) under field f (NULL: free
  * text). */
 static node text_node(parser *p, const tok *t, const evs_query_field *f,
@@ -659,6 +683,8 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 		goto done;
 	}
 	if (w.n == 1) {
+		if (skip_word(p, prefix, w.parts[0]))
+			goto done;
 		nd.q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
 		goto done;
 	}
@@ -901,6 +927,17 @@ static xs_query *every_word(parser *p, const qlist *opt)
 	return q;
 }
 
+/* main OR the proximity boost of the query's free-text words. */
+static xs_query *near_boost(parser *p, xs_query *main)
+{
+	xs_query *near = NULL;
+	if (p->st == EVS_OK && p->nnear >= 2 &&
+	    (p->st = evs_ranking__near(p->idx, p->rk, p->near, p->nnear, &near)) !=
+	        EVS_OK)
+		near = NULL;
+	return near ? combine2(p, XS_OP_OR, main, near) : main;
+}
+
 static node parse_seq(parser *p, const evs_query_field *f, int inner)
 {
 	qlist opt = {0}, req = {0}, excl = {0};
@@ -935,7 +972,9 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 			sign = '-';
 			p->negated++;
 		}
+		p->required += sign == '+';
 		node nd = parse_or(p, f);
+		p->required -= sign == '+';
 		if (sign == '-')
 			p->negated--;
 		items++;
@@ -983,6 +1022,8 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		main = combine2(p, XS_OP_OR, main, every);
 	else
 		xs_query_free(every);
+	if (!inner && main)
+		main = near_boost(p, main);
 	xs_query *must = take(p, &req, XS_OP_AND);
 	if (must)
 		main = main ? combine2(p, XS_OP_AND_MAYBE, must, main) : must;
@@ -1027,6 +1068,42 @@ done:
 	return r;
 }
 
+static int on_content(void *ctx, const evs_token *t)
+{
+	int *content = ctx;
+	if (!t->back && !evs_ranking__stopword(t->term, t->len))
+		*content = 1;
+	return 0;
+}
+
+/* Whether the query has something to search for besides stopwords: a
+ * free-text or field word that is not one, a phrase or a wildcard. When
+ * it has not ("The Who", "to be or not to be"), its stopwords are what it
+ * searches for. Excluded items do not count. */
+static int has_content(const parser *p0)
+{
+	parser p = *p0;
+	tok t;
+	int content = 0, excluded = 0;
+	while (!content && lex(&p, &t) == EVS_OK && t.type != T_END) {
+		if (t.type == T_NOT) {
+			excluded = 1;
+			continue;
+		}
+		int skip = excluded || t.sign == '-';
+		if (t.type == T_WORD || t.type == T_PHRASE)
+			excluded = 0;
+		if (skip || (t.field && t.field->boolean) ||
+		    (t.type != T_WORD && t.type != T_PHRASE))
+			continue;
+		if (t.type == T_PHRASE || t.wildcard)
+			return 1;
+		if (evs_tokenize__text(&p.idx->nz, t.s, t.n, on_content, &content) != 0)
+			return 1;
+	}
+	return content;
+}
+
 evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
                             xs_query **out, evs_highlight *hl)
 {
@@ -1046,7 +1123,13 @@ evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
 	p.n = n;
 	p.flags = flags;
 	p.hl = hl;
+	evs_ranking rtmp;
+	p.rk = evs_ranking__of(idx, &rtmp);
+	p.drop_stops = p.rk->stopwords && has_content(&p);
 	node nd = parse_seq(&p, NULL, 0);
+	for (size_t i = 0; i < p.nnear; i++)
+		free(p.near[i]);
+	free(p.near);
 	if (p.st != EVS_OK) {
 		xs_query_free(nd.q);
 		if (p.st == EVS_E_NOMEM)
