@@ -69,6 +69,11 @@ typedef struct parser {
 	int required;
 	char **near;
 	size_t nnear, near_cap;
+	/* The stopwords left out of the top-level sequence: they still count
+	 * in the AND of every word (every_word), so that a title given
+	 * whole, or its beginning, still ranks its event first. */
+	xs_query **stops;
+	size_t nstops, stops_cap;
 } parser;
 
 /* A parsed piece: the query and, for a bare boolean field item, its
@@ -573,12 +578,32 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
 /* Whether a single word is left out of the query: a stopword of a query
  * that has other words, unless required or excluded. A free-text word
  * that is kept is noted for the proximity boost. */
+static void keep_stop(parser *p, const char *prefix, const char *w, size_t len)
+{
+	if (p->nstops == p->stops_cap) {
+		size_t c = p->stops_cap ? p->stops_cap * 2 : 8;
+		xs_query **a = realloc(p->stops, c * sizeof *a);
+		if (!a) {
+			p->st = EVS_E_NOMEM;
+			return;
+		}
+		p->stops = a;
+		p->stops_cap = c;
+	}
+	xs_query *q = stem_query(p, prefix, w, len);
+	if (q)
+		p->stops[p->nstops++] = q;
+}
+
 static int skip_word(parser *p, const char *prefix, const char *w)
 {
 	size_t len = strlen(w);
 	if (p->drop_stops && !p->required && !p->negated &&
-	    evs_ranking__stopword(w, len))
+	    evs_ranking__stopword(w, len)) {
+		if (p->depth == 0)
+			keep_stop(p, prefix, w, len);
 		return 1;
+	}
 	if (!*prefix && !p->negated && p->rk->near > 0 &&
 	    push(&p->near, &p->nnear, &p->near_cap, w, len) < 0)
 		p->st = EVS_E_NOMEM;
@@ -905,21 +930,25 @@ static xs_query *take(parser *p, qlist *l, xs_op op)
  * that miss a word for any realistic weights. */
 static xs_query *every_word(parser *p, const qlist *opt)
 {
-	xs_query **v = calloc(opt->n, sizeof *v);
+	/* The stopwords left out of the query count here too. */
+	size_t n = opt->n + p->nstops;
+	xs_query **v = calloc(n, sizeof *v);
 	xs_query *q = NULL;
 	if (!v) {
 		p->st = EVS_E_NOMEM;
 		return NULL;
 	}
-	for (size_t i = 0; i < opt->n; i++)
-		if ((p->st = xs_query_clone(&v[i], opt->q[i], p->idx->errmsg)) !=
-		    EVS_OK) {
+	for (size_t i = 0; i < n; i++)
+		if ((p->st =
+		         xs_query_clone(&v[i],
+		                        i < opt->n ? opt->q[i] : p->stops[i - opt->n],
+		                        p->idx->errmsg)) != EVS_OK) {
 			while (i--)
 				xs_query_free(v[i]);
 			free(v);
 			return NULL;
 		}
-	q = combine(p, XS_OP_AND, v, opt->n);
+	q = combine(p, XS_OP_AND, v, n);
 	free(v);
 	if (q && (p->st = xs_query_scale(&q, q, EVS_EVERY_WORD_BOOST,
 	                                 p->idx->errmsg)) != EVS_OK)
@@ -1015,7 +1044,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 
 	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
 	xs_query *every = NULL;
-	if (!all && !inner && opt.n >= 2)
+	if (!all && !inner && opt.n >= 1 && opt.n + p->nstops >= 2)
 		every = every_word(p, &opt);
 	xs_query *main = take(p, &opt, all ? XS_OP_AND : XS_OP_OR);
 	if (every && main)
@@ -1130,6 +1159,9 @@ evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
 	for (size_t i = 0; i < p.nnear; i++)
 		free(p.near[i]);
 	free(p.near);
+	for (size_t i = 0; i < p.nstops; i++)
+		xs_query_free(p.stops[i]);
+	free(p.stops);
 	if (p.st != EVS_OK) {
 		xs_query_free(nd.q);
 		if (p.st == EVS_E_NOMEM)
