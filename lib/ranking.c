@@ -26,8 +26,8 @@ void evs_ranking__defaults(evs_ranking *r)
 	r->near = 0.0;
 	r->window = 8;
 	r->fb_docs = 10;
-	r->fb_terms = 20;
-	r->fb_weight = 0.3;
+	r->fb_terms = 30;
+	r->fb_weight = 0.6;
 	r->fb_or = 0;
 }
 
