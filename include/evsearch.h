@@ -364,6 +364,9 @@ typedef enum evs_sort {
                                       matching occurrence of each hit */
 #define EVS_SEARCH_NO_HITS 64u /* no page of hits (limit is then 0): the
                                   total and the facets only */
+#define EVS_SEARCH_EXPAND 128u /* pseudo-relevance feedback: the best words
+                                  of the top matches reweigh the matches
+                                  (docs/ranking.md); slower */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */

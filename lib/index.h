@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "evsearch.h"
 #include "normalize.h"
+#include "ranking.h"
 #include "schema.h"
 #include "xapian-shim.h"
 
@@ -71,6 +72,8 @@ struct evs_index {
 	struct evs_record *held;
 	int *held_seen;
 	size_t nheld, held_cap;
+	/* Ranking settings (ranking.h): zero, the defaults. */
+	evs_ranking ranking;
 	char errmsg[EVS_ERRLEN];
 };
 

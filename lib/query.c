@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "forms.h"
+#include "ranking.h"
 #include "schema.h"
 
 typedef enum ttype {
@@ -60,6 +61,19 @@ typedef struct parser {
 	evs_highlight *hl;
 	int negated; /* inside an excluded branch: nothing to mark */
 	evs_status st;
+	/* Ranking (ranking.h): stopwords are left out of this query (it has
+	 * other words); inside a required item ('+'), they are kept; the
+	 * free-text words of the query, in order, for the proximity boost. */
+	const evs_ranking *rk;
+	int drop_stops;
+	int required;
+	char **near;
+	size_t nnear, near_cap;
+	/* The stopwords left out of the top-level sequence: they still count
+	 * in the AND of every word (every_word), so that a title given
+	 * whole, or its beginning, still ranks its event first. */
+	xs_query **stops;
+	size_t nstops, stops_cap;
 } parser;
 
 /* A parsed piece: the query and, for a bare boolean field item, its
@@ -561,6 +575,41 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
 	return combine2(p, XS_OP_FILTER, all, combine(p, XS_OP_OR, alts, na));
 }
 
+/* Whether a single word is left out of the query: a stopword of a query
+ * that has other words, unless required or excluded. A free-text word
+ * that is kept is noted for the proximity boost. */
+static void keep_stop(parser *p, const char *prefix, const char *w, size_t len)
+{
+	if (p->nstops == p->stops_cap) {
+		size_t c = p->stops_cap ? p->stops_cap * 2 : 8;
+		xs_query **a = realloc(p->stops, c * sizeof *a);
+		if (!a) {
+			p->st = EVS_E_NOMEM;
+			return;
+		}
+		p->stops = a;
+		p->stops_cap = c;
+	}
+	xs_query *q = stem_query(p, prefix, w, len);
+	if (q)
+		p->stops[p->nstops++] = q;
+}
+
+static int skip_word(parser *p, const char *prefix, const char *w)
+{
+	size_t len = strlen(w);
+	if (p->drop_stops && !p->required && !p->negated &&
+	    evs_ranking__stopword(w, len)) {
+		if (p->depth == 0)
+			keep_stop(p, prefix, w, len);
+		return 1;
+	}
+	if (!*prefix && !p->negated && p->rk->near > 0 &&
+	    push(&p->near, &p->nnear, &p->near_cap, w, len) < 0)
+		p->st = EVS_E_NOMEM;
+	return 0;
+}
+
 /* A word token (or a phrase when phrase != 0) under field f (NULL: free
  * text). */
 static node text_node(parser *p, const tok *t, const evs_query_field *f,
@@ -659,6 +708,8 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 		goto done;
 	}
 	if (w.n == 1) {
+		if (skip_word(p, prefix, w.parts[0]))
+			goto done;
 		nd.q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
 		goto done;
 	}
@@ -879,26 +930,41 @@ static xs_query *take(parser *p, qlist *l, xs_op op)
  * that miss a word for any realistic weights. */
 static xs_query *every_word(parser *p, const qlist *opt)
 {
-	xs_query **v = calloc(opt->n, sizeof *v);
+	/* The stopwords left out of the query count here too. */
+	size_t n = opt->n + p->nstops;
+	xs_query **v = calloc(n, sizeof *v);
 	xs_query *q = NULL;
 	if (!v) {
 		p->st = EVS_E_NOMEM;
 		return NULL;
 	}
-	for (size_t i = 0; i < opt->n; i++)
-		if ((p->st = xs_query_clone(&v[i], opt->q[i], p->idx->errmsg)) !=
-		    EVS_OK) {
+	for (size_t i = 0; i < n; i++)
+		if ((p->st =
+		         xs_query_clone(&v[i],
+		                        i < opt->n ? opt->q[i] : p->stops[i - opt->n],
+		                        p->idx->errmsg)) != EVS_OK) {
 			while (i--)
 				xs_query_free(v[i]);
 			free(v);
 			return NULL;
 		}
-	q = combine(p, XS_OP_AND, v, opt->n);
+	q = combine(p, XS_OP_AND, v, n);
 	free(v);
 	if (q && (p->st = xs_query_scale(&q, q, EVS_EVERY_WORD_BOOST,
 	                                 p->idx->errmsg)) != EVS_OK)
 		q = NULL;
 	return q;
+}
+
+/* main OR the proximity boost of the query's free-text words. */
+static xs_query *near_boost(parser *p, xs_query *main)
+{
+	xs_query *near = NULL;
+	if (p->st == EVS_OK && p->nnear >= 2 &&
+	    (p->st = evs_ranking__near(p->idx, p->rk, p->near, p->nnear, &near)) !=
+	        EVS_OK)
+		near = NULL;
+	return near ? combine2(p, XS_OP_OR, main, near) : main;
 }
 
 static node parse_seq(parser *p, const evs_query_field *f, int inner)
@@ -935,7 +1001,9 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 			sign = '-';
 			p->negated++;
 		}
+		p->required += sign == '+';
 		node nd = parse_or(p, f);
+		p->required -= sign == '+';
 		if (sign == '-')
 			p->negated--;
 		items++;
@@ -976,13 +1044,15 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 
 	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
 	xs_query *every = NULL;
-	if (!all && !inner && opt.n >= 2)
+	if (!all && !inner && opt.n >= 1 && opt.n + p->nstops >= 2)
 		every = every_word(p, &opt);
 	xs_query *main = take(p, &opt, all ? XS_OP_AND : XS_OP_OR);
 	if (every && main)
 		main = combine2(p, XS_OP_OR, main, every);
 	else
 		xs_query_free(every);
+	if (!inner && main)
+		main = near_boost(p, main);
 	xs_query *must = take(p, &req, XS_OP_AND);
 	if (must)
 		main = main ? combine2(p, XS_OP_AND_MAYBE, must, main) : must;
@@ -1027,6 +1097,42 @@ done:
 	return r;
 }
 
+static int on_content(void *ctx, const evs_token *t)
+{
+	int *content = ctx;
+	if (!t->back && !evs_ranking__stopword(t->term, t->len))
+		*content = 1;
+	return 0;
+}
+
+/* Whether the query has something to search for besides stopwords: a
+ * free-text or field word that is not one, a phrase or a wildcard. When
+ * it has not ("The Who", "to be or not to be"), its stopwords are what it
+ * searches for. Excluded items do not count. */
+static int has_content(const parser *p0)
+{
+	parser p = *p0;
+	tok t;
+	int content = 0, excluded = 0;
+	while (!content && lex(&p, &t) == EVS_OK && t.type != T_END) {
+		if (t.type == T_NOT) {
+			excluded = 1;
+			continue;
+		}
+		int skip = excluded || t.sign == '-';
+		if (t.type == T_WORD || t.type == T_PHRASE)
+			excluded = 0;
+		if (skip || (t.field && t.field->boolean) ||
+		    (t.type != T_WORD && t.type != T_PHRASE))
+			continue;
+		if (t.type == T_PHRASE || t.wildcard)
+			return 1;
+		if (evs_tokenize__text(&p.idx->nz, t.s, t.n, on_content, &content) != 0)
+			return 1;
+	}
+	return content;
+}
+
 evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
                             xs_query **out, evs_highlight *hl)
 {
@@ -1046,7 +1152,16 @@ evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
 	p.n = n;
 	p.flags = flags;
 	p.hl = hl;
+	evs_ranking rtmp;
+	p.rk = evs_ranking__of(idx, &rtmp);
+	p.drop_stops = p.rk->stopwords && has_content(&p);
 	node nd = parse_seq(&p, NULL, 0);
+	for (size_t i = 0; i < p.nnear; i++)
+		free(p.near[i]);
+	free(p.near);
+	for (size_t i = 0; i < p.nstops; i++)
+		xs_query_free(p.stops[i]);
+	free(p.stops);
 	if (p.st != EVS_OK) {
 		xs_query_free(nd.q);
 		if (p.st == EVS_E_NOMEM)

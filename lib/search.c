@@ -13,6 +13,7 @@
 #include "date.h"
 #include "docdata.h"
 #include "index.h"
+#include "ranking.h"
 #include "results.h"
 #include "schema.h"
 
@@ -669,6 +670,12 @@ again:
 		if ((st = evs_query__parse(idx, query, opts->flags, &q, &res->hl)) !=
 		    EVS_OK)
 			goto done;
+		if (q && (opts->flags & EVS_SEARCH_EXPAND)) {
+			evs_ranking rk;
+			if ((st = evs_ranking__expand(idx, evs_ranking__of(idx, &rk),
+			                              &q)) != EVS_OK)
+				goto done;
+		}
 		if (!q) {
 			/* Text with no words ("!!!") matches nothing. */
 			res->sort = opts->sort ? opts->sort : EVS_SORT_RELEVANCE;
@@ -731,6 +738,8 @@ again:
 	sp.limit = res->limit;
 	sp.bm25_k1 = EVS_BM25_K1;
 	sp.bm25_b = EVS_BM25_B;
+	evs_ranking rtmp;
+	evs_ranking__params(evs_ranking__of(idx, &rtmp), &sp);
 	sp.count_slot = EVS_SLOT_FACETS;
 	sp.count_groups = groups;
 	const char *dict = NULL;

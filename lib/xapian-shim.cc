@@ -879,13 +879,14 @@ class ListCountSpy : public Xapian::MatchSpy
 // 300 queries again; 16 or more, none.
 #define XS_TIE_MARGIN 64
 
+static void set_scheme(Xapian::Enquire &enq, const xs_search_params *p);
+
 // The Enquire of a search, without an order or spies.
 static void setup_enquire(Xapian::Enquire &enq, const xs_query *q,
                           const xs_search_params *p)
 {
 	enq.set_query(q->q);
-	enq.set_weighting_scheme(
-	    Xapian::BM25Weight(p->bm25_k1, 0, 1, p->bm25_b, 0.5));
+	set_scheme(enq, p);
 }
 
 // Keeps the hits of ms at the indexes in order.
@@ -1088,4 +1089,87 @@ const char *xs_mset_count_value(const xs_mset *ms, unsigned g, size_t j,
 	return v.first.c_str();
 }
 
+evs_status xs_query_near(xs_query **out, xs_query **subs, size_t n,
+                         unsigned window, char *err) noexcept
+{
+	*out = NULL;
+	evs_status st = EVS_OK;
+	try {
+		std::vector<Xapian::Query> v;
+		v.reserve(n);
+		for (size_t i = 0; i < n; i++)
+			v.push_back(subs[i]->q);
+		*out = new xs_query{
+		    Xapian::Query(Xapian::Query::OP_NEAR, v.begin(), v.end(), window)};
+	} catch (...) {
+		st = xs_fail(err);
+	}
+	free_subs(subs, n);
+	return st;
+}
+
+// Feedback terms: words only (our prefixes begin with an ASCII capital).
+class WordDecider : public Xapian::ExpandDecider
+{
+  public:
+	bool operator()(const std::string &term) const override
+	{
+		return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+	}
+};
+
+evs_status xs_expand(xs_db *db, const xs_query *q, const xs_search_params *p,
+                     unsigned ndocs, unsigned nterms,
+                     int (*fn)(void *ctx, const char *term, size_t len,
+                               double weight),
+                     void *ctx, char *err) noexcept
+{
+	try {
+		Xapian::Enquire enq(*db->db);
+		setup_enquire(enq, q, p);
+		Xapian::MSet ms = enq.get_mset(0, ndocs);
+		if (ms.empty())
+			return EVS_OK;
+		Xapian::RSet rs;
+		for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it)
+			rs.add_document(*it);
+		WordDecider words;
+		Xapian::ESet es = enq.get_eset(nterms, rs, &words);
+		for (Xapian::ESetIterator it = es.begin(); it != es.end(); ++it) {
+			const std::string &t = *it;
+			if (fn(ctx, t.data(), t.size(), it.get_weight()))
+				break;
+		}
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 } // extern "C"
+
+// The weighting scheme of p (see xs_scheme). BM25's k2, k3 and min_normlen
+// stay Xapian's defaults (0, 1, 0.5), as they always were here.
+static void set_scheme(Xapian::Enquire &enq, const xs_search_params *p)
+{
+	double a = p->scheme_param[0];
+	switch (p->scheme) {
+	case XS_SCHEME_BM25PLUS:
+		enq.set_weighting_scheme(
+		    Xapian::BM25PlusWeight(p->bm25_k1, 0, 1, p->bm25_b, 0.5, a));
+		break;
+	case XS_SCHEME_DLH: enq.set_weighting_scheme(Xapian::DLHWeight()); break;
+	case XS_SCHEME_DPH: enq.set_weighting_scheme(Xapian::DPHWeight()); break;
+	case XS_SCHEME_PL2: enq.set_weighting_scheme(Xapian::PL2Weight(a)); break;
+	case XS_SCHEME_LM:
+		// Dirichlet smoothing; param_log 0 lets Xapian choose the
+		// constant that keeps weights positive.
+		enq.set_weighting_scheme(
+		    Xapian::LMWeight(0.0, Xapian::Weight::DIRICHLET_SMOOTHING, a, 0.0));
+		break;
+	default:
+		enq.set_weighting_scheme(
+		    Xapian::BM25Weight(p->bm25_k1, 0, 1, p->bm25_b, 0.5));
+		break;
+	}
+}

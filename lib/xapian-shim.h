@@ -183,6 +183,10 @@ typedef struct xs_search_params {
 	 * nothing). Each item counts once per document that has it. */
 	unsigned count_slot;
 	unsigned count_groups;
+	/* The weighting scheme (xs_scheme; 0, BM25, uses bm25_k1 and bm25_b)
+	 * and its parameters (see xs_scheme). */
+	int scheme;
+	double scheme_param[2];
 } xs_search_params;
 
 evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
@@ -197,6 +201,35 @@ const char *xs_mset_data(const xs_mset *ms, size_t i, size_t *len) XS_NOEXCEPT;
  * pointer valid until ms is freed; NULL past the end. */
 const char *xs_mset_count_value(const xs_mset *ms, unsigned g, size_t j,
                                 size_t *len, uint64_t *count) XS_NOEXCEPT;
+
+/* Ranking. Only Xapian's built-in weighting schemes, which a remote
+ * database (xapian-tcpsrv) also knows. The parameters of
+ * xs_search_params.scheme_param: */
+typedef enum xs_scheme {
+	XS_SCHEME_BM25 = 0, /* bm25_k1, bm25_b */
+	XS_SCHEME_BM25PLUS, /* bm25_k1, bm25_b; delta scheme_param[0] */
+	XS_SCHEME_DLH,      /* parameter-free divergence from randomness */
+	XS_SCHEME_DPH,      /* the same, another normalisation */
+	XS_SCHEME_PL2,      /* c scheme_param[0] */
+	XS_SCHEME_LM        /* Dirichlet smoothing, mu scheme_param[0] */
+} xs_scheme;
+
+/* Terms near each other: n subqueries (terms, or ORs of terms) that
+ * occur within window positions. Weighs what its subqueries weigh.
+ * Takes ownership of the subqueries. */
+evs_status xs_query_near(xs_query **out, xs_query **subs, size_t n,
+                         unsigned window, char *err) XS_NOEXCEPT;
+
+/* Pseudo-relevance feedback: runs q as a search with p's weighting and
+ * calls fn with the best terms (Xapian's ESet, at most nterms) of its top
+ * ndocs documents, best first, with their expand weights: only terms
+ * without a prefix (a first byte that is not an ASCII capital), not the
+ * query's own terms. fn returns nonzero to stop. */
+evs_status xs_expand(xs_db *db, const xs_query *q, const xs_search_params *p,
+                     unsigned ndocs, unsigned nterms,
+                     int (*fn)(void *ctx, const char *term, size_t len,
+                               double weight),
+                     void *ctx, char *err) XS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,76 @@
+/* ranking.h: how evs_search weighs matches beyond the query's terms:
+ * the weighting scheme and its parameters, the stopwords that free-text
+ * queries leave out, the proximity boost and pseudo-relevance feedback
+ * (EVS_SEARCH_EXPAND). docs/ranking.md gives the measurements behind
+ * every default.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef EVS_RANKING_H
+#define EVS_RANKING_H
+
+#include <stddef.h>
+
+#include "xapian-shim.h"
+
+struct evs_index;
+
+/* Ranking settings. The defaults (evs_ranking__defaults) are the ones
+ * chosen by 5-fold cross-validation on CISI; a handle's settings can be
+ * changed only by the evaluation harness (tests/ireval-run.c) through
+ * evs_ranking__set, to measure the alternatives. */
+typedef struct evs_ranking {
+	int set; /* 0: the defaults (a new handle) */
+	xs_scheme scheme;
+	double k1, b;    /* BM25 and BM25+ */
+	double param;    /* BM25+ delta, PL2 c, LM mu */
+	int stopwords;   /* free-text queries leave stopwords out */
+	double near;     /* weight of the proximity boost (0: none) */
+	unsigned window; /* positions within which two words are near */
+	/* Feedback (EVS_SEARCH_EXPAND): terms of the top fb_docs documents,
+	 * fb_terms of them, each weighing up to fb_weight of a query word. */
+	unsigned fb_docs, fb_terms;
+	double fb_weight;
+	int fb_or; /* 1: expansion terms also find documents; 0: they only
+	              reorder the matches of the query (the default) */
+} evs_ranking;
+
+void evs_ranking__defaults(evs_ranking *r);
+
+/* The settings of idx (its own, or the defaults). */
+const evs_ranking *evs_ranking__of(const struct evs_index *idx,
+                                   evs_ranking *tmp);
+
+/* Parses "name=value ..." settings over the defaults into *out (names:
+ * scheme=bm25|bm25plus|dlh|dph|pl2|lm, k1, b, param, stopwords=0|1,
+ * near, window, fbdocs, fbterms, fbweight, fbor=0|1). Returns 0, or -1
+ * with a message in err (errlen bytes). */
+int evs_ranking__parse(evs_ranking *out, const char *spec, char *err,
+                       size_t errlen);
+
+/* Sets the ranking of idx for its later searches (r NULL: defaults). */
+void evs_ranking__set(struct evs_index *idx, const evs_ranking *r);
+
+/* Fills the weighting fields of sp. */
+void evs_ranking__params(const evs_ranking *r, xs_search_params *sp);
+
+/* Whether a normalised word (len bytes) is a stopword: an English,
+ * German, French or Dutch function word that is not also an English
+ * content word ("die", "war", "son", "door" and the like are kept). */
+int evs_ranking__stopword(const char *w, size_t len);
+
+/* The stopword table, sorted (for tests). */
+extern const char *const evs_ranking__stopwords[];
+extern const size_t evs_ranking__nstopwords;
+
+/* The proximity boost of the free-text words w[0..n) of a query: the
+ * documents where two successive words stand within r->window positions
+ * (in the plain terms or in one field's), weighted r->near. *out is NULL
+ * when there is nothing to boost. */
+evs_status evs_ranking__near(struct evs_index *idx, const evs_ranking *r,
+                             char *const *w, size_t n, xs_query **out);
+
+/* Pseudo-relevance feedback: *q becomes *q with the best terms of the
+ * top documents it finds added (see evs_ranking.fb_*). */
+evs_status evs_ranking__expand(struct evs_index *idx, const evs_ranking *r,
+                               xs_query **q);
+
+#endif
