@@ -41,6 +41,37 @@ static int parse(const char *s, when *w)
 	return 0;
 }
 
+/* Whether b's date is the day after a's. */
+static int next_day(const when *a, const when *b)
+{
+	int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (a->y % 4 == 0 && a->y % 100 != 0) || a->y % 400 == 0;
+	int last = dim[a->m - 1] + (a->m == 2 && leap);
+	if (a->d < last)
+		return b->y == a->y && b->m == a->m && b->d == a->d + 1;
+	if (a->m < 12)
+		return b->y == a->y && b->m == a->m + 1 && b->d == 1;
+	return b->y == a->y + 1 && b->m == 1 && b->d == 1;
+}
+
+/* An event that starts in the evening and ends the next day, less than a
+ * day later (23:00 to 02:00): its times matter more than its dates. */
+static int overnight(char *out, size_t cap, const when *a, const when *b)
+{
+	if (!a->has_time || !b->has_time || !next_day(a, b) ||
+	    b->hh * 60 + b->mm > a->hh * 60 + a->mm)
+		return 0;
+	if (b->hh == 0 && b->mm == 0)
+		snprintf(out, cap, "%d %s %d, %02d:%02d-00:00%s%s", a->d,
+		         months[a->m - 1], a->y, a->hh, a->mm, *a->zone ? " " : "",
+		         a->zone);
+	else
+		snprintf(out, cap, "%d %s %d, %02d:%02d - %d %s, %02d:%02d%s%s", a->d,
+		         months[a->m - 1], a->y, a->hh, a->mm, b->d, months[b->m - 1],
+		         b->hh, b->mm, *a->zone ? " " : "", a->zone);
+	return 1;
+}
+
 void format_dates(char *out, size_t cap, const char *start, const char *end)
 {
 	when a, b;
@@ -60,6 +91,8 @@ void format_dates(char *out, size_t cap, const char *start, const char *end)
 		snprintf(out, cap, "%d %s %d, %02d:%02d-%02d:%02d%s%s", a.d,
 		         months[a.m - 1], a.y, a.hh, a.mm, b.hh, b.mm,
 		         *a.zone ? " " : "", a.zone);
+	} else if (overnight(out, cap, &a, &b)) {
+		return;
 	} else if (a.y == b.y && a.m == b.m) {
 		snprintf(out, cap, "%d - %d %s %d", a.d, b.d, months[a.m - 1], a.y);
 	} else if (a.y == b.y) {
