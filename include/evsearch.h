@@ -338,6 +338,7 @@ typedef enum evs_sort {
                                      "cancelled" (left out by default) */
 #define EVS_SEARCH_OCCURRENCES 32u /* evs_results_json() lists every
                                       matching occurrence of each hit */
+#define EVS_SEARCH_EXACT 64u /* no spelling correction or suggestion */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */
@@ -389,6 +390,16 @@ EVS_API uint64_t evs_results_total(const evs_results *res);
 EVS_API size_t evs_results_count(const evs_results *res);
 EVS_API size_t evs_results_offset(const evs_results *res);
 EVS_API size_t evs_results_limit(const evs_results *res);
+
+/* The query with its misspelt words corrected from the index's own words
+ * (docs/query-syntax.md, "Spelling"), or NULL when no word needed it or
+ * EVS_SEARCH_EXACT was given. Owned by res, valid until
+ * evs_results_free(). */
+EVS_API const char *evs_results_suggestion(const evs_results *res);
+/* 1 when the results are those of evs_results_suggestion() (a corrected
+ * word had no or far fewer matches as typed), 0 when the suggestion is
+ * only offered or there is none. */
+EVS_API int evs_results_corrected(const evs_results *res);
 
 /* Fields of hit i (0 <= i < evs_results_count()). Strings are owned by
  * res and valid until evs_results_free(); a missing field is NULL. Dates

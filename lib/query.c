@@ -26,6 +26,7 @@
 
 #include "forms.h"
 #include "schema.h"
+#include "spelling.h"
 
 typedef enum ttype {
 	T_END,
@@ -60,6 +61,14 @@ typedef struct parser {
 	evs_highlight *hl;
 	int negated; /* inside an excluded branch: nothing to mark */
 	evs_status st;
+	uint64_t freq; /* events the last stem_query's forms are in, at most */
+	/* Corrections (spelling.h): where in the text, and the word. */
+	struct fix {
+		size_t off, len;
+		char word[EVS_MAX_WORD + 1];
+	} fixes[16];
+	size_t nfixes;
+	int apply; /* a fix is to be applied, not only offered */
 } parser;
 
 /* A parsed piece: the query and, for a bare boolean field item, its
@@ -92,6 +101,7 @@ void evs_highlight__dispose(evs_highlight *hl)
 		free(hl->prefixes[i]);
 	free(hl->stems);
 	free(hl->prefixes);
+	free(hl->suggestion);
 	memset(hl, 0, sizeof *hl);
 }
 
@@ -437,6 +447,9 @@ static xs_query *stem_query(parser *p, const char *prefix, const char *w,
 	/* No form in the index: the word, which matches nothing. */
 	if (p->st == EVS_OK && fs.n == 0)
 		(void)add_form(&fs, w, len);
+	p->freq = 0;
+	for (size_t i = 0; i < fs.n; i++)
+		p->freq += fs.tf[i];
 	xs_query *q = forms_query(p, &fs, stem, sl);
 	free(fs.q);
 	free(fs.tf);
@@ -561,6 +574,57 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
 	return combine2(p, XS_OP_FILTER, all, combine(p, XS_OP_OR, alts, na));
 }
 
+/* Notes a correction of word w (token t, under prefix) when the last
+ * stem_query found it rare (spelling.h); nothing is read otherwise. */
+static void note_fix(parser *p, const tok *t, const char *prefix, const char *w)
+{
+	size_t len = strlen(w);
+	if ((p->flags & EVS_SEARCH_EXACT) || p->nfixes == 16 ||
+	    !evs_spelling__eligible(w, len))
+		return;
+	uint64_t ndocs = 0;
+	evs_spell_level level = EVS_SPELL_NONE;
+	struct fix *f = &p->fixes[p->nfixes];
+	evs_status st = xs_db_doccount(p->idx->db, &ndocs, p->idx->errmsg);
+	if (st == EVS_OK)
+		st = evs_spelling__correct(p->idx, prefix, w, len, p->freq, ndocs,
+		                           f->word, sizeof f->word, &level);
+	if (st != EVS_OK) {
+		p->st = st;
+		return;
+	}
+	if (level == EVS_SPELL_NONE)
+		return;
+	f->off = (size_t)(t->s - p->s);
+	f->len = t->n;
+	p->nfixes++;
+	p->apply |= level == EVS_SPELL_APPLY;
+}
+
+/* The text of p with its fixes made, or NULL when out of memory. */
+static char *fixed_text(const parser *p)
+{
+	size_t cap = p->n + 1;
+	for (size_t i = 0; i < p->nfixes; i++)
+		cap += strlen(p->fixes[i].word);
+	char *out = malloc(cap), *o = out;
+	if (!out)
+		return NULL;
+	size_t at = 0;
+	for (size_t i = 0; i < p->nfixes; i++) {
+		const struct fix *f = &p->fixes[i];
+		memcpy(o, p->s + at, f->off - at);
+		o += f->off - at;
+		size_t wl = strlen(f->word);
+		memcpy(o, f->word, wl);
+		o += wl;
+		at = f->off + f->len;
+	}
+	memcpy(o, p->s + at, p->n - at);
+	o[p->n - at] = '\0';
+	return out;
+}
+
 /* A word token (or a phrase when phrase != 0) under field f (NULL: free
  * text). */
 static node text_node(parser *p, const tok *t, const evs_query_field *f,
@@ -660,6 +724,8 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 	}
 	if (w.n == 1) {
 		nd.q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
+		if (nd.q && !phrase && !p->negated)
+			note_fix(p, t, prefix, w.parts[0]);
 		goto done;
 	}
 	nd.q = phrase_of(p, prefix, &w);
@@ -1047,11 +1113,30 @@ evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
 	p.flags = flags;
 	p.hl = hl;
 	node nd = parse_seq(&p, NULL, 0);
+	if (p.st == EVS_OK && p.nfixes) {
+		free(hl->suggestion);
+		hl->suggestion = fixed_text(&p);
+		if (!hl->suggestion)
+			p.st = EVS_E_NOMEM;
+	}
 	if (p.st != EVS_OK) {
 		xs_query_free(nd.q);
 		if (p.st == EVS_E_NOMEM)
 			evs_index__fail(idx, p.st, "out of memory");
 		return p.st;
+	}
+	if (p.apply) {
+		/* The results are those of the corrected query, as it would be
+		 * parsed if typed. */
+		char *fixed = hl->suggestion;
+		hl->suggestion = NULL;
+		xs_query_free(nd.q);
+		evs_highlight__dispose(hl);
+		evs_status st =
+		    evs_query__parse(idx, fixed, flags | EVS_SEARCH_EXACT, out, hl);
+		hl->suggestion = fixed;
+		hl->corrected = 1;
+		return st;
 	}
 	*out = nd.q;
 	return EVS_OK;

@@ -818,6 +818,16 @@ size_t evs_results_limit(const evs_results *res)
 	return res ? res->limit : 0;
 }
 
+const char *evs_results_suggestion(const evs_results *res)
+{
+	return res ? res->hl.suggestion : NULL;
+}
+
+int evs_results_corrected(const evs_results *res)
+{
+	return res ? res->hl.corrected : 0;
+}
+
 static const evs_hit *hit(const evs_results *res, size_t i)
 {
 	return res && i < res->nhits ? &res->hits[i] : NULL;

@@ -223,19 +223,25 @@ static void list_line(FILE *out, para *g, const evs_results *res, size_t i,
 	emit(out, g, 4 + strlen(label), 4 + strlen(label), width);
 }
 
-/* The query as typed, without the blanks around it. */
-static void add_query(para *g, const char *q)
+/* Adds " “q”" (q trimmed) to g. */
+static void add_quoted(para *g, const char *q)
 {
 	while (*q == ' ' || *q == '\t')
 		q++;
 	size_t n = strlen(q);
 	while (n && (q[n - 1] == ' ' || q[n - 1] == '\t'))
 		n--;
-	adds(g, " for \xE2\x80\x9C");
+	adds(g, " \xE2\x80\x9C");
 	char *copy = strndup(q, n);
 	add_safe(g, copy);
 	free(copy);
 	adds(g, "\xE2\x80\x9D");
+}
+
+static void add_query(para *g, const char *q)
+{
+	adds(g, " for");
+	add_quoted(g, q);
 }
 
 int format_text(FILE *out, const evs_results *res, const char *query, int color,
@@ -259,10 +265,27 @@ int format_text(FILE *out, const evs_results *res, const char *query, int color,
 		snprintf(line, sizeof line, "Showing %zu-%zu of %llu result%s",
 		         off0 + 1, off0 + n, (unsigned long long)total,
 		         total == 1 ? "" : "s");
+	const char *fix = query ? evs_results_suggestion(res) : NULL;
+	int fixed = fix && evs_results_corrected(res);
+	if (fixed) {
+		/* The results are those of the corrected query: say so first. */
+		adds(&g, "Showing results");
+		add_query(&g, fix);
+		adds(&g, "; search instead");
+		add_query(&g, query);
+		adds(&g, " (--exact)");
+		emit(out, &g, 0, 0, width);
+	}
 	adds(&g, line);
 	if (query)
-		add_query(&g, query);
+		add_query(&g, fixed ? fix : query);
 	emit(out, &g, 0, 0, width);
+	if (fix && !fixed) {
+		adds(&g, "Did you mean");
+		add_quoted(&g, fix);
+		adds(&g, "?");
+		emit(out, &g, 0, 0, width);
+	}
 	for (size_t i = 0; i < n; i++) {
 		/* The next occurrence (for a one-off event, its dates), and how
 		 * many more a recurring event has in the range. */

@@ -17,6 +17,7 @@ enum {
 	OPT_INDEX,
 	OPT_ALL,
 	OPT_PLAIN,
+	OPT_EXACT,
 	OPT_FROM,
 	OPT_TO,
 	OPT_ORGANISER,
@@ -40,6 +41,8 @@ static const cli_option options[] = {
     [OPT_ALL] = {"all", 'a', 0, NULL, "require every word (default: any word)"},
     [OPT_PLAIN] = {"plain", 'p', 0, NULL,
                    "plain words: no operators, fields, phrases or wildcards"},
+    [OPT_EXACT] = {"exact", 'e', 0, NULL,
+                   "words as typed: no spelling correction or suggestion"},
     [OPT_FROM] = {"from", 0, 1, "DATE",
                   "events ending on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, "
                   "today)"},
@@ -100,6 +103,7 @@ static int on_option(void *ctx, int which, const char *arg)
 	case OPT_INDEX: a->index = arg; break;
 	case OPT_ALL: a->so.flags |= EVS_SEARCH_ALL_WORDS; break;
 	case OPT_PLAIN: a->so.flags |= EVS_SEARCH_PLAIN; break;
+	case OPT_EXACT: a->so.flags |= EVS_SEARCH_EXACT; break;
 	case OPT_FROM: a->so.from = arg; break;
 	case OPT_TO: a->so.to = arg; break;
 	case OPT_ORGANISER:

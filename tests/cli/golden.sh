@@ -65,6 +65,11 @@ golden json-tag-cybercrime --tag cybercrime --json
 golden text-sort-date-limit-offset --sort date --limit 3 --offset 2
 golden text-zero-hits zzzqqqxyzzy
 golden json-zero-hits --json zzzqqqxyzzy
+# Spelling: corrected when the words as typed match nothing; --exact keeps
+# them as typed.
+golden text-spelling-corrected --limit 2 "multistakeholdr consultaton"
+golden json-spelling-corrected --limit 1 --json "multistakeholdr consultaton"
+golden text-spelling-exact --exact "multistakeholdr consultaton"
 
 # A recurring iCalendar feed, expanded over a fixed window: one line per
 # event with its next occurrence, every occurrence on request, cancelled
