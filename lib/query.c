@@ -379,17 +379,33 @@ static int on_form(void *ctx, const char *w, size_t len)
 	return add_form(ctx, w, len);
 }
 
+/* The collection frequency of the co-occurrence term of stem under the
+ * prefix of fs (forms.h). */
+static uint64_t forms_cf(parser *p, forms *fs, const char *stem, size_t sl)
+{
+	char zp[16], co[EVS_TERM_BUF];
+	uint64_t cf = 0;
+	snprintf(zp, sizeof zp, "%s%s", EVS_PREFIX_FORMS, fs->prefix);
+	size_t cl = evs_schema__term(co, zp, stem, sl);
+	evs_status st = xs_db_collfreq(p->idx->db, co, cl, &cf, p->idx->errmsg);
+	if (st != EVS_OK)
+		p->st = st;
+	return cf;
+}
+
 /* The synonym of the forms in fs, weighed as one term in as many events
- * as hold any of them (forms.h). */
-static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl)
+ * as hold any of them (forms.h): those of stem and, when other is not
+ * NULL, of the stem other (an acronym's plural, which has no
+ * co-occurrence term with it: their events are counted as apart). */
+static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl,
+                             const char *other)
 {
 	double scale = 1.0;
 	if (p->st == EVS_OK && fs->n > 1) {
-		char zp[16], co[EVS_TERM_BUF];
-		snprintf(zp, sizeof zp, "%s%s", EVS_PREFIX_FORMS, fs->prefix);
-		size_t cl = evs_schema__term(co, zp, stem, sl);
-		uint64_t cf = 0, ndocs = 0;
-		evs_status st = xs_db_collfreq(p->idx->db, co, cl, &cf, p->idx->errmsg);
+		uint64_t cf = forms_cf(p, fs, stem, sl), ndocs = 0;
+		if (other)
+			cf += forms_cf(p, fs, other, strlen(other));
+		evs_status st = p->st;
 		if (st == EVS_OK)
 			st = xs_db_doccount(p->idx->db, &ndocs, p->idx->errmsg);
 		if (st != EVS_OK)
@@ -410,14 +426,61 @@ static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl)
 	return q;
 }
 
+/* Adds to fs the forms of stem: those filed under it in the synonym
+ * table, and the stem itself when it is its own stem. */
+static void collect_forms(parser *p, forms *fs, const char *stem, size_t sl)
+{
+	char again[EVS_MAX_WORD * 2 + 8];
+	size_t al = evs_index__stem(p->idx, stem, sl, again, sizeof again);
+	if (al == sl && memcmp(again, stem, sl) == 0)
+		(void)add_form(fs, stem, sl);
+	char key[EVS_TERM_BUF];
+	size_t kl = evs_schema__term(key, EVS_PREFIX_FORMS, stem, sl);
+	if (p->st == EVS_OK) {
+		evs_status st =
+		    xs_db_each_form(p->idx->db, key, kl, on_form, fs, p->idx->errmsg);
+		if (st != EVS_OK && p->st == EVS_OK)
+			p->st = st;
+	}
+}
+
+/* The stem of the other number of an acronym (plurals.md in
+ * docs/query-syntax.md): Snowball leaves the "s" of "gpus", "llms" and
+ * "vms" alone (no vowel before it but the one right before), so "GPU"
+ * and "GPUs" have different stems. For such a word w (stem == w) the
+ * singular's stem, for a singular whose "s" plural would be such a word
+ * that plural, into out; returns its length, 0 when there is none. */
+static size_t plural_partner(parser *p, const char *w, size_t len,
+                             const char *stem, size_t sl, char *out, size_t cap)
+{
+	char c[EVS_MAX_WORD + 2];
+	if (len < 2 || len > EVS_MAX_WORD - 1 || cap < len + 2)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9')))
+			return 0;
+	if (sl != len || memcmp(stem, w, len) != 0)
+		return 0;
+	if (w[len - 1] == 's') {
+		if (len < 3 || w[len - 2] == 's')
+			return 0;
+		return evs_index__stem(p->idx, w, len - 1, out, cap);
+	}
+	memcpy(c, w, len);
+	c[len] = 's';
+	size_t cl = evs_index__stem(p->idx, c, len + 1, out, cap);
+	return cl == len + 1 && memcmp(out, c, cl) == 0 ? cl : 0;
+}
+
 /* A word under a prefix, stemmed: every word of the index with the same
  * stem, as one term (forms.h): the forms filed under the stem in the
- * synonym table, and the stem itself when it is its own stem. Without a
- * stemmer, the word. */
+ * synonym table, and the stem itself when it is its own stem; for an
+ * acronym, also those of its other number. Without a stemmer, the
+ * word. */
 static xs_query *stem_query(parser *p, const char *prefix, const char *w,
                             size_t len)
 {
-	char stem[EVS_MAX_WORD * 2 + 8];
+	char stem[EVS_MAX_WORD * 2 + 8], other[EVS_MAX_WORD * 2 + 8];
 	size_t sl = evs_index__stem(p->idx, w, len, stem, sizeof stem);
 	if (!p->negated &&
 	    push(&p->hl->stems, &p->hl->nstems, &p->hl->cap, stem, sl) < 0) {
@@ -432,17 +495,23 @@ static xs_query *stem_query(parser *p, const char *prefix, const char *w,
 		return NULL;
 	}
 	forms fs = {p, prefix, NULL, NULL, 0, 0};
-	char again[EVS_MAX_WORD * 2 + 8];
-	size_t al = evs_index__stem(p->idx, stem, sl, again, sizeof again);
-	if (al == sl && memcmp(again, stem, sl) == 0)
-		(void)add_form(&fs, stem, sl);
-	char key[EVS_TERM_BUF];
-	size_t kl = evs_schema__term(key, EVS_PREFIX_FORMS, stem, sl);
-	if (p->st == EVS_OK) {
-		evs_status st =
-		    xs_db_each_form(p->idx->db, key, kl, on_form, &fs, p->idx->errmsg);
-		if (st != EVS_OK && p->st == EVS_OK)
-			p->st = st;
+	collect_forms(p, &fs, stem, sl);
+	size_t ol = plural_partner(p, w, len, stem, sl, other, sizeof other - 1);
+	if (ol) {
+		size_t before = fs.n;
+		other[ol] = '\0';
+		collect_forms(p, &fs, other, ol);
+		uint64_t found = 0;
+		for (size_t i = before; i < fs.n; i++)
+			found += fs.tf[i];
+		if (found == 0) {
+			/* No such word in the index ("status" is no plural). */
+			while (fs.n > before)
+				xs_query_free(fs.q[--fs.n]);
+			ol = 0;
+		} else if (!p->negated && push(&p->hl->stems, &p->hl->nstems,
+		                               &p->hl->cap, other, ol) < 0)
+			p->st = EVS_E_NOMEM;
 	}
 	/* No form in the index: the word, which matches nothing. */
 	if (p->st == EVS_OK && fs.n == 0)
@@ -450,7 +519,7 @@ static xs_query *stem_query(parser *p, const char *prefix, const char *w,
 	p->freq = 0;
 	for (size_t i = 0; i < fs.n; i++)
 		p->freq += fs.tf[i];
-	xs_query *q = forms_query(p, &fs, stem, sl);
+	xs_query *q = forms_query(p, &fs, stem, sl, ol ? other : NULL);
 	free(fs.q);
 	free(fs.tf);
 	return q;
