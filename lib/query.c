@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "forms.h"
+#include "query-dates.h"
 #include "schema.h"
 #include "spelling.h"
 
@@ -76,7 +77,8 @@ typedef struct parser {
 typedef struct node {
 	xs_query *q;
 	const evs_query_field *filter;
-	int neg; /* "-x" as an operand of AND, OR or NOT: x excluded */
+	int neg;  /* "-x" as an operand of AND, OR or NOT: x excluded */
+	int year; /* a year typed among words (query-dates.h) */
 } node;
 
 static evs_status fail(parser *p, evs_status st, const char *fmt, ...)
@@ -699,7 +701,7 @@ static char *fixed_text(const parser *p)
 static node text_node(parser *p, const tok *t, const evs_query_field *f,
                       int phrase)
 {
-	node nd = {NULL, NULL, 0};
+	node nd = {NULL, NULL, 0, 0};
 	if (f && f->boolean) {
 		evs_buf name = EVS_BUF_INIT;
 		if (evs_normalize__name(&p->idx->nz, t->s, t->n, &name) < 0) {
@@ -791,6 +793,11 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 		nd.q = term_query(p, prefix, w.parts[0], strlen(w.parts[0]));
 		goto done;
 	}
+	if (w.n == 1 && !f && !phrase && !p->negated && p->depth == 0 &&
+	    !p->hl->year) {
+		p->hl->year = evs_query_dates__year(t->s, t->n);
+		nd.year = p->hl->year != 0;
+	}
 	if (w.n == 1) {
 		nd.q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
 		if (nd.q && !phrase && !p->negated)
@@ -812,7 +819,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner);
 
 static node parse_primary(parser *p, const evs_query_field *f)
 {
-	node nd = {NULL, NULL, 0};
+	node nd = {NULL, NULL, 0, 0};
 	tok *t = peek(p);
 	if (p->st != EVS_OK)
 		return nd;
@@ -888,7 +895,7 @@ static xs_query *complement(parser *p, xs_query *q)
 /* Joins a and b with op; a side that has no words is dropped. */
 static node join(parser *p, xs_op op, node a, node b)
 {
-	node r = {NULL, NULL, 0};
+	node r = {NULL, NULL, 0, 0};
 	if (!a.q && !b.q)
 		return r;
 	if (op == XS_OP_AND && (a.neg || b.neg) && a.q && b.q &&
@@ -1038,12 +1045,12 @@ static xs_query *every_word(parser *p, const qlist *opt)
 
 static node parse_seq(parser *p, const evs_query_field *f, int inner)
 {
-	qlist opt = {0}, req = {0}, excl = {0};
+	qlist opt = {0}, req = {0}, excl = {0}, weak = {0};
 	/* Filters, grouped by field: values of a field OR, fields AND. */
 	const evs_query_field *ffield[16];
 	qlist fl[16];
 	size_t nf = 0;
-	node r = {NULL, NULL, 0};
+	node r = {NULL, NULL, 0, 0};
 	unsigned items = 0;
 	memset(fl, 0, sizeof fl);
 
@@ -1102,6 +1109,8 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 				ffield[nf++] = nd.filter;
 			}
 			qpush(p, &fl[k], nd.q);
+		} else if (nd.year && !inner) {
+			qpush(p, &weak, nd.q);
 		} else {
 			qpush(p, &opt, nd.q);
 		}
@@ -1110,6 +1119,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		goto done;
 
 	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
+	size_t nopt = opt.n;
 	xs_query *every = NULL;
 	if (!all && !inner && opt.n >= 2)
 		every = every_word(p, &opt);
@@ -1118,6 +1128,24 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		main = combine2(p, XS_OP_OR, main, every);
 	else
 		xs_query_free(every);
+	/* "rust 2025": the events of 2025 first, and the year as a word that
+	 * does not count as one of the words an event must all have
+	 * (query-dates.h). Typed alone, a year is a word. */
+	if (weak.n && (!main || nopt == 0 || all)) {
+		xs_query *y = take(p, &weak, XS_OP_OR);
+		main = main ? combine2(p, all ? XS_OP_AND : XS_OP_OR, main, y) : y;
+		p->hl->year = 0;
+	} else if (weak.n) {
+		xs_query *y = take(p, &weak, XS_OP_OR);
+		if (y && (p->st = xs_query_scale(&y, y, EVS_YEAR_WORD_SCALE,
+		                                 p->idx->errmsg)) != EVS_OK)
+			y = NULL;
+		main = combine2(p, XS_OP_OR, main, y);
+		if (main && p->st == EVS_OK)
+			p->st = evs_query_dates__boost(p->idx, p->hl->year, &main);
+	} else if (!inner) {
+		p->hl->year = 0; /* inside an operator: a word like any other */
+	}
 	xs_query *must = take(p, &req, XS_OP_AND);
 	if (must)
 		main = main ? combine2(p, XS_OP_AND_MAYBE, must, main) : must;
@@ -1153,6 +1181,7 @@ done:
 	qfree(&opt);
 	qfree(&req);
 	qfree(&excl);
+	qfree(&weak);
 	for (size_t k = 0; k < 16; k++)
 		qfree(&fl[k]);
 	if (p->st != EVS_OK) {

@@ -28,6 +28,8 @@ typedef struct evs_highlight {
 	 * correction is only offered (0). */
 	char *suggestion;
 	int corrected;
+	/* A year typed among other words (query-dates.h), or 0. */
+	int year;
 } evs_highlight;
 
 void evs_highlight__dispose(evs_highlight *hl);

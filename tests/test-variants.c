@@ -87,6 +87,37 @@ static void test_variants__acronym_plurals(void **state)
 	assert_int_equal(total(idx, "\"gpus\""), 1);
 }
 
+static const char *first(evs_index *idx, const char *q, uint64_t *n)
+{
+	static char id[64];
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.flags = EVS_SEARCH_NO_FACETS | EVS_SEARCH_EXACT;
+	evs_results *r = th_search(idx, q, &o);
+	*n = evs_results_total(r);
+	snprintf(id, sizeof id, "%s",
+	         evs_results_count(r) ? evs_hit_id(r, 0) : "(none)");
+	evs_results_free(r);
+	return id;
+}
+
+static void test_variants__year_favours_its_events(void **state)
+{
+	evs_index *idx = ((fixture *)*state)->idx;
+	uint64_t n = 0;
+	/* "GPUs" is in the title of e1 (2024) only, but the event of 2025
+	 * comes first; the year matches no word and filters nothing. */
+	assert_string_equal(first(idx, "gpus 2025", &n), "e2");
+	assert_int_equal(n, 2);
+	assert_string_equal(first(idx, "gpus 2024", &n), "e1");
+	assert_string_equal(first(idx, "llm 2024", &n), "e1");
+	assert_string_equal(first(idx, "llm 2025", &n), "e3");
+	assert_string_equal(first(idx, "status 2026", &n), "e4");
+	/* Alone, or inside an operator, a year is a word. */
+	assert_string_equal(first(idx, "2025", &n), "(none)");
+	assert_int_equal(n, 0);
+	assert_int_equal(total(idx, "gpus AND 2025"), 0);
+}
+
 static void test_variants__acronym_plurals_on_schedules(void **state)
 {
 	(void)state;
@@ -117,6 +148,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_variants__acronym_plurals),
 	    cmocka_unit_test(test_variants__acronym_plurals_on_schedules),
+	    cmocka_unit_test(test_variants__year_favours_its_events),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

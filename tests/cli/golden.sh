@@ -70,6 +70,8 @@ golden json-zero-hits --json zzzqqqxyzzy
 golden text-spelling-corrected --limit 2 "multistakeholdr consultaton"
 golden json-spelling-corrected --limit 1 --json "multistakeholdr consultaton"
 golden text-spelling-exact --exact "multistakeholdr consultaton"
+# A year among words favours that year's events; the JSON says so.
+golden json-year-among-words --json --limit 2 --no-facets "cybercrime 2021"
 
 # A recurring iCalendar feed, expanded over a fixed window: one line per
 # event with its next occurrence, every occurrence on request, cancelled
