@@ -339,6 +339,8 @@ typedef enum evs_sort {
 #define EVS_SEARCH_OCCURRENCES 32u /* evs_results_json() lists every
                                       matching occurrence of each hit */
 #define EVS_SEARCH_EXACT 64u /* no spelling correction or suggestion */
+#define EVS_SEARCH_PREFIX 128u /* the last word, when nothing follows it,
+                                  is a prefix (search as you type) */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */

@@ -194,6 +194,7 @@ static evs_status lex(parser *p, tok *t)
 		t->type = T_WORD;
 		t->s = s + start;
 		t->n = p->i - start;
+		t->wildcard = (p->flags & EVS_SEARCH_PREFIX) && p->i == n && t->n > 1;
 		return EVS_OK;
 	}
 	if ((s[p->i] == '+' || s[p->i] == '-') && !ends_word(s, n, p->i + 1) &&
@@ -269,6 +270,9 @@ static evs_status lex(parser *p, tok *t)
 	if (t->n > 1 && t->s[t->n - 1] == '*') {
 		t->wildcard = 1;
 		t->n--;
+	} else if ((p->flags & EVS_SEARCH_PREFIX) && p->i == n && t->n > 1) {
+		/* Search as you type: the word being typed is a prefix. */
+		t->wildcard = 1;
 	}
 	if (!t->sign && !t->field && !t->wildcard) {
 		if (t->n == 3 && memcmp(t->s, "AND", 3) == 0)

@@ -424,6 +424,23 @@ static void test_query__spelling(void **state)
 	expect_fix(state, 0, "zzzzzzzz", NULL, 0, NULL);
 }
 
+static void test_query__prefix_while_typing(void **state)
+{
+	const unsigned X = EVS_SEARCH_PREFIX | EVS_SEARCH_EXACT;
+	/* The last word is a prefix, as consult* is. */
+	expect_flags(state, X, "consul", 2, E2, E5);
+	expect_flags(state, X | EVS_SEARCH_ALL_WORDS, "cybercrime negot", 3, E2, E3,
+	             E5);
+	expect_flags(state, X | EVS_SEARCH_PLAIN, "stims", 1, E1);
+	/* Not once a space follows it, nor inside a phrase or a field's
+	 * parentheses, nor for the other words. */
+	expect_flags(state, X, "consul ", 0);
+	expect_flags(state, X, "\"consul\"", 0);
+	expect_flags(state, X | EVS_SEARCH_ALL_WORDS, "consul treaty", 0);
+	/* Without the flag, a word. */
+	expect_flags(state, EVS_SEARCH_EXACT, "consul", 0);
+}
+
 static void test_query__plain(void **state)
 {
 	const unsigned P = EVS_SEARCH_PLAIN;
@@ -644,6 +661,7 @@ int main(void)
 	    cmocka_unit_test(test_query__compounds),
 	    cmocka_unit_test(test_query__plain),
 	    cmocka_unit_test(test_query__spelling),
+	    cmocka_unit_test(test_query__prefix_while_typing),
 	    cmocka_unit_test(test_query__syntax_errors),
 	    cmocka_unit_test(test_query__error_messages_name_the_column),
 	    cmocka_unit_test(test_query__urls_are_text_not_fields),
