@@ -23,19 +23,20 @@
 #define EVS_SPELL_SUGGEST_RATIO 5
 #define EVS_SPELL_APPLY_RATIO 50
 
-static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz";
 
 int evs_spelling__eligible(const char *w, size_t len)
 {
 	size_t letters = 0;
 	if (len > EVS_MAX_WORD - 2)
 		return 0;
+	/* Words with digits are left alone: "speaker1000" is no typo of
+	 * "speaker100", nor "x87" of "x86". */
 	for (size_t i = 0; i < len; i++) {
 		char c = w[i];
-		if (c >= 'a' && c <= 'z')
-			letters++;
-		else if (!(c >= '0' && c <= '9'))
+		if (c < 'a' || c > 'z')
 			return 0;
+		letters++;
 	}
 	return letters >= 4;
 }
@@ -67,7 +68,7 @@ static void try_word(search *s, const char *c, size_t len)
 }
 
 /* Every word one edit from w: deletions, swaps of neighbours,
- * replacements and insertions of a letter or digit. */
+ * replacements and insertions of a letter. */
 static void edits(search *s, const char *w, size_t n)
 {
 	char c[EVS_MAX_WORD + 1];

@@ -22,8 +22,8 @@ typedef enum evs_spell_level {
 	EVS_SPELL_APPLY     /* the word has none, or far fewer */
 } evs_spell_level;
 
-/* Whether a word may be corrected at all: ASCII letters and digits, at
- * least 4 letters, not only digits. */
+/* Whether a word may be corrected at all: at least 4 ASCII letters and
+ * nothing else. */
 int evs_spelling__eligible(const char *w, size_t len);
 
 /* Looks for a correction of the normalised word w (len bytes) under
