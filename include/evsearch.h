@@ -367,6 +367,9 @@ typedef enum evs_sort {
 #define EVS_SEARCH_EXPAND 128u /* pseudo-relevance feedback: the best words
                                   of the top matches reweigh the matches
                                   (docs/ranking.md); slower */
+#define EVS_SEARCH_EXACT 256u /* no spelling correction or suggestion */
+#define EVS_SEARCH_PREFIX 512u /* the last word, when nothing follows it,
+                                  is a prefix (search as you type) */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */
@@ -423,6 +426,16 @@ EVS_API uint64_t evs_results_total(const evs_results *res);
 EVS_API size_t evs_results_count(const evs_results *res);
 EVS_API size_t evs_results_offset(const evs_results *res);
 EVS_API size_t evs_results_limit(const evs_results *res);
+
+/* The query with its misspelt words corrected from the index's own words
+ * (docs/query-syntax.md, "Spelling"), or NULL when no word needed it or
+ * EVS_SEARCH_EXACT was given. Owned by res, valid until
+ * evs_results_free(). */
+EVS_API const char *evs_results_suggestion(const evs_results *res);
+/* 1 when the results are those of evs_results_suggestion() (a corrected
+ * word had no or far fewer matches as typed), 0 when the suggestion is
+ * only offered or there is none. */
+EVS_API int evs_results_corrected(const evs_results *res);
 
 /* Fields of hit i (0 <= i < evs_results_count()). Strings are owned by
  * res and valid until evs_results_free(); a missing field is NULL. Dates

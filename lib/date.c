@@ -217,3 +217,30 @@ int evs_date__filter_bound(const char *s, int upper, char out[9])
 	         (unsigned)d % 100u);
 	return 0;
 }
+
+void evs_date__last_day_key(const evs_datetime *start, const evs_datetime *end,
+                            char out[9])
+{
+	long ds = day_number(start->year, start->month, start->day);
+	long de = day_number(end->year, end->month, end->day);
+	if (end->has_time && end->hour == 0 && end->minute == 0 &&
+	    end->second == 0 && de > ds) {
+		evs_datetime prev = *end;
+		civil_from_days(de - 1, &prev.year, &prev.month, &prev.day);
+		evs_date__local_key(&prev, out);
+		return;
+	}
+	evs_date__local_key(end, out);
+}
+
+void evs_date__last_day_key_iso(const char *start, const char *end, char out[9])
+{
+	evs_datetime s, e;
+	const char *why;
+	out[0] = '\0';
+	if (!start || evs_date__parse(&s, start, strlen(start), &why) < 0)
+		return;
+	if (!end || evs_date__parse(&e, end, strlen(end), &why) < 0)
+		e = s;
+	evs_date__last_day_key(&s, &e, out);
+}

@@ -23,6 +23,18 @@ int evs_date__parse(evs_datetime *out, const char *s, size_t n,
 /* Writes the local date as "YYYYMMDD" (9 bytes with the NUL). */
 void evs_date__local_key(const evs_datetime *d, char out[9]);
 
+/* Writes the last local day an event from start to end takes place on,
+ * as "YYYYMMDD": end's date, or the day before when end is exactly
+ * midnight (00:00:00) after start's date, since an event that ends at
+ * 00:00 does not happen on that day. */
+void evs_date__last_day_key(const evs_datetime *start, const evs_datetime *end,
+                            char out[9]);
+
+/* The same from ISO 8601 text as records hold it (end may be NULL: the
+ * start's day). Writes "" when start is not a date. */
+void evs_date__last_day_key_iso(const char *start, const char *end,
+                                char out[9]);
+
 /* Writes the instant as a sortable "YYYYMMDDhhmmss" in UTC (15 bytes with
  * the NUL); floating times and dates are taken as UTC. */
 void evs_date__utc_key(const evs_datetime *d, char out[15]);

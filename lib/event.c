@@ -516,7 +516,7 @@ static evs_status add_days(builder *b, const evs_datetime *s,
                            const evs_datetime *e)
 {
 	char ke[9];
-	evs_date__local_key(e, ke);
+	evs_date__last_day_key(s, e, ke);
 	int y = s->year, m = s->month, d = s->day;
 	char last_m[7] = "";
 	for (int i = 0; i < EVS_MAX_OCCURRENCE_DAYS; i++) {
@@ -552,15 +552,15 @@ static evs_status add_days(builder *b, const evs_datetime *s,
 }
 
 /* A record with occurrences: its date terms, the titles of occurrences
- * that have their own, and the first start and last end over all of them
- * (into lo and hi), for the date values. */
+ * that have their own, and the first start and last day over all of them
+ * (into lo and kh), for the date values. */
 static evs_status index_occurrences(builder *b, const evs_record *rec,
-                                    evs_datetime *lo, evs_datetime *hi)
+                                    evs_datetime *lo, char kh[9])
 {
 	evs_status st;
-	char k[9], kl[9], kh[9];
+	char k[9], kl[9];
 	*lo = rec->start;
-	*hi = rec->end;
+	evs_date__last_day_key(&rec->start, &rec->end, kh);
 	if (rec->nocc == 0)
 		return EVS_OK;
 	if ((st = bool_term(b, EVS_TERM_RECURS)) != EVS_OK ||
@@ -573,10 +573,9 @@ static evs_status index_occurrences(builder *b, const evs_record *rec,
 		evs_date__local_key(&rec->occ_start[i], k);
 		if (strcmp(k, kl) < 0)
 			*lo = rec->occ_start[i];
-		evs_date__local_key(hi, kh);
-		evs_date__local_key(&rec->occ_end[i], k);
+		evs_date__last_day_key(&rec->occ_start[i], &rec->occ_end[i], k);
 		if (strcmp(k, kh) > 0)
-			*hi = rec->occ_end[i];
+			memcpy(kh, k, 9);
 	}
 	/* An occurrence's own title is searched as a title. */
 	json_t *occ = json_object_get(rec->root, "occurrences");
@@ -664,8 +663,9 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	}
 
 	/* Values: dates for filters, sorting and facets; the id. */
-	evs_datetime first, last;
-	if ((st = index_occurrences(&b, rec, &first, &last)) != EVS_OK)
+	evs_datetime first;
+	char last[9];
+	if ((st = index_occurrences(&b, rec, &first, last)) != EVS_OK)
 		goto done;
 	/* After the last text (occurrence titles are text too). */
 	if ((st = evs_forms__finish(&forms, b.doc, an->errmsg)) != EVS_OK)
@@ -681,8 +681,7 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 	evs_date__local_key(&first, key);
 	if ((st = set_value(&b, EVS_SLOT_START_DATE, key, 8)) != EVS_OK)
 		goto done;
-	evs_date__local_key(&last, key);
-	if ((st = set_value(&b, EVS_SLOT_END_DATE, key, 8)) != EVS_OK ||
+	if ((st = set_value(&b, EVS_SLOT_END_DATE, last, 8)) != EVS_OK ||
 	    (st = set_value(&b, EVS_SLOT_ID, rec->id.p, rec->id.len)) != EVS_OK ||
 	    (st = xs_doc_term(b.doc, rec->uterm.p, rec->uterm.len, 0,
 	                      an->errmsg)) != EVS_OK)

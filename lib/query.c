@@ -26,7 +26,9 @@
 
 #include "forms.h"
 #include "ranking.h"
+#include "query-dates.h"
 #include "schema.h"
+#include "spelling.h"
 
 typedef enum ttype {
 	T_END,
@@ -74,6 +76,14 @@ typedef struct parser {
 	 * whole, or its beginning, still ranks its event first. */
 	xs_query **stops;
 	size_t nstops, stops_cap;
+	uint64_t freq; /* events the last stem_query's forms are in, at most */
+	/* Corrections (spelling.h): where in the text, and the word. */
+	struct fix {
+		size_t off, len;
+		char word[EVS_MAX_WORD + 1];
+	} fixes[16];
+	size_t nfixes;
+	int apply; /* a fix is to be applied, not only offered */
 } parser;
 
 /* A parsed piece: the query and, for a bare boolean field item, its
@@ -81,7 +91,8 @@ typedef struct parser {
 typedef struct node {
 	xs_query *q;
 	const evs_query_field *filter;
-	int neg; /* "-x" as an operand of AND, OR or NOT: x excluded */
+	int neg;  /* "-x" as an operand of AND, OR or NOT: x excluded */
+	int year; /* a year typed among words (query-dates.h) */
 } node;
 
 static evs_status fail(parser *p, evs_status st, const char *fmt, ...)
@@ -106,6 +117,7 @@ void evs_highlight__dispose(evs_highlight *hl)
 		free(hl->prefixes[i]);
 	free(hl->stems);
 	free(hl->prefixes);
+	free(hl->suggestion);
 	memset(hl, 0, sizeof *hl);
 }
 
@@ -196,6 +208,7 @@ static evs_status lex(parser *p, tok *t)
 		t->type = T_WORD;
 		t->s = s + start;
 		t->n = p->i - start;
+		t->wildcard = (p->flags & EVS_SEARCH_PREFIX) && p->i == n && t->n > 1;
 		return EVS_OK;
 	}
 	if ((s[p->i] == '+' || s[p->i] == '-') && !ends_word(s, n, p->i + 1) &&
@@ -271,6 +284,9 @@ static evs_status lex(parser *p, tok *t)
 	if (t->n > 1 && t->s[t->n - 1] == '*') {
 		t->wildcard = 1;
 		t->n--;
+	} else if ((p->flags & EVS_SEARCH_PREFIX) && p->i == n && t->n > 1) {
+		/* Search as you type: the word being typed is a prefix. */
+		t->wildcard = 1;
 	}
 	if (!t->sign && !t->field && !t->wildcard) {
 		if (t->n == 3 && memcmp(t->s, "AND", 3) == 0)
@@ -383,17 +399,33 @@ static int on_form(void *ctx, const char *w, size_t len)
 	return add_form(ctx, w, len);
 }
 
+/* The collection frequency of the co-occurrence term of stem under the
+ * prefix of fs (forms.h). */
+static uint64_t forms_cf(parser *p, forms *fs, const char *stem, size_t sl)
+{
+	char zp[16], co[EVS_TERM_BUF];
+	uint64_t cf = 0;
+	snprintf(zp, sizeof zp, "%s%s", EVS_PREFIX_FORMS, fs->prefix);
+	size_t cl = evs_schema__term(co, zp, stem, sl);
+	evs_status st = xs_db_collfreq(p->idx->db, co, cl, &cf, p->idx->errmsg);
+	if (st != EVS_OK)
+		p->st = st;
+	return cf;
+}
+
 /* The synonym of the forms in fs, weighed as one term in as many events
- * as hold any of them (forms.h). */
-static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl)
+ * as hold any of them (forms.h): those of stem and, when other is not
+ * NULL, of the stem other (an acronym's plural, which has no
+ * co-occurrence term with it: their events are counted as apart). */
+static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl,
+                             const char *other)
 {
 	double scale = 1.0;
 	if (p->st == EVS_OK && fs->n > 1) {
-		char zp[16], co[EVS_TERM_BUF];
-		snprintf(zp, sizeof zp, "%s%s", EVS_PREFIX_FORMS, fs->prefix);
-		size_t cl = evs_schema__term(co, zp, stem, sl);
-		uint64_t cf = 0, ndocs = 0;
-		evs_status st = xs_db_collfreq(p->idx->db, co, cl, &cf, p->idx->errmsg);
+		uint64_t cf = forms_cf(p, fs, stem, sl), ndocs = 0;
+		if (other)
+			cf += forms_cf(p, fs, other, strlen(other));
+		evs_status st = p->st;
 		if (st == EVS_OK)
 			st = xs_db_doccount(p->idx->db, &ndocs, p->idx->errmsg);
 		if (st != EVS_OK)
@@ -414,14 +446,61 @@ static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl)
 	return q;
 }
 
+/* Adds to fs the forms of stem: those filed under it in the synonym
+ * table, and the stem itself when it is its own stem. */
+static void collect_forms(parser *p, forms *fs, const char *stem, size_t sl)
+{
+	char again[EVS_MAX_WORD * 2 + 8];
+	size_t al = evs_index__stem(p->idx, stem, sl, again, sizeof again);
+	if (al == sl && memcmp(again, stem, sl) == 0)
+		(void)add_form(fs, stem, sl);
+	char key[EVS_TERM_BUF];
+	size_t kl = evs_schema__term(key, EVS_PREFIX_FORMS, stem, sl);
+	if (p->st == EVS_OK) {
+		evs_status st =
+		    xs_db_each_form(p->idx->db, key, kl, on_form, fs, p->idx->errmsg);
+		if (st != EVS_OK && p->st == EVS_OK)
+			p->st = st;
+	}
+}
+
+/* The stem of the other number of an acronym (plurals.md in
+ * docs/query-syntax.md): Snowball leaves the "s" of "gpus", "llms" and
+ * "vms" alone (no vowel before it but the one right before), so "GPU"
+ * and "GPUs" have different stems. For such a word w (stem == w) the
+ * singular's stem, for a singular whose "s" plural would be such a word
+ * that plural, into out; returns its length, 0 when there is none. */
+static size_t plural_partner(parser *p, const char *w, size_t len,
+                             const char *stem, size_t sl, char *out, size_t cap)
+{
+	char c[EVS_MAX_WORD + 2];
+	if (len < 2 || len > EVS_MAX_WORD - 1 || cap < len + 2)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9')))
+			return 0;
+	if (sl != len || memcmp(stem, w, len) != 0)
+		return 0;
+	if (w[len - 1] == 's') {
+		if (len < 3 || w[len - 2] == 's')
+			return 0;
+		return evs_index__stem(p->idx, w, len - 1, out, cap);
+	}
+	memcpy(c, w, len);
+	c[len] = 's';
+	size_t cl = evs_index__stem(p->idx, c, len + 1, out, cap);
+	return cl == len + 1 && memcmp(out, c, cl) == 0 ? cl : 0;
+}
+
 /* A word under a prefix, stemmed: every word of the index with the same
  * stem, as one term (forms.h): the forms filed under the stem in the
- * synonym table, and the stem itself when it is its own stem. Without a
- * stemmer, the word. */
+ * synonym table, and the stem itself when it is its own stem; for an
+ * acronym, also those of its other number. Without a stemmer, the
+ * word. */
 static xs_query *stem_query(parser *p, const char *prefix, const char *w,
                             size_t len)
 {
-	char stem[EVS_MAX_WORD * 2 + 8];
+	char stem[EVS_MAX_WORD * 2 + 8], other[EVS_MAX_WORD * 2 + 8];
 	size_t sl = evs_index__stem(p->idx, w, len, stem, sizeof stem);
 	if (!p->negated &&
 	    push(&p->hl->stems, &p->hl->nstems, &p->hl->cap, stem, sl) < 0) {
@@ -436,22 +515,31 @@ static xs_query *stem_query(parser *p, const char *prefix, const char *w,
 		return NULL;
 	}
 	forms fs = {p, prefix, NULL, NULL, 0, 0};
-	char again[EVS_MAX_WORD * 2 + 8];
-	size_t al = evs_index__stem(p->idx, stem, sl, again, sizeof again);
-	if (al == sl && memcmp(again, stem, sl) == 0)
-		(void)add_form(&fs, stem, sl);
-	char key[EVS_TERM_BUF];
-	size_t kl = evs_schema__term(key, EVS_PREFIX_FORMS, stem, sl);
-	if (p->st == EVS_OK) {
-		evs_status st =
-		    xs_db_each_form(p->idx->db, key, kl, on_form, &fs, p->idx->errmsg);
-		if (st != EVS_OK && p->st == EVS_OK)
-			p->st = st;
+	collect_forms(p, &fs, stem, sl);
+	size_t ol = plural_partner(p, w, len, stem, sl, other, sizeof other - 1);
+	if (ol) {
+		size_t before = fs.n;
+		other[ol] = '\0';
+		collect_forms(p, &fs, other, ol);
+		uint64_t found = 0;
+		for (size_t i = before; i < fs.n; i++)
+			found += fs.tf[i];
+		if (found == 0) {
+			/* No such word in the index ("status" is no plural). */
+			while (fs.n > before)
+				xs_query_free(fs.q[--fs.n]);
+			ol = 0;
+		} else if (!p->negated && push(&p->hl->stems, &p->hl->nstems,
+		                               &p->hl->cap, other, ol) < 0)
+			p->st = EVS_E_NOMEM;
 	}
 	/* No form in the index: the word, which matches nothing. */
 	if (p->st == EVS_OK && fs.n == 0)
 		(void)add_form(&fs, w, len);
-	xs_query *q = forms_query(p, &fs, stem, sl);
+	p->freq = 0;
+	for (size_t i = 0; i < fs.n; i++)
+		p->freq += fs.tf[i];
+	xs_query *q = forms_query(p, &fs, stem, sl, ol ? other : NULL);
 	free(fs.q);
 	free(fs.tf);
 	return q;
@@ -608,6 +696,55 @@ static int skip_word(parser *p, const char *prefix, const char *w)
 	    push(&p->near, &p->nnear, &p->near_cap, w, len) < 0)
 		p->st = EVS_E_NOMEM;
 	return 0;
+/* Notes a correction of word w (token t, under prefix) when the last
+ * stem_query found it rare (spelling.h); nothing is read otherwise. */
+static void note_fix(parser *p, const tok *t, const char *prefix, const char *w)
+{
+	size_t len = strlen(w);
+	if ((p->flags & EVS_SEARCH_EXACT) || p->nfixes == 16 ||
+	    !evs_spelling__eligible(w, len))
+		return;
+	uint64_t ndocs = 0;
+	evs_spell_level level = EVS_SPELL_NONE;
+	struct fix *f = &p->fixes[p->nfixes];
+	evs_status st = xs_db_doccount(p->idx->db, &ndocs, p->idx->errmsg);
+	if (st == EVS_OK)
+		st = evs_spelling__correct(p->idx, prefix, w, len, p->freq, ndocs,
+		                           f->word, sizeof f->word, &level);
+	if (st != EVS_OK) {
+		p->st = st;
+		return;
+	}
+	if (level == EVS_SPELL_NONE)
+		return;
+	f->off = (size_t)(t->s - p->s);
+	f->len = t->n;
+	p->nfixes++;
+	p->apply |= level == EVS_SPELL_APPLY;
+}
+
+/* The text of p with its fixes made, or NULL when out of memory. */
+static char *fixed_text(const parser *p)
+{
+	size_t cap = p->n + 1;
+	for (size_t i = 0; i < p->nfixes; i++)
+		cap += strlen(p->fixes[i].word);
+	char *out = malloc(cap), *o = out;
+	if (!out)
+		return NULL;
+	size_t at = 0;
+	for (size_t i = 0; i < p->nfixes; i++) {
+		const struct fix *f = &p->fixes[i];
+		memcpy(o, p->s + at, f->off - at);
+		o += f->off - at;
+		size_t wl = strlen(f->word);
+		memcpy(o, f->word, wl);
+		o += wl;
+		at = f->off + f->len;
+	}
+	memcpy(o, p->s + at, p->n - at);
+	o[p->n - at] = '\0';
+	return out;
 }
 
 /* A word token (or a phrase when phrase != 0) under field f (NULL: free
@@ -615,7 +752,7 @@ static int skip_word(parser *p, const char *prefix, const char *w)
 static node text_node(parser *p, const tok *t, const evs_query_field *f,
                       int phrase)
 {
-	node nd = {NULL, NULL, 0};
+	node nd = {NULL, NULL, 0, 0};
 	if (f && f->boolean) {
 		evs_buf name = EVS_BUF_INIT;
 		if (evs_normalize__name(&p->idx->nz, t->s, t->n, &name) < 0) {
@@ -707,10 +844,17 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 		nd.q = term_query(p, prefix, w.parts[0], strlen(w.parts[0]));
 		goto done;
 	}
+	if (w.n == 1 && !f && !phrase && !p->negated && p->depth == 0 &&
+	    !p->hl->year) {
+		p->hl->year = evs_query_dates__year(t->s, t->n);
+		nd.year = p->hl->year != 0;
+	}
 	if (w.n == 1) {
 		if (skip_word(p, prefix, w.parts[0]))
 			goto done;
 		nd.q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
+		if (nd.q && !phrase && !p->negated)
+			note_fix(p, t, prefix, w.parts[0]);
 		goto done;
 	}
 	nd.q = phrase_of(p, prefix, &w);
@@ -728,7 +872,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner);
 
 static node parse_primary(parser *p, const evs_query_field *f)
 {
-	node nd = {NULL, NULL, 0};
+	node nd = {NULL, NULL, 0, 0};
 	tok *t = peek(p);
 	if (p->st != EVS_OK)
 		return nd;
@@ -804,7 +948,7 @@ static xs_query *complement(parser *p, xs_query *q)
 /* Joins a and b with op; a side that has no words is dropped. */
 static node join(parser *p, xs_op op, node a, node b)
 {
-	node r = {NULL, NULL, 0};
+	node r = {NULL, NULL, 0, 0};
 	if (!a.q && !b.q)
 		return r;
 	if (op == XS_OP_AND && (a.neg || b.neg) && a.q && b.q &&
@@ -969,12 +1113,12 @@ static xs_query *near_boost(parser *p, xs_query *main)
 
 static node parse_seq(parser *p, const evs_query_field *f, int inner)
 {
-	qlist opt = {0}, req = {0}, excl = {0};
+	qlist opt = {0}, req = {0}, excl = {0}, weak = {0};
 	/* Filters, grouped by field: values of a field OR, fields AND. */
 	const evs_query_field *ffield[16];
 	qlist fl[16];
 	size_t nf = 0;
-	node r = {NULL, NULL, 0};
+	node r = {NULL, NULL, 0, 0};
 	unsigned items = 0;
 	memset(fl, 0, sizeof fl);
 
@@ -1035,6 +1179,8 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 				ffield[nf++] = nd.filter;
 			}
 			qpush(p, &fl[k], nd.q);
+		} else if (nd.year && !inner) {
+			qpush(p, &weak, nd.q);
 		} else {
 			qpush(p, &opt, nd.q);
 		}
@@ -1043,6 +1189,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		goto done;
 
 	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
+	size_t nopt = opt.n;
 	xs_query *every = NULL;
 	if (!all && !inner && opt.n >= 1 && opt.n + p->nstops >= 2)
 		every = every_word(p, &opt);
@@ -1051,6 +1198,24 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		main = combine2(p, XS_OP_OR, main, every);
 	else
 		xs_query_free(every);
+	/* "rust 2025": the events of 2025 first, and the year as a word that
+	 * does not count as one of the words an event must all have
+	 * (query-dates.h). Typed alone, a year is a word. */
+	if (weak.n && (!main || nopt == 0 || all)) {
+		xs_query *y = take(p, &weak, XS_OP_OR);
+		main = main ? combine2(p, all ? XS_OP_AND : XS_OP_OR, main, y) : y;
+		p->hl->year = 0;
+	} else if (weak.n) {
+		xs_query *y = take(p, &weak, XS_OP_OR);
+		if (y && (p->st = xs_query_scale(&y, y, EVS_YEAR_WORD_SCALE,
+		                                 p->idx->errmsg)) != EVS_OK)
+			y = NULL;
+		main = combine2(p, XS_OP_OR, main, y);
+		if (main && p->st == EVS_OK)
+			p->st = evs_query_dates__boost(p->idx, p->hl->year, &main);
+	} else if (!inner) {
+		p->hl->year = 0; /* inside an operator: a word like any other */
+	}
 	if (!inner && main)
 		main = near_boost(p, main);
 	xs_query *must = take(p, &req, XS_OP_AND);
@@ -1088,6 +1253,7 @@ done:
 	qfree(&opt);
 	qfree(&req);
 	qfree(&excl);
+	qfree(&weak);
 	for (size_t k = 0; k < 16; k++)
 		qfree(&fl[k]);
 	if (p->st != EVS_OK) {
@@ -1162,11 +1328,30 @@ evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,
 	for (size_t i = 0; i < p.nstops; i++)
 		xs_query_free(p.stops[i]);
 	free(p.stops);
+	if (p.st == EVS_OK && p.nfixes) {
+		free(hl->suggestion);
+		hl->suggestion = fixed_text(&p);
+		if (!hl->suggestion)
+			p.st = EVS_E_NOMEM;
+	}
 	if (p.st != EVS_OK) {
 		xs_query_free(nd.q);
 		if (p.st == EVS_E_NOMEM)
 			evs_index__fail(idx, p.st, "out of memory");
 		return p.st;
+	}
+	if (p.apply) {
+		/* The results are those of the corrected query, as it would be
+		 * parsed if typed. */
+		char *fixed = hl->suggestion;
+		hl->suggestion = NULL;
+		xs_query_free(nd.q);
+		evs_highlight__dispose(hl);
+		evs_status st =
+		    evs_query__parse(idx, fixed, flags | EVS_SEARCH_EXACT, out, hl);
+		hl->suggestion = fixed;
+		hl->corrected = 1;
+		return st;
 	}
 	*out = nd.q;
 	return EVS_OK;

@@ -23,11 +23,22 @@ typedef struct evs_highlight {
 	size_t nstems, cap;
 	char **prefixes;
 	size_t nprefixes, pcap;
+	/* Spelling (spelling.h): the query with its rare words corrected, or
+	 * NULL; whether the query was parsed as corrected (1) or the
+	 * correction is only offered (0). */
+	char *suggestion;
+	int corrected;
+	/* A year typed among other words (query-dates.h), or 0. */
+	int year;
 } evs_highlight;
 
 void evs_highlight__dispose(evs_highlight *hl);
 
-/* Parses text (flags: EVS_SEARCH_ALL_WORDS, EVS_SEARCH_PLAIN) into *out.
+/* Parses text (flags: EVS_SEARCH_ALL_WORDS, EVS_SEARCH_PLAIN,
+ * EVS_SEARCH_EXACT) into *out. Unless EVS_SEARCH_EXACT, a word with no or
+ * few matches and a much more frequent word one edit away is corrected
+ * (hl->suggestion); when the word has none or far fewer, the query parsed
+ * is the corrected one (hl->corrected).
  * *out is NULL when the text has no words at all. Statuses:
  * EVS_E_QUERY_SYNTAX with a message naming the column, EVS_E_NOMEM. */
 evs_status evs_query__parse(evs_index *idx, const char *text, unsigned flags,

@@ -112,6 +112,11 @@ char *evs_results_json(const evs_results *res)
 	json_object_set_new(doc, "format_version",
 	                    json_integer(EVS_FORMAT_VERSION));
 	json_object_set_new(doc, "query", str_or_null(res->query));
+	json_object_set_new(doc, "suggestion", str_or_null(res->hl.suggestion));
+	json_object_set_new(doc, "corrected", json_boolean(res->hl.corrected));
+	json_object_set_new(doc, "query_year",
+	                    res->hl.year ? json_integer(res->hl.year)
+	                                 : json_null());
 	json_object_set_new(filters, "from", str_or_null(res->from));
 	json_object_set_new(filters, "to", str_or_null(res->to));
 	json_object_set_new(filters, "organisers",

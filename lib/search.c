@@ -101,7 +101,7 @@ static int load_occurrences(evs_hit *h, const evs_results *res)
 		}
 		char ks[9], ke[9];
 		iso_key(s, ks);
-		iso_key(e ? e : s, ke);
+		evs_date__last_day_key_iso(s, e, ke);
 		if (!*ks || (*res->hi && strcmp(ks, res->hi) > 0) ||
 		    (*res->lo && strcmp(ke, res->lo) < 0))
 			continue;
@@ -118,7 +118,7 @@ static int load_occurrences(evs_hit *h, const evs_results *res)
 	h->next = h->nocc ? h->nocc - 1 : 0;
 	for (size_t j = 0; j < h->nocc; j++) {
 		char ke[9];
-		iso_key(h->occ_end[j] ? h->occ_end[j] : h->occ_start[j], ke);
+		evs_date__last_day_key_iso(h->occ_start[j], h->occ_end[j], ke);
 		if (strcmp(ke, res->ref) >= 0) {
 			h->next = j;
 			break;
@@ -827,6 +827,16 @@ size_t evs_results_offset(const evs_results *res)
 size_t evs_results_limit(const evs_results *res)
 {
 	return res ? res->limit : 0;
+}
+
+const char *evs_results_suggestion(const evs_results *res)
+{
+	return res ? res->hl.suggestion : NULL;
+}
+
+int evs_results_corrected(const evs_results *res)
+{
+	return res ? res->hl.corrected : 0;
 }
 
 static const evs_hit *hit(const evs_results *res, size_t i)

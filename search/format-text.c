@@ -41,6 +41,37 @@ static int parse(const char *s, when *w)
 	return 0;
 }
 
+/* Whether b's date is the day after a's. */
+static int next_day(const when *a, const when *b)
+{
+	int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (a->y % 4 == 0 && a->y % 100 != 0) || a->y % 400 == 0;
+	int last = dim[a->m - 1] + (a->m == 2 && leap);
+	if (a->d < last)
+		return b->y == a->y && b->m == a->m && b->d == a->d + 1;
+	if (a->m < 12)
+		return b->y == a->y && b->m == a->m + 1 && b->d == 1;
+	return b->y == a->y + 1 && b->m == 1 && b->d == 1;
+}
+
+/* An event that starts in the evening and ends the next day, less than a
+ * day later (23:00 to 02:00): its times matter more than its dates. */
+static int overnight(char *out, size_t cap, const when *a, const when *b)
+{
+	if (!a->has_time || !b->has_time || !next_day(a, b) ||
+	    b->hh * 60 + b->mm > a->hh * 60 + a->mm)
+		return 0;
+	if (b->hh == 0 && b->mm == 0)
+		snprintf(out, cap, "%d %s %d, %02d:%02d-00:00%s%s", a->d,
+		         months[a->m - 1], a->y, a->hh, a->mm, *a->zone ? " " : "",
+		         a->zone);
+	else
+		snprintf(out, cap, "%d %s %d, %02d:%02d - %d %s, %02d:%02d%s%s", a->d,
+		         months[a->m - 1], a->y, a->hh, a->mm, b->d, months[b->m - 1],
+		         b->hh, b->mm, *a->zone ? " " : "", a->zone);
+	return 1;
+}
+
 void format_dates(char *out, size_t cap, const char *start, const char *end)
 {
 	when a, b;
@@ -60,6 +91,8 @@ void format_dates(char *out, size_t cap, const char *start, const char *end)
 		snprintf(out, cap, "%d %s %d, %02d:%02d-%02d:%02d%s%s", a.d,
 		         months[a.m - 1], a.y, a.hh, a.mm, b.hh, b.mm,
 		         *a.zone ? " " : "", a.zone);
+	} else if (overnight(out, cap, &a, &b)) {
+		return;
 	} else if (a.y == b.y && a.m == b.m) {
 		snprintf(out, cap, "%d - %d %s %d", a.d, b.d, months[a.m - 1], a.y);
 	} else if (a.y == b.y) {
@@ -190,19 +223,25 @@ static void list_line(FILE *out, para *g, const evs_results *res, size_t i,
 	emit(out, g, 4 + strlen(label), 4 + strlen(label), width);
 }
 
-/* The query as typed, without the blanks around it. */
-static void add_query(para *g, const char *q)
+/* Adds " “q”" (q trimmed) to g. */
+static void add_quoted(para *g, const char *q)
 {
 	while (*q == ' ' || *q == '\t')
 		q++;
 	size_t n = strlen(q);
 	while (n && (q[n - 1] == ' ' || q[n - 1] == '\t'))
 		n--;
-	adds(g, " for \xE2\x80\x9C");
+	adds(g, " \xE2\x80\x9C");
 	char *copy = strndup(q, n);
 	add_safe(g, copy);
 	free(copy);
 	adds(g, "\xE2\x80\x9D");
+}
+
+static void add_query(para *g, const char *q)
+{
+	adds(g, " for");
+	add_quoted(g, q);
 }
 
 int format_text(FILE *out, const evs_results *res, const char *query, int color,
@@ -229,10 +268,27 @@ int format_text(FILE *out, const evs_results *res, const char *query, int color,
 		snprintf(line, sizeof line, "Showing %zu-%zu of %llu result%s",
 		         off0 + 1, off0 + n, (unsigned long long)total,
 		         total == 1 ? "" : "s");
+	const char *fix = query ? evs_results_suggestion(res) : NULL;
+	int fixed = fix && evs_results_corrected(res);
+	if (fixed) {
+		/* The results are those of the corrected query: say so first. */
+		adds(&g, "Showing results");
+		add_query(&g, fix);
+		adds(&g, "; search instead");
+		add_query(&g, query);
+		adds(&g, " (--exact)");
+		emit(out, &g, 0, 0, width);
+	}
 	adds(&g, line);
 	if (query)
-		add_query(&g, query);
+		add_query(&g, fixed ? fix : query);
 	emit(out, &g, 0, 0, width);
+	if (fix && !fixed) {
+		adds(&g, "Did you mean");
+		add_quoted(&g, fix);
+		adds(&g, "?");
+		emit(out, &g, 0, 0, width);
+	}
 	for (size_t i = 0; i < n; i++) {
 		/* The next occurrence (for a one-off event, its dates), and how
 		 * many more a recurring event has in the range. */

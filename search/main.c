@@ -18,6 +18,8 @@ enum {
 	OPT_ALL,
 	OPT_PLAIN,
 	OPT_EXPAND,
+	OPT_EXACT,
+	OPT_PREFIX,
 	OPT_FROM,
 	OPT_TO,
 	OPT_ORGANISER,
@@ -45,6 +47,10 @@ static const cli_option options[] = {
     [OPT_EXPAND] = {"expand", 0, 0, NULL,
                     "reweigh by the words of the top matches (feedback; "
                     "slower)"},
+    [OPT_EXACT] = {"exact", 'e', 0, NULL,
+                   "words as typed: no spelling correction or suggestion"},
+    [OPT_PREFIX] = {"prefix", 0, 0, NULL,
+                    "the last word is a prefix (search as you type)"},
     [OPT_FROM] = {"from", 0, 1, "DATE",
                   "events ending on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, "
                   "today)"},
@@ -113,6 +119,8 @@ static int on_option(void *ctx, int which, const char *arg)
 	case OPT_ALL: a->so.flags |= EVS_SEARCH_ALL_WORDS; break;
 	case OPT_EXPAND: a->so.flags |= EVS_SEARCH_EXPAND; break;
 	case OPT_PLAIN: a->so.flags |= EVS_SEARCH_PLAIN; break;
+	case OPT_EXACT: a->so.flags |= EVS_SEARCH_EXACT; break;
+	case OPT_PREFIX: a->so.flags |= EVS_SEARCH_PREFIX; break;
 	case OPT_FROM: a->so.from = arg; break;
 	case OPT_TO: a->so.to = arg; break;
 	case OPT_ORGANISER:

@@ -269,6 +269,39 @@ static void test_date__keys_at_the_ends_of_the_range(void **state)
 	keys_of("0001-01-01T01:00:00+01:00", "00010101", "00010101000000");
 }
 
+static void last_day_of(const char *start, const char *end, const char *want)
+{
+	evs_datetime s = parse_ok(start), e = parse_ok(end);
+	char key[9], iso[9];
+	evs_date__last_day_key(&s, &e, key);
+	assert_string_equal(key, want);
+	evs_date__last_day_key_iso(start, end, iso);
+	assert_string_equal(iso, want);
+}
+
+static void test_date__last_day_before_midnight(void **state)
+{
+	(void)state;
+	/* An event that ends at exactly 00:00 does not happen on that day. */
+	last_day_of("2024-12-27T23:00:00+01:00", "2024-12-28T00:00:00+01:00",
+	            "20241227");
+	last_day_of("2024-12-31T22:00:00Z", "2025-01-01T00:00:00Z", "20241231");
+	last_day_of("2024-02-28T20:00:00", "2024-03-01T00:00:00", "20240229");
+	/* One minute or a second later it does. */
+	last_day_of("2024-12-27T23:00:00", "2024-12-28T00:01:00", "20241228");
+	last_day_of("2024-12-27T23:00:00", "2024-12-28T00:00:01", "20241228");
+	last_day_of("2024-12-27T23:00:00", "2024-12-28T02:00:00", "20241228");
+	/* An event at midnight itself, and whole days, keep their day. */
+	last_day_of("2024-12-28T00:00:00", "2024-12-28T00:00:00", "20241228");
+	last_day_of("2024-12-27", "2024-12-28", "20241228");
+	last_day_of("2024-12-27", "2024-12-27", "20241227");
+	char key[9];
+	evs_date__last_day_key_iso("2024-12-27T10:00:00Z", NULL, key);
+	assert_string_equal(key, "20241227");
+	evs_date__last_day_key_iso("not a date", NULL, key);
+	assert_string_equal(key, "");
+}
+
 static int cmp_of(const char *a, const char *b)
 {
 	evs_datetime x = parse_ok(a), y = parse_ok(b);
@@ -471,6 +504,7 @@ int main(void)
 	    cmocka_unit_test(test_date__filter_bound_today),
 	    cmocka_unit_test(test_date__filter_bound_bad),
 	    cmocka_unit_test(test_date__days_in_month),
+	    cmocka_unit_test(test_date__last_day_before_midnight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -378,6 +378,70 @@ static void test_query__compounds(void **state)
 	expect(state, "organiser:adhoc", 0);
 }
 
+/* The suggestion for q and whether it was applied; the first hit. */
+static void expect_fix(void **state, unsigned flags, const char *q,
+                       const char *want, int corrected, const char *first)
+{
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.flags = flags | EVS_SEARCH_NO_FACETS;
+	evs_results *res = NULL;
+	assert_int_equal(evs_search(&res, idx_of(state), q, &o), EVS_OK);
+	const char *got = evs_results_suggestion(res);
+	if (want)
+		assert_string_equal(got ? got : "(null)", want);
+	else
+		assert_null(got);
+	assert_int_equal(evs_results_corrected(res), corrected);
+	if (first) {
+		assert_true(evs_results_count(res) > 0);
+		assert_string_equal(evs_hit_id(res, 0), first);
+	} else {
+		assert_int_equal(evs_results_count(res), 0);
+	}
+	evs_results_free(res);
+}
+
+static void test_query__spelling(void **state)
+{
+	/* Words with no matches, one edit from words of the index: the
+	 * results are those of the corrected query. */
+	expect_fix(state, 0, "multistakeholdr consultaton",
+	           "multistakeholder consultation", 1, E2);
+	expect_fix(state, 0, "Stimsn", "stimson", 1, E1);
+	expect_fix(state, 0, "title:negotiaton", "title:negotiation", 1, E2);
+	/* Swapped letters, an inserted letter; punctuation around a word is
+	 * dropped with it. */
+	expect_fix(state, 0, "vienan", "vienna", 1, E3);
+	expect_fix(state, 0, "(stimsonn)", "(stimson)", 1, E1);
+	/* --exact: as typed, nothing suggested. */
+	expect_fix(state, EVS_SEARCH_EXACT, "multistakeholdr consultaton", NULL, 0,
+	           NULL);
+	/* Words that match, short words, phrases, excluded words and
+	 * wildcards are left alone. */
+	expect_fix(state, 0, "treaty", NULL, 0, E1);
+	expect_fix(state, 0, "cyb", NULL, 0, NULL);
+	expect_fix(state, 0, "\"stimsn\"", NULL, 0, NULL);
+	expect_fix(state, 0, "treaty -stimsn", NULL, 0, E1);
+	expect_fix(state, 0, "zzzzzzzz", NULL, 0, NULL);
+}
+
+static void test_query__prefix_while_typing(void **state)
+{
+	const unsigned X = EVS_SEARCH_PREFIX | EVS_SEARCH_EXACT;
+	/* The last word is a prefix, as consult* is. */
+	expect_flags(state, X, "consul", 2, E2, E5);
+	expect_flags(state, X | EVS_SEARCH_ALL_WORDS, "cybercrime negot", 3, E2, E3,
+	             E5);
+	expect_flags(state, X | EVS_SEARCH_PLAIN, "stims", 1, E1);
+	/* Not once a space follows it, nor inside a phrase or a field's
+	 * parentheses, nor for the other words. */
+	expect_flags(state, X, "consul ", 0);
+	expect_flags(state, X, "\"consul\"", 0);
+	expect_flags(state, X | EVS_SEARCH_ALL_WORDS, "consul treaty", 0);
+	/* Without the flag, a word. */
+	expect_flags(state, EVS_SEARCH_EXACT, "consul", 0);
+}
+
 static void test_query__plain(void **state)
 {
 	const unsigned P = EVS_SEARCH_PLAIN;
@@ -390,7 +454,8 @@ static void test_query__plain(void **state)
 	expect_flags(state, P, "organizr:x", 0);
 	expect_flags(state, P, "\"", 0);
 	expect_flags(state, P, "\"vienna", 1, E3);
-	expect_flags(state, P, "crim*", 0);
+	/* "crim" is a word here (with no spelling correction: "crime"). */
+	expect_flags(state, P | EVS_SEARCH_EXACT, "crim*", 0);
 	expect_flags(state, P, "-treaty", 3, E1, E2, E3);
 	expect_flags(state, P, "AND", 8, E1, E2, E3, E4, E5, E6, E7, E8);
 	expect_flags(state, P, "NOT", 0);
@@ -596,6 +661,8 @@ int main(void)
 	    cmocka_unit_test(test_query__case_and_accents),
 	    cmocka_unit_test(test_query__compounds),
 	    cmocka_unit_test(test_query__plain),
+	    cmocka_unit_test(test_query__spelling),
+	    cmocka_unit_test(test_query__prefix_while_typing),
 	    cmocka_unit_test(test_query__syntax_errors),
 	    cmocka_unit_test(test_query__error_messages_name_the_column),
 	    cmocka_unit_test(test_query__urls_are_text_not_fields),

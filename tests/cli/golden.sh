@@ -71,6 +71,13 @@ golden text-limit-0 -n 0 cyber
 golden json-limit-0 --json --limit 0 --no-facets cyber
 golden text-facet-limit-2 --facet-limit 2 -n 0 cyber
 golden text-facet-limit-all --facet-limit 0 -n 0 cyber
+# Spelling: corrected when the words as typed match nothing; --exact keeps
+# them as typed.
+golden text-spelling-corrected --limit 2 "multistakeholdr consultaton"
+golden json-spelling-corrected --limit 1 --json "multistakeholdr consultaton"
+golden text-spelling-exact --exact "multistakeholdr consultaton"
+# A year among words favours that year's events; the JSON says so.
+golden json-year-among-words --json --limit 2 --no-facets "cybercrime 2021"
 
 # A recurring iCalendar feed, expanded over a fixed window: one line per
 # event with its next occurrence, every occurrence on request, cancelled

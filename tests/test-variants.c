@@ -1,0 +1,154 @@
+/* test-variants.c: query words that meet their variants (issue 13):
+ * acronym plurals both ways, on invented events with exact counts and on
+ * the real schedules of ../shared/.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+
+typedef struct fixture {
+	char *dir;
+	evs_index *idx;
+} fixture;
+
+static const char events[] =
+    "{\"id\": \"e1\", \"title\": \"Training LLMs on GPUs\", "
+    "\"start\": \"2024-02-03T10:00:00\"}\n"
+    "{\"id\": \"e2\", \"title\": \"One GPU is enough\", "
+    "\"start\": \"2025-02-01T10:00:00\"}\n"
+    "{\"id\": \"e3\", \"title\": \"An LLM in the browser\", "
+    "\"start\": \"2025-02-02T10:00:00\"}\n"
+    "{\"id\": \"e4\", \"title\": \"Running VMs and status pages\", "
+    "\"start\": \"2026-01-31T10:00:00\"}\n"
+    "{\"id\": \"e5\", \"title\": \"The status of the VM\", "
+    "\"start\": \"2026-02-01T10:00:00\"}\n";
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	f->dir = th_tmpdir();
+	char path[4096];
+	snprintf(path, sizeof path, "%s/events.jsonl", f->dir);
+	FILE *fp = fopen(path, "w");
+	if (!fp || fputs(events, fp) < 0 || fclose(fp) != 0)
+		return -1;
+	char idx[4096];
+	snprintf(idx, sizeof idx, "%s/index", f->dir);
+	const char *files[] = {path, NULL};
+	evs_add_stats stats = {0};
+	th_build_index(idx, files, &stats);
+	f->idx = th_open(idx);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	evs_index_close(f->idx);
+	th_rmrf(f->dir);
+	free(f);
+	return 0;
+}
+
+static uint64_t total(evs_index *idx, const char *q)
+{
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.flags = EVS_SEARCH_NO_FACETS | EVS_SEARCH_EXACT;
+	evs_results *r = th_search(idx, q, &o);
+	uint64_t n = evs_results_total(r);
+	evs_results_free(r);
+	return n;
+}
+
+static void test_variants__acronym_plurals(void **state)
+{
+	evs_index *idx = ((fixture *)*state)->idx;
+	/* Snowball leaves "gpus", "llms" and "vms" alone: each number finds
+	 * both. */
+	assert_int_equal(total(idx, "GPU"), 2);
+	assert_int_equal(total(idx, "GPUs"), 2);
+	assert_int_equal(total(idx, "gpus"), 2);
+	assert_int_equal(total(idx, "LLM"), 2);
+	assert_int_equal(total(idx, "LLMs"), 2);
+	assert_int_equal(total(idx, "VMs"), 2);
+	assert_int_equal(total(idx, "vm"), 2);
+	/* "status" is no plural of "statu"; "title:" keeps the field. */
+	assert_int_equal(total(idx, "status"), 2);
+	assert_int_equal(total(idx, "title:gpus"), 2);
+	/* A quoted word is as written. */
+	assert_int_equal(total(idx, "\"gpus\""), 1);
+}
+
+static const char *first(evs_index *idx, const char *q, uint64_t *n)
+{
+	static char id[64];
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.flags = EVS_SEARCH_NO_FACETS | EVS_SEARCH_EXACT;
+	evs_results *r = th_search(idx, q, &o);
+	*n = evs_results_total(r);
+	snprintf(id, sizeof id, "%s",
+	         evs_results_count(r) ? evs_hit_id(r, 0) : "(none)");
+	evs_results_free(r);
+	return id;
+}
+
+static void test_variants__year_favours_its_events(void **state)
+{
+	evs_index *idx = ((fixture *)*state)->idx;
+	uint64_t n = 0;
+	/* "GPUs" is in the title of e1 (2024) only, but the event of 2025
+	 * comes first; the year matches no word and filters nothing. */
+	assert_string_equal(first(idx, "gpus 2025", &n), "e2");
+	assert_int_equal(n, 2);
+	assert_string_equal(first(idx, "gpus 2024", &n), "e1");
+	assert_string_equal(first(idx, "llm 2024", &n), "e1");
+	assert_string_equal(first(idx, "llm 2025", &n), "e3");
+	assert_string_equal(first(idx, "status 2026", &n), "e4");
+	/* Alone, or inside an operator, a year is a word. */
+	assert_string_equal(first(idx, "2025", &n), "(none)");
+	assert_int_equal(n, 0);
+	assert_int_equal(total(idx, "gpus AND 2025"), 0);
+}
+
+static void test_variants__acronym_plurals_on_schedules(void **state)
+{
+	(void)state;
+	char *a = th_shared_path("data/events/fosdem-2025.jsonl");
+	if (!a)
+		skip();
+	char *dir = th_tmpdir();
+	const char *files[] = {a, NULL};
+	evs_add_stats stats = {0};
+	th_build_index(dir, files, &stats);
+	evs_index *idx = th_open(dir);
+	const char *pairs[][2] = {{"GPU", "GPUs"},
+	                          {"LLM", "LLMs"},
+	                          {"VM", "VMs"},
+	                          {"API", "APIs"}};
+	for (size_t i = 0; i < 4; i++) {
+		uint64_t one = total(idx, pairs[i][0]);
+		assert_true(one > 0);
+		assert_int_equal(one, total(idx, pairs[i][1]));
+	}
+	evs_index_close(idx);
+	th_rmrf(dir);
+	free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_variants__acronym_plurals),
+	    cmocka_unit_test(test_variants__acronym_plurals_on_schedules),
+	    cmocka_unit_test(test_variants__year_favours_its_events),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
