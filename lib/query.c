@@ -696,6 +696,8 @@ static int skip_word(parser *p, const char *prefix, const char *w)
 	    push(&p->near, &p->nnear, &p->near_cap, w, len) < 0)
 		p->st = EVS_E_NOMEM;
 	return 0;
+}
+
 /* Notes a correction of word w (token t, under prefix) when the last
  * stem_query found it rare (spelling.h); nothing is read otherwise. */
 static void note_fix(parser *p, const tok *t, const char *prefix, const char *w)

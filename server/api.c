@@ -95,6 +95,12 @@ static int one(reply *r, api_req *a, const char *name, const char *v)
 		return flag(r, name, v, EVS_SEARCH_ALL_WORDS, &so->flags);
 	} else if (strcmp(name, "plain") == 0) {
 		return flag(r, name, v, EVS_SEARCH_PLAIN, &so->flags);
+	} else if (strcmp(name, "expand") == 0) {
+		return flag(r, name, v, EVS_SEARCH_EXPAND, &so->flags);
+	} else if (strcmp(name, "exact") == 0) {
+		return flag(r, name, v, EVS_SEARCH_EXACT, &so->flags);
+	} else if (strcmp(name, "prefix") == 0) {
+		return flag(r, name, v, EVS_SEARCH_PREFIX, &so->flags);
 	} else if (strcmp(name, "no-facets") == 0) {
 		return flag(r, name, v, EVS_SEARCH_NO_FACETS, &so->flags);
 	} else if (strcmp(name, "cancelled") == 0) {
@@ -125,7 +131,13 @@ static int one(reply *r, api_req *a, const char *name, const char *v)
 			return bad(r, name, "%s: \"%.60s\" is not relevance, date or -date",
 			           v);
 	} else if (strcmp(name, "limit") == 0) {
-		return count(r, name, v, 1, 10000, &so->limit);
+		/* As evsearch -n 0: the total and the facets only. */
+		if (count(r, name, v, 0, 10000, &so->limit) < 0)
+			return -1;
+		if (so->limit == 0)
+			so->flags |= EVS_SEARCH_NO_HITS;
+		else
+			so->flags &= ~EVS_SEARCH_NO_HITS;
 	} else if (strcmp(name, "offset") == 0) {
 		return count(r, name, v, 0, 1000000, &so->offset);
 	} else {

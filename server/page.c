@@ -677,12 +677,15 @@ static void foot(sbuf *b)
 	            evs_version());
 }
 
+/* How many facets evs_facet has. */
+enum { N_FACETS = EVS_FACET_TOPIC + 1 };
+
 evs_status page_listing(reply *r, evs_index *idx, const params *p)
 {
 	view v;
 	char msg[300];
-	evs_results *res = NULL, *by[EVS_FACET_COUNT_] = {NULL};
-	evs_results *extra[EVS_FACET_COUNT_] = {NULL};
+	evs_results *res = NULL, *by[N_FACETS] = {NULL};
+	evs_results *extra[N_FACETS] = {NULL};
 	const char *error = read_view(&v, p, msg, sizeof msg);
 	evs_status st = error ? EVS_E_INVALID : run(&res, idx, &v, KEEP_ALL, 0);
 	if (st == EVS_E_QUERY_SYNTAX || (st == EVS_E_INVALID && !error)) {
@@ -702,7 +705,7 @@ evs_status page_listing(reply *r, evs_index *idx, const params *p)
 	           {EVS_FACET_TOPIC, DROP_TOPIC},
 	           {EVS_FACET_YEAR, DROP_YEAR | DROP_MONTH},
 	           {EVS_FACET_MONTH, DROP_MONTH}};
-	int chosen[EVS_FACET_COUNT_] = {0};
+	int chosen[N_FACETS] = {0};
 	chosen[EVS_FACET_ORGANISER] = v.norg > 0;
 	chosen[EVS_FACET_TAG] = v.ntag > 0;
 	chosen[EVS_FACET_TOPIC] = v.ntopic > 0;
@@ -729,7 +732,7 @@ evs_status page_listing(reply *r, evs_index *idx, const params *p)
 	st = error ? EVS_E_INVALID : EVS_OK;
 done:
 	evs_results_free(res);
-	for (int f = 0; f < EVS_FACET_COUNT_; f++)
+	for (int f = 0; f < N_FACETS; f++)
 		evs_results_free(extra[f]);
 	return st;
 }

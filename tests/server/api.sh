@@ -65,9 +65,14 @@ compare "$T/corpus" "q=m%C3%BCller+OR+vienna&plain=0" "müller OR vienna"
 compare "$T/corpus" "q=un+cyber&plain" --plain un cyber
 compare "$T/corpus" "no-facets&cancelled&occurrences" \
 	--no-facets --cancelled --occurrences
+compare "$T/corpus" "q=cyber&limit=0" --limit 0 cyber
+compare "$T/corpus" "q=multistakeholdr+consultaton" "multistakeholdr consultaton"
+compare "$T/corpus" "q=multistakeholdr&exact=1" --exact multistakeholdr
+compare "$T/corpus" "q=cyber+treaty+negotiation&expand" --expand cyber treaty negotiation
+compare "$T/corpus" "q=cyber+confer&prefix" --prefix cyber confer
 compare "$T/corpus" "q=+++" # blanks are a listing, as for the CLI
 
-compare_error "limit=0" limit --limit 0
+compare_error "limit=-1" limit --limit -1
 compare_error "limit=100000000" limit --limit 100000000
 compare_error "offset=-1" offset --offset -1
 compare_error "sort=newest" sort --sort newest
