@@ -69,6 +69,9 @@ typedef struct parser {
 	const evs_ranking *rk;
 	int drop_stops;
 	int required;
+	/* The word at hand is an operand of an explicit AND or OR: kept.
+	 * after_op: the token before it was one. */
+	int operand, after_op;
 	char **near;
 	size_t nnear, near_cap;
 	/* The stopwords left out of the top-level sequence: they still count
@@ -686,7 +689,7 @@ static void keep_stop(parser *p, const char *prefix, const char *w, size_t len)
 static int skip_word(parser *p, const char *prefix, const char *w)
 {
 	size_t len = strlen(w);
-	if (p->drop_stops && !p->required && !p->negated &&
+	if (p->drop_stops && !p->required && !p->negated && !p->operand &&
 	    evs_ranking__stopword(w, len)) {
 		if (p->depth == 0)
 			keep_stop(p, prefix, w, len);
@@ -755,6 +758,8 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
                       int phrase)
 {
 	node nd = {NULL, NULL, 0, 0};
+	int after_op = p->after_op;
+	p->after_op = 0;
 	if (f && f->boolean) {
 		evs_buf name = EVS_BUF_INIT;
 		if (evs_normalize__name(&p->idx->nz, t->s, t->n, &name) < 0) {
@@ -852,6 +857,8 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 		nd.year = p->hl->year != 0;
 	}
 	if (w.n == 1) {
+		int op = peek(p)->type;
+		p->operand = after_op || op == T_OR || op == T_AND;
 		if (skip_word(p, prefix, w.parts[0]))
 			goto done;
 		nd.q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
@@ -893,6 +900,7 @@ static node parse_primary(parser *p, const evs_query_field *f)
 	case T_LPAREN: {
 		size_t col = t->col;
 		next(p);
+		p->after_op = 0;
 		if (++p->depth > EVS_MAX_QUERY_DEPTH) {
 			fail(p, EVS_E_QUERY_SYNTAX,
 			     "column %zu: parentheses nested more than %d deep", col,
@@ -999,6 +1007,7 @@ static node parse_and(parser *p, const evs_query_field *f)
 	node a = parse_not(p, f);
 	while (p->st == EVS_OK && peek(p)->type == T_AND) {
 		next(p);
+		p->after_op = 1;
 		if (peek(p)->type == T_NOT) {
 			next(p);
 			p->negated++;
@@ -1018,6 +1027,7 @@ static node parse_or(parser *p, const evs_query_field *f)
 	node a = parse_and(p, f);
 	while (p->st == EVS_OK && peek(p)->type == T_OR) {
 		next(p);
+		p->after_op = 1;
 		node b = parse_and(p, f);
 		a = join(p, XS_OP_OR, a, b);
 	}

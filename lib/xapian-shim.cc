@@ -626,7 +626,10 @@ evs_status xs_query_match_all(xs_query **out, char *err) noexcept
 {
 	*out = NULL;
 	try {
-		*out = new xs_query{Xapian::Query::MatchAll};
+		// A query of its own, equal to Query::MatchAll (the empty term):
+		// copying that shared global would touch its reference count,
+		// which is not atomic, from every thread that lists events.
+		*out = new xs_query{Xapian::Query(std::string())};
 		return EVS_OK;
 	} catch (...) {
 		return xs_fail(err);

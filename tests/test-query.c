@@ -339,6 +339,10 @@ static void test_query__lowercase_operators_are_words(void **state)
 	/* A stopword, "not" is left out of a query that has other words. */
 	expect_flags(state, EVS_SEARCH_ALL_WORDS, "not vienna", 1, E3);
 	expect(state, "vienna or stimson", 2, E1, E3);
+	/* ... but kept on either side of an explicit OR or AND. */
+	expect(state, "stimson and", 1, E1);
+	expect(state, "stimson OR and", 8, E1, E2, E3, E4, E5, E6, E7, E8);
+	expect(state, "and OR stimson", 8, E1, E2, E3, E4, E5, E6, E7, E8);
 	expect(state, "or", 0);
 	expect(state, "And", 8, E1, E2, E3, E4, E5, E6, E7, E8);
 }

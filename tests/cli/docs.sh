@@ -15,6 +15,9 @@
 #   "evsearch QUERY" searches it.
 # - A command that names a system path (/srv, /var, /etc, /usr, /opt)
 #   would write outside the test: it must be marked skip.
+# - A command ending in "&" (a server) runs in the background; its output
+#   is what it printed in its first 5 seconds, up to its first line; it
+#   is killed when the test ends. Port 8080 is replaced by a free port.
 # - Output is compared after normalising JSON "score" numbers (ranking
 #   tuning may change them). An example must exit 0.
 # - An HTML comment on the line before the block changes that:
@@ -33,6 +36,11 @@ mkdir -p "$TMP/run/build" "$TMP/bin"
 ln -s "$SOURCE_DIR/corpus" "$TMP/run/corpus"
 ln -s "$EVINDEX" "$TMP/bin/evindex"
 ln -s "$EVSEARCH" "$TMP/bin/evsearch"
+# evsearchd, built beside evsearch; a server example's port 8080 becomes a
+# free loopback port, in its command and in its output.
+EVSEARCHD=$(dirname "$EVSEARCH")/../server/evsearchd
+[ -x "$EVSEARCHD" ] && ln -s "$(cli_abspath "$EVSEARCHD")" "$TMP/bin/evsearchd"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 # examples FILE: one record per example, NUL-separated fields:
 # MODE, LINE, COMMAND, EXPECTED OUTPUT.
@@ -72,6 +80,22 @@ flush()
 PY
 }
 
+# background COMMAND: starts a server example; OUT is its first line.
+background() {
+	local log="$TMP/bg.$line"
+	(cd "$TMP/run" && exec env PATH="$TMP/bin:$PATH" HOME="$TMP/home" \
+		bash -c "exec $1" >"$log" 2>&1) &
+	CLI_PIDS+=("$!")
+	for _ in $(seq 50); do
+		[ -s "$log" ] && break
+		sleep 0.1
+	done
+	OUT=$(head -n 1 "$log")
+	CHECKS=$((CHECKS + 1))
+	kill -0 "$!" 2>/dev/null ||
+		fail "$LAST_CMD: exited at once: $(cat "$log")"
+}
+
 skipped=0 ran=0
 for doc in "$SOURCE_DIR/README.md" "$SOURCE_DIR"/docs/*.md; do
 	name=${doc#"$SOURCE_DIR"/}
@@ -83,18 +107,23 @@ for doc in "$SOURCE_DIR/README.md" "$SOURCE_DIR"/docs/*.md; do
 		fi
 		ran=$((ran + 1))
 		cmd=$(printf '%s' "$cmd" | sed -e 's|\./build/indexer/evindex|evindex|g' \
-			-e 's|\./build/search/evsearch|evsearch|g')
+			-e 's|\./build/search/evsearch|evsearch|g' -e "s|:8080|:$PORT|g")
+		want=$(printf '%s' "$want" | sed -e "s|:8080|:$PORT|g")
 		if printf '%s' "$cmd" | grep -Eq '(^|[ =])/(srv|var|etc|usr|opt)/'; then
 			CHECKS=$((CHECKS + 1))
 			LAST_CMD=
 			fail "$name:$line: names a system path: mark it skip"
 			continue
 		fi
-		run env PATH="$TMP/bin:$PATH" HOME="$TMP/home" \
-			EVSEARCH_INDEX="$TMP/run/build/demo-index" \
-			bash -c "set -o pipefail; cd '$TMP/run' && $cmd 2>&1"
 		LAST_CMD="$name:$line: $cmd"
-		expect_rc 0
+		if [[ $cmd == *'&' ]]; then
+			background "${cmd%&}"
+		else
+			run env PATH="$TMP/bin:$PATH" HOME="$TMP/home" \
+				EVSEARCH_INDEX="$TMP/run/build/demo-index" \
+				bash -c "set -o pipefail; cd '$TMP/run' && $cmd 2>&1"
+			expect_rc 0
+		fi
 		[ "$mode" = compare ] || continue
 		got=$(printf '%s\n' "$OUT" | normalise_scores)
 		want=$(printf '%s\n' "$want" | normalise_scores)
