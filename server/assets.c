@@ -43,6 +43,7 @@ static const char style_css[] =
     ".filters select{font:inherit;padding:.25rem}\n"
     ".actions{display:flex;gap:1rem;align-items:center;padding-top:.75rem}\n"
     ".summary{margin:0 0 1rem;color:var(--muted)}\n"
+    ".spelling{margin:-.5rem 0 1rem}\n"
     ".error{border:1px solid #c0392b;background:#fdecea;padding:.75rem;"
     "border-radius:.375rem}\n"
     "ol.results{list-style:none;margin:0;padding:0}\n"

@@ -112,7 +112,7 @@ static void usage(FILE *out)
 	        "&tag=TAG\n"
 	        "                    (organiser, tag, topic repeatable; year, "
 	        "month,\n"
-	        "                    when=upcoming|past, sort, page)\n"
+	        "                    when=upcoming|past, sort, page, exact=1)\n"
 	        "  /api/search       evsearch --json: q, organiser, tag (both "
 	        "repeatable),\n"
 	        "                    from, to, sort, limit, offset, all, plain, "

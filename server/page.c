@@ -28,6 +28,7 @@ typedef struct view {
 	const char *org[MAX_VALUES], *tag[MAX_VALUES], *topic[MAX_VALUES];
 	size_t norg, ntag, ntopic;
 	const char *year, *month, *when, *sort;
+	int exact; /* exact=1: no spelling correction */
 	size_t page;
 	char today[11], yesterday[11];
 } view;
@@ -35,7 +36,7 @@ typedef struct view {
 static const char *const page_params[] = {"q",     "organiser", "organizer",
                                           "tag",   "topic",     "year",
                                           "month", "when",      "sort",
-                                          "page",  NULL};
+                                          "page",  "exact",     NULL};
 
 static int is_digits(const char *s, size_t n)
 {
@@ -114,6 +115,8 @@ static const char *read_view(view *v, const params *p, char *msg, size_t n)
 		v->month = NULL;
 	if (v->sort && !*v->sort)
 		v->sort = NULL;
+	const char *exact = params_get(p, "exact");
+	v->exact = exact && strcmp(exact, "1") == 0;
 	today_iso(v->today);
 	time_t t = time(NULL) - 86400;
 	struct tm tm;
@@ -201,6 +204,8 @@ static evs_status run(evs_results **out, evs_index *idx, const view *v,
 		so.tags = v->tag, so.n_tags = v->ntag;
 	so.sort = sort_of(v);
 	so.facets = facets;
+	if (v->exact)
+		so.flags |= EVS_SEARCH_EXACT;
 	if (facets == 0) {
 		so.offset = (v->page - 1) * PAGE_SIZE;
 		so.limit = PAGE_SIZE;
@@ -294,6 +299,8 @@ static void view_url(sbuf *b, const view *v, size_t page)
 		add_param(b, "when", v->when);
 	if (v->sort)
 		add_param(b, "sort", v->sort);
+	if (v->exact)
+		add_param(b, "exact", "1");
 	if (page > 1)
 		sbuf_printf(b, "%spage=%zu", b->p[b->len - 1] == '?' ? "" : "&amp;",
 		            page);
@@ -610,6 +617,50 @@ static void pager(sbuf *b, const view *v, uint64_t total)
 	sbuf_puts(b, "</nav>\n");
 }
 
+/* "Showing results for X; search instead for Y" when the words were
+ * corrected, "Did you mean X?" when a correction is only offered. The
+ * suggestion is of the whole query, the topics make_query() adds
+ * included: the typed part is what comes before them. */
+static void spelling(sbuf *b, const view *v, const evs_results *res)
+{
+	const char *s = res ? evs_results_suggestion(res) : NULL;
+	if (!s || !v->q)
+		return;
+	sbuf full = {0};
+	make_query(&full, v, 0);
+	size_t qn = strlen(v->q), sn = strlen(s);
+	size_t tail = full.len > qn ? full.len - qn : 0;
+	char *fixed = NULL;
+	if (!full.oom && full.len >= qn && sn > tail &&
+	    memcmp(s + sn - tail, full.p + qn, tail) == 0)
+		fixed = strndup(s, sn - tail);
+	sbuf_free(&full);
+	if (!fixed)
+		return;
+	view to = *v, typed = *v;
+	to.q = fixed;
+	to.exact = 0;
+	typed.exact = 1;
+	sbuf_puts(b, "<p class=\"spelling\">");
+	sbuf_puts(b, evs_results_corrected(res) ? "Showing results for "
+	                                         : "Did you mean ");
+	sbuf_puts(b, "<a href=\"");
+	view_url(b, &to, 1);
+	sbuf_puts(b, "\"><strong>");
+	sbuf_html(b, fixed);
+	sbuf_puts(b, "</strong></a>");
+	if (evs_results_corrected(res)) {
+		sbuf_puts(b, "; search instead for <a href=\"");
+		view_url(b, &typed, 1);
+		sbuf_puts(b, "\">");
+		sbuf_html(b, v->q);
+		sbuf_puts(b, "</a></p>\n");
+	} else {
+		sbuf_puts(b, "?</p>\n");
+	}
+	free(fixed);
+}
+
 static void results(sbuf *b, const view *v, const evs_results *res,
                     const char *error)
 {
@@ -633,6 +684,7 @@ static void results(sbuf *b, const view *v, const evs_results *res,
 	else
 		sbuf_puts(b, "No events match: try fewer words or filters");
 	sbuf_puts(b, "</p>\n");
+	spelling(b, v, res);
 	if (n)
 		sbuf_printf(b, "<ol class=\"results\" start=\"%zu\">\n", first + 1);
 	for (size_t i = 0; i < n; i++)

@@ -112,6 +112,14 @@ page "/?q=treaty&month=2022-05"
 want=$(cli_total --from 2022-05 --to 2022-05 treaty)
 has "Showing 1-$want of $want results" "q and month"
 has "<mark>" "q and month"
+# A misspelt query: the corrected results, a link to the words as typed
+# (exact=1), which finds nothing.
+page "/?q=multistakeholdr+consultaton"
+has 'Showing results for <a href="/?q=multistakeholder%20consultation"><strong>multistakeholder consultation</strong></a>; search instead for <a href="/?q=multistakeholdr%20consultaton&amp;exact=1">' "spelling"
+has "Getting it right" "spelling: the corrected results"
+page "/?q=multistakeholdr+consultaton&exact=1"
+has "No events match" "exact"
+grep -qF 'class="spelling"' "$T/page.html" && fail "exact: a spelling line"
 page "/?when=past"
 has "Showing 1-8 of 8 results" "past"
 page "/?when=upcoming"
