@@ -342,6 +342,8 @@ evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
 		return st;
 	for (size_t i = 0; i < evs_schema__nfields; i++) {
 		const evs_field *f = &evs_schema__fields[i];
+		if (f->kind == EVS_FIELD_ID)
+			continue; /* checked above */
 		if (f->kind != EVS_FIELD_TEXT) {
 			if ((st = check_list(&c, root, f)) != EVS_OK)
 				return st;
@@ -362,7 +364,7 @@ evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
 	const char *ids = json_string_value(jid);
 	size_t idl = json_string_length(jid);
 	if (evs_buf__add(&rec->id, ids, idl) < 0 ||
-	    evs_index__id_term(ids, idl, &rec->uterm) < 0)
+	    evs_schema__id_term(ids, idl, &rec->uterm) < 0)
 		return EVS_E_NOMEM;
 	return EVS_OK;
 }
@@ -650,6 +652,8 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 		const evs_field *f = &evs_schema__fields[i];
 		json_t *v = json_object_get(root, f->key);
 		b.field = f;
+		if (f->kind == EVS_FIELD_ID)
+			continue; /* its term and value come last */
 		if (f->kind == EVS_FIELD_TEXT) {
 			if (json_is_string(v) && index_text(&b, json_string_value(v),
 			                                    json_string_length(v)) < 0) {

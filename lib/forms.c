@@ -98,10 +98,11 @@ evs_status evs_forms__finish(evs_forms *f, xs_doc *doc, char *err)
 		}
 		if (st == EVS_OK && distinct > 1) {
 			const struct evs_form_entry *e = &f->e[i];
-			char zp[16], term[EVS_TERM_BUF];
-			memcpy(zp, EVS_PREFIX_FORMS, sizeof EVS_PREFIX_FORMS - 1);
-			memcpy(zp + sizeof EVS_PREFIX_FORMS - 1, e->p, e->pl);
-			zp[sizeof EVS_PREFIX_FORMS - 1 + e->pl] = '\0';
+			char fp[EVS_FORMS_PREFIX_BUF], zp[EVS_FORMS_PREFIX_BUF];
+			char term[EVS_TERM_BUF];
+			memcpy(fp, e->p, e->pl);
+			fp[e->pl] = '\0';
+			evs_schema__forms_prefix(zp, fp);
 			size_t tl = evs_schema__term(term, zp, e->p + e->pl, e->sl);
 			st = xs_doc_term(doc, term, tl, (unsigned)(distinct - 1), err);
 		}

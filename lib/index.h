@@ -121,14 +121,7 @@ evs_status evs_index__docdict_writer(evs_index *idx);
  * made of the records seen so far. */
 evs_status evs_index__release_held(evs_index *idx, int last);
 
-/* A 64-bit hash of an id (FNV-1a, never 0): to notice repeated ids and
- * to give each id its rebuild worker. Not for uniqueness: see id_term. */
-uint64_t evs_index__id_hash(const char *id, size_t len);
-
 /* Whether sync was given the document docid again. */
 int evs_index__given(const evs_index *idx, unsigned docid);
-
-/* The unique term for an id: "Q" + id, or "XQH" + SHA-256 hex of it. */
-int evs_index__id_term(const char *id, size_t len, evs_buf *out);
 
 #endif

@@ -520,7 +520,9 @@ static evs_status build_filters(evs_index *idx, const evs_search_options *o,
 	np += parts[np] != NULL;
 	const char *const *lists[2] = {o->organisers, o->tags};
 	size_t counts[2] = {o->n_organisers, o->n_tags};
-	const char *prefixes[2] = {"XOE", "K"};
+	const char *prefixes[2] =
+	    {evs_schema__facet_field(EVS_FACET_ORGANISER)->exact_prefix,
+	     evs_schema__facet_field(EVS_FACET_TAG)->exact_prefix};
 	for (int k = 0; k < 2; k++) {
 		if (!counts[k])
 			continue;
