@@ -11,8 +11,6 @@
 
 #include "docdata.h"
 #include "forms.h"
-#include "ics.h"
-#include "index.h"
 #include "schema.h"
 #include "sha256.h"
 

@@ -6,8 +6,6 @@
  *   DIR/gen-N/    a Xapian (glass) database
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "index.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,11 +21,13 @@
 #include "docdata.h"
 #include "event.h"
 #include "generation.h"
-#include "ics.h"
+#include "handle.h"
+#include "ics/ics.h"
+#include "ics/read.h"
 #include "parallel.h"
 #include "reader.h"
+#include "rebuild.h"
 #include "schema.h"
-#include "sha256.h"
 
 #define DEFAULT_COMMIT_EVERY 10000
 /* Unknown keys and time zones of one file it remembers, to warn once. */

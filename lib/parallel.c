@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "docdata.h"
-#include "index.h"
 #include "schema.h"
 
 /* Records queued per worker. Long enough that one worker's flush does not

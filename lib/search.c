@@ -12,7 +12,7 @@
 
 #include "date.h"
 #include "docdata.h"
-#include "index.h"
+#include "handle.h"
 #include "ranking.h"
 #include "results.h"
 #include "schema.h"

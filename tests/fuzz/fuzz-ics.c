@@ -13,7 +13,8 @@
 #include <libical/ical.h>
 
 #include "event.h"
-#include "ics.h"
+#include "ics/ics.h"
+#include "ics/read.h"
 #include "reader.h"
 
 static evs_status on_record(void *ctx, const char *json, size_t len,

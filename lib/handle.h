@@ -1,15 +1,19 @@
-/* index.h: the evs_index handle, shared by the files of lib/ that
- * implement the public API on it.
+/* handle.h: the evs_index handle, shared by the files of lib/ that
+ * implement the public API on it, and the helpers they all call on it
+ * (messages, stemming, settings, stored records). Those helpers are
+ * still implemented in index.c, with the public open/add/close; when
+ * index.c is split by concern (docs/architecture.md) they move to a
+ * handle.c below index.c, rebuild.c and parallel.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef EVS_INDEX_H
-#define EVS_INDEX_H
+#ifndef EVS_HANDLE_H
+#define EVS_HANDLE_H
 
 #include <stdint.h>
 
 #include "buf.h"
 #include "evsearch.h"
 #include "normalize.h"
-#include "ranking.h"
+#include "ranking-settings.h"
 #include "schema.h"
 #include "xapian-shim.h"
 
@@ -96,15 +100,6 @@ evs_status evs_index__load_settings(evs_index *idx);
 /* Writes the settings of a new database (idx->db) and sets up idx's
  * stemmer: EVS_E_INVALID for an unknown stemmer. */
 evs_status evs_index__init_settings(evs_index *idx, const char *stemmer);
-
-/* rebuild.c: sets up a new generation for a handle opened with
- * EVS_OPEN_REBUILD or EVS_OPEN_SYNC (the lock is held). */
-evs_status evs_index__open_rebuild(evs_index *idx,
-                                   const evs_open_options *opts);
-
-/* rebuild.c: throws away a generation that was not switched to. Safe on
- * any handle (does nothing for others). */
-void evs_index__discard(evs_index *idx);
 
 /* The dictionary of idx's stored records (*len 0: none), read from the
  * generation's metadata the first time. */

@@ -1,4 +1,4 @@
-/* ics-event.c: one VEVENT (with the overrides of its occurrences) to one
+/* vevent.c: one VEVENT (with the overrides of its occurrences) to one
  * event record of the evsearch schema (docs/schema.md, "iCalendar").
  *
  * Times keep the offset they had: 09:00 Europe/Brussels in winter becomes
@@ -7,6 +7,8 @@
  * occurrences within the window in "occurrences" and, as its own start
  * and end, the first occurrence that ends on or after the window's today.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "vevent.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +16,8 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "ics-event.h"
 #include "sha256.h"
+#include "uid.h"
 
 /* One occurrence of an event. */
 typedef struct occ {
