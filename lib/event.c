@@ -13,6 +13,7 @@
 #include "forms.h"
 #include "schema.h"
 #include "sha256.h"
+#include "util.h"
 
 void evs_record__dispose(evs_record *rec)
 {
@@ -66,8 +67,7 @@ static json_t *cut_string(checker *c, json_t *val, size_t max,
 	if (n <= max)
 		return json_incref(val);
 	const char *s = json_string_value(val);
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
+	max = evs_util__utf8_cut(s, n, max);
 	json_t *cut = json_stringn(s, max);
 	if (cut)
 		warnf(c, "\"%s\": cut to %zu bytes", label, max);

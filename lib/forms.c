@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "util.h"
 
 /* One noted word: its prefix, stem and word, back to back in bytes. */
 struct evs_form_entry {
@@ -22,12 +23,11 @@ int evs_forms__add(evs_forms *f, const char *prefix, const char *stem,
 {
 	size_t pl = strlen(prefix);
 	if (f->n == f->cap) {
-		size_t c = f->cap ? f->cap * 2 : 256;
-		struct evs_form_entry *e = realloc(f->e, c * sizeof *e);
+		struct evs_form_entry *e =
+		    evs_util__grow(f->e, &f->cap, f->n + 1, sizeof *e, 256);
 		if (!e)
 			return -1;
 		f->e = e;
-		f->cap = c;
 	}
 	size_t off = f->bytes.len;
 	if (evs_buf__add(&f->bytes, prefix, pl) < 0 ||

@@ -15,9 +15,9 @@
 #include "normalize.h"
 #include "ranking-settings.h"
 #include "schema.h"
+#include "util.h"
 #include "xapian-shim.h"
 
-#define EVS_ERRLEN XS_ERRLEN
 
 /* What a handle was opened for. */
 typedef enum evs_mode {

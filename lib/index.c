@@ -1282,7 +1282,7 @@ static evs_status read_ics(stream_ctx *sc, evs_line_reader *rd)
 	evs_index *idx = sc->idx;
 	const evs_add_options *opts = sc->opts;
 	evs_ics_window win;
-	char why[128];
+	char why[EVS_ERRLEN];
 	if (evs_ics__window(&win, opts->expand_from, opts->expand_to, time(NULL),
 	                    why) < 0)
 		return evs_index__fail(idx, EVS_E_INVALID, "%s", why);

@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "sha256.h"
+#include "util.h"
 
 size_t evs_schema__term(char *out, const char *prefix, const char *word,
                         size_t len)
@@ -43,11 +44,8 @@ size_t evs_schema__exact_term(char *out, const char *prefix, const char *value,
                               size_t len)
 {
 	size_t pl = strlen(prefix);
-	if (pl + len > EVS_MAX_ID_TERM) {
-		len = EVS_MAX_ID_TERM - pl;
-		while (len > 0 && ((unsigned char)value[len] & 0xC0) == 0x80)
-			len--;
-	}
+	if (pl + len > EVS_MAX_ID_TERM)
+		len = evs_util__utf8_cut(value, len, EVS_MAX_ID_TERM - pl);
 	memcpy(out, prefix, pl);
 	memcpy(out + pl, value, len);
 	out[pl + len] = '\0';

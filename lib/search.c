@@ -16,6 +16,7 @@
 #include "ranking.h"
 #include "results.h"
 #include "schema.h"
+#include "util.h"
 
 #define DEFAULT_LIMIT 10
 #define MAX_LIMIT 10000
@@ -193,12 +194,10 @@ static int merge_add(merge *m, evs_normalizer *nz, evs_buf *key, const char *v,
 			return -1;
 	}
 	if (m->n == m->cap) {
-		size_t c = m->cap ? m->cap * 2 : 16;
-		merge_entry *e = realloc(m->e, c * sizeof *e);
+		merge_entry *e = evs_util__grow(m->e, &m->cap, m->n + 1, sizeof *e, 16);
 		if (!e)
 			return -1;
 		m->e = e;
-		m->cap = c;
 	}
 	merge_entry *e = &m->e[m->n];
 	e->key = strdup(key->p);
@@ -347,12 +346,10 @@ static evs_status add_term_query(evs_index *idx, xs_query ***v, size_t *n,
                                  const char *digits, size_t nd)
 {
 	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 32;
-		xs_query **nv = realloc(*v, c * sizeof *nv);
+		xs_query **nv = evs_util__grow(*v, cap, *n + 1, sizeof *nv, 32);
 		if (!nv)
 			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		*v = nv;
-		*cap = c;
 	}
 	char term[24];
 	int tl = snprintf(term, sizeof term, "%s%.*s", prefix, (int)nd, digits);

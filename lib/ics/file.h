@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ics.h"
+#include "util.h"
 
 /* The parameter the reader adds to every property of a VEVENT, so that a
  * property parsed by libical still knows its physical line. */
@@ -36,14 +37,9 @@ typedef struct evs_ics_file {
 	/* TZIDs already reported as unknown (each is reported once). */
 	char **unknown;
 	size_t nunknown;
-	/* Ids derived for events without UID (64-bit hashes, open
-	 * addressing, with how often each was given), so that two alike get
-	 * two ids. */
-	struct evs_ics_derived {
-		uint64_t hash;
-		size_t count;
-	} * derived;
-	size_t nderived, dcap;
+	/* Hashes of the ids derived for events without UID, with how often
+	 * each was given, so that two alike get two ids. */
+	evs_hashset derived;
 	/* The UIDs of the file and their events (uid.c). */
 	struct evs_ics_uid *uids;
 	size_t nuids, ucap;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "util.h"
 
 /* ---- the window ---- */
 
@@ -30,28 +31,28 @@ int evs_ics__window(evs_ics_window *w, const char *from, const char *to,
 {
 	struct tm tm;
 	if (!localtime_r(&now, &tm)) {
-		snprintf(why, 128, "the clock gives no date");
+		snprintf(why, EVS_ERRLEN, "the clock gives no date");
 		return -1;
 	}
 	shift_years(w->today, &tm, 0);
 	shift_years(w->from, &tm, -1);
 	shift_years(w->to, &tm, 2);
 	if (from && evs_date__filter_bound(from, 0, w->from) < 0) {
-		snprintf(why, 128,
+		snprintf(why, EVS_ERRLEN,
 		         "expansion start \"%.40s\": expected YYYY, YYYY-MM, "
 		         "YYYY-MM-DD or today",
 		         from);
 		return -1;
 	}
 	if (to && evs_date__filter_bound(to, 1, w->to) < 0) {
-		snprintf(why, 128,
+		snprintf(why, EVS_ERRLEN,
 		         "expansion end \"%.40s\": expected YYYY, YYYY-MM, "
 		         "YYYY-MM-DD or today",
 		         to);
 		return -1;
 	}
 	if (strcmp(w->from, w->to) > 0) {
-		snprintf(why, 128, "the expansion window ends before it starts");
+		snprintf(why, EVS_ERRLEN, "the expansion window ends before it starts");
 		return -1;
 	}
 	return 0;

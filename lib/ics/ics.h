@@ -68,8 +68,8 @@ typedef struct evs_ics_window {
 
 /* Sets the window: from and to as given ("YYYY-MM-DD", "YYYY", ...;
  * NULL: a year before today and two years after it), today from now (the
- * machine's local date). Returns 0, or -1 with a reason in why (128
- * bytes). */
+ * machine's local date). Returns 0, or -1 with a reason in why
+ * (EVS_ERRLEN bytes). */
 int evs_ics__window(evs_ics_window *w, const char *from, const char *to,
                     time_t now, char *why);
 

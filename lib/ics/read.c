@@ -21,6 +21,7 @@
 #include "normalize.h"
 #include "reader.h"
 #include "uid.h"
+#include "util.h"
 #include "vevent.h"
 #include "xapian-shim.h"
 
@@ -117,9 +118,7 @@ static int add_piece(stream *s, const char *p, size_t n)
 		size_t room = s->logical.len < EVS_MAX_ICS_LINE
 		                  ? EVS_MAX_ICS_LINE - s->logical.len
 		                  : 0;
-		while (room > 0 && ((unsigned char)p[room] & 0xC0) == 0x80)
-			room--;
-		n = room;
+		n = evs_util__utf8_cut(p, n, room);
 		s->cut = 1;
 	}
 	return evs_buf__add(&s->logical, p, n);
@@ -287,12 +286,11 @@ static int add_prop(stream *s, const char *line, size_t n, uint64_t no)
 		return 0;
 	}
 	if (s->nprops == s->pcap) {
-		size_t c = s->pcap ? s->pcap * 2 : 32;
-		prop_line *np = realloc(s->props, c * sizeof *np);
+		prop_line *np =
+		    evs_util__grow(s->props, &s->pcap, s->nprops + 1, sizeof *np, 32);
 		if (!np)
 			return -1;
 		s->props = np;
-		s->pcap = c;
 	}
 	size_t off = s->text.len;
 	if (nl == 0 || nl == n || (line[nl] != ';' && line[nl] != ':')) {
@@ -438,12 +436,11 @@ static void locate_errors(stream *s, icalcomponent *ev)
 static evs_status defer(stream *s, icalcomponent *ev, uint64_t line)
 {
 	if (s->ndefer == s->dcap) {
-		size_t c = s->dcap ? s->dcap * 2 : 16;
-		deferred *d = realloc(s->defer, c * sizeof *d);
+		deferred *d =
+		    evs_util__grow(s->defer, &s->dcap, s->ndefer + 1, sizeof *d, 16);
 		if (!d)
 			return EVS_E_NOMEM;
 		s->defer = d;
-		s->dcap = c;
 	}
 	const char *uid = icalcomponent_get_uid(ev);
 	s->defer[s->ndefer++] =
@@ -553,14 +550,13 @@ static evs_status end_zone(stream *s)
 		}
 	}
 	if (s->f.nzones == s->f.zcap) {
-		size_t n = s->f.zcap ? s->f.zcap * 2 : 8;
-		evs_ics_zone *z = realloc(s->f.zones, n * sizeof *z);
+		evs_ics_zone *z = evs_util__grow(s->f.zones, &s->f.zcap,
+		                                 s->f.nzones + 1, sizeof *z, 8);
 		if (!z) {
 			icalcomponent_free(c);
 			return EVS_E_NOMEM;
 		}
 		s->f.zones = z;
-		s->f.zcap = n;
 	}
 	char *name = strdup(tzid);
 	icaltimezone *zone = icaltimezone_new();
@@ -860,7 +856,7 @@ evs_status evs_ics__read(evs_line_reader *rd, const char *source,
 	for (size_t i = 0; i < s.f.nunknown; i++)
 		free(s.f.unknown[i]);
 	free(s.f.unknown);
-	free(s.f.derived);
+	evs_hashset__dispose(&s.f.derived);
 	free(s.props);
 	evs_buf__dispose(&s.text);
 	evs_buf__dispose(&s.logical);

@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "sha256.h"
+#include "util.h"
 
 /* One event of a UID: what it was recognised by, and its id (NULL: the
  * UID itself). */
@@ -89,12 +90,11 @@ static size_t add_event(evs_ics_file *f, uint64_t start, uint64_t summary,
                         int seq, char *id)
 {
 	if (f->nuev == f->uevcap) {
-		size_t cap = f->uevcap ? f->uevcap * 2 : 64;
-		struct evs_ics_uev *v = realloc(f->uev, cap * sizeof *v);
+		struct evs_ics_uev *v =
+		    evs_util__grow(f->uev, &f->uevcap, f->nuev + 1, sizeof *v, 64);
 		if (!v)
 			return 0;
 		f->uev = v;
-		f->uevcap = cap;
 	}
 	f->uev[f->nuev] = (struct evs_ics_uev){start, summary, seq, id, 0};
 	return ++f->nuev;

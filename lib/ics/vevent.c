@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "sha256.h"
 #include "uid.h"
+#include "util.h"
 
 /* One occurrence of an event. */
 typedef struct occ {
@@ -231,12 +232,10 @@ static int add_occ(evs_ics_file *f, occs *o, struct icaltimetype s,
 		return 0;
 	}
 	if (o->n == o->cap) {
-		size_t n = o->cap ? o->cap * 2 : 16;
-		occ *v = realloc(o->v, n * sizeof *v);
+		occ *v = evs_util__grow(o->v, &o->cap, o->n + 1, sizeof *v, 16);
 		if (!v)
 			return -1;
 		o->v = v;
-		o->cap = n;
 	}
 	c.at = instant(c.s, c.sz);
 	o->v[o->n++] = c;
@@ -938,37 +937,14 @@ static int derived_id(evs_ics_file *f, icalcomponent *ev, char out[48])
 	snprintf(out, 48, "ics-%.24s", hex);
 	evs_buf__dispose(&b);
 	/* How many ids alike this file gave already. */
-	if (f->nderived * 2 >= f->dcap) {
-		size_t cap = f->dcap ? f->dcap * 2 : 64;
-		struct evs_ics_derived *t = calloc(cap, sizeof *t);
-		if (!t)
-			return -1;
-		for (size_t i = 0; i < f->dcap; i++) {
-			if (!f->derived[i].hash)
-				continue;
-			size_t j = f->derived[i].hash & (cap - 1);
-			while (t[j].hash)
-				j = (j + 1) & (cap - 1);
-			t[j] = f->derived[i];
-		}
-		free(f->derived);
-		f->derived = t;
-		f->dcap = cap;
-	}
 	uint64_t h = 1469598103934665603ull;
 	for (const char *p = out; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	h |= 1; /* 0 is empty */
-	size_t j = h & (f->dcap - 1);
-	while (f->derived[j].hash && f->derived[j].hash != h)
-		j = (j + 1) & (f->dcap - 1);
-	if (!f->derived[j].hash) {
-		f->derived[j].hash = h;
-		f->nderived++;
-	}
-	size_t same = f->derived[j].count++;
+	long long same = evs_hashset__add(&f->derived, h | 1); /* never 0 */
+	if (same < 0)
+		return -1;
 	if (same)
-		snprintf(out + strlen(out), 16, "-%zu", same + 1);
+		snprintf(out + strlen(out), 16, "-%u", (unsigned)(same + 1));
 	return 0;
 }
 
