@@ -18,6 +18,9 @@
 #include "util.h"
 #include "xapian-shim.h"
 
+/* The shim writes its messages into the handle's buffer. */
+_Static_assert(XS_ERRLEN == EVS_ERRLEN, "one size of error buffer");
+
 
 /* What a handle was opened for. */
 typedef enum evs_mode {

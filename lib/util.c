@@ -6,11 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xapian-shim.h"
-
-/* The shim's messages go into the same buffers. */
-_Static_assert(XS_ERRLEN == EVS_ERRLEN, "one size of error buffer");
-
 void *evs_util__grow(void *p, size_t *cap, size_t need, size_t elem,
                      size_t first)
 {
