@@ -11,10 +11,9 @@
 
 #include "docdata.h"
 #include "forms.h"
-#include "ics.h"
-#include "index.h"
 #include "schema.h"
 #include "sha256.h"
+#include "util.h"
 
 void evs_record__dispose(evs_record *rec)
 {
@@ -68,8 +67,7 @@ static json_t *cut_string(checker *c, json_t *val, size_t max,
 	if (n <= max)
 		return json_incref(val);
 	const char *s = json_string_value(val);
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
+	max = evs_util__utf8_cut(s, n, max);
 	json_t *cut = json_stringn(s, max);
 	if (cut)
 		warnf(c, "\"%s\": cut to %zu bytes", label, max);
@@ -342,6 +340,8 @@ evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
 		return st;
 	for (size_t i = 0; i < evs_schema__nfields; i++) {
 		const evs_field *f = &evs_schema__fields[i];
+		if (f->kind == EVS_FIELD_ID)
+			continue; /* checked above */
 		if (f->kind != EVS_FIELD_TEXT) {
 			if ((st = check_list(&c, root, f)) != EVS_OK)
 				return st;
@@ -362,7 +362,7 @@ evs_status evs_event__check(evs_record *rec, const char *json, size_t len,
 	const char *ids = json_string_value(jid);
 	size_t idl = json_string_length(jid);
 	if (evs_buf__add(&rec->id, ids, idl) < 0 ||
-	    evs_index__id_term(ids, idl, &rec->uterm) < 0)
+	    evs_schema__id_term(ids, idl, &rec->uterm) < 0)
 		return EVS_E_NOMEM;
 	return EVS_OK;
 }
@@ -650,6 +650,8 @@ evs_status evs_event__document(xs_doc **out, const evs_analyzer *an,
 		const evs_field *f = &evs_schema__fields[i];
 		json_t *v = json_object_get(root, f->key);
 		b.field = f;
+		if (f->kind == EVS_FIELD_ID)
+			continue; /* its term and value come last */
 		if (f->kind == EVS_FIELD_TEXT) {
 			if (json_is_string(v) && index_text(&b, json_string_value(v),
 			                                    json_string_length(v)) < 0) {

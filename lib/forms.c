@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "util.h"
 
 /* One noted word: its prefix, stem and word, back to back in bytes. */
 struct evs_form_entry {
@@ -22,12 +23,11 @@ int evs_forms__add(evs_forms *f, const char *prefix, const char *stem,
 {
 	size_t pl = strlen(prefix);
 	if (f->n == f->cap) {
-		size_t c = f->cap ? f->cap * 2 : 256;
-		struct evs_form_entry *e = realloc(f->e, c * sizeof *e);
+		struct evs_form_entry *e =
+		    evs_util__grow(f->e, &f->cap, f->n + 1, sizeof *e, 256);
 		if (!e)
 			return -1;
 		f->e = e;
-		f->cap = c;
 	}
 	size_t off = f->bytes.len;
 	if (evs_buf__add(&f->bytes, prefix, pl) < 0 ||
@@ -98,10 +98,11 @@ evs_status evs_forms__finish(evs_forms *f, xs_doc *doc, char *err)
 		}
 		if (st == EVS_OK && distinct > 1) {
 			const struct evs_form_entry *e = &f->e[i];
-			char zp[16], term[EVS_TERM_BUF];
-			memcpy(zp, EVS_PREFIX_FORMS, sizeof EVS_PREFIX_FORMS - 1);
-			memcpy(zp + sizeof EVS_PREFIX_FORMS - 1, e->p, e->pl);
-			zp[sizeof EVS_PREFIX_FORMS - 1 + e->pl] = '\0';
+			char fp[EVS_FORMS_PREFIX_BUF], zp[EVS_FORMS_PREFIX_BUF];
+			char term[EVS_TERM_BUF];
+			memcpy(fp, e->p, e->pl);
+			fp[e->pl] = '\0';
+			evs_schema__forms_prefix(zp, fp);
 			size_t tl = evs_schema__term(term, zp, e->p + e->pl, e->sl);
 			st = xs_doc_term(doc, term, tl, (unsigned)(distinct - 1), err);
 		}

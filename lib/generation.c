@@ -14,15 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
 #include "xapian-shim.h"
-
-static char *join(const char *a, const char *b)
-{
-	char *s;
-	if (asprintf(&s, "%s/%s", a, b) < 0)
-		return NULL;
-	return s;
-}
 
 static void sleep_ms(long ms)
 {
@@ -33,7 +26,7 @@ static void sleep_ms(long ms)
 
 evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd, char *err)
 {
-	char *path = join(dir, "lock");
+	char *path = evs_util__join(dir, "lock");
 	*fd = -1;
 	if (!path) {
 		snprintf(err, XS_ERRLEN, "out of memory");
@@ -86,7 +79,7 @@ evs_status evs_gen__lock(const char *dir, int wait_seconds, int *fd, char *err)
 evs_status evs_gen__read_link(const char *dir, const char *name, char **target,
                               char *err)
 {
-	char *link = join(dir, name);
+	char *link = evs_util__join(dir, name);
 	char buf[256];
 	*target = NULL;
 	if (!link) {
@@ -137,7 +130,7 @@ static evs_status sync_dir(const char *dir, char *err)
 evs_status evs_gen__set_link(const char *dir, const char *name,
                              const char *target, char *err)
 {
-	char *link = join(dir, name), *tmp = NULL;
+	char *link = evs_util__join(dir, name), *tmp = NULL;
 	evs_status st = EVS_OK;
 	if (!link || asprintf(&tmp, "%s.tmp", link) < 0) {
 		free(link);
@@ -160,7 +153,7 @@ evs_status evs_gen__set_link(const char *dir, const char *name,
 
 void evs_gen__unlink(const char *dir, const char *name)
 {
-	char *link = join(dir, name);
+	char *link = evs_util__join(dir, name);
 	struct stat sb;
 	if (link && lstat(link, &sb) == 0 && S_ISLNK(sb.st_mode))
 		unlink(link);
@@ -216,7 +209,7 @@ int evs_gen__remove(const char *path)
 	while ((e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		char *p = join(dir, e->d_name);
+		char *p = evs_util__join(dir, e->d_name);
 		if (p)
 			unlink(p);
 		free(p);
@@ -252,14 +245,14 @@ void evs_gen__clean(const char *dir, const char *keep1, const char *keep2)
 		unsigned long num = gen_number(n);
 		char *p = NULL;
 		if (len > 4 && strcmp(n + len - 4, ".tmp") == 0) {
-			p = join(dir, n);
+			p = evs_util__join(dir, n);
 			if (p)
 				unlink(p);
 		} else if (strncmp(n, "gen-", 4) == 0 &&
 		           !(keep1 && strcmp(n, keep1) == 0) &&
 		           !(keep2 && strcmp(n, keep2) == 0) &&
 		           !(num && (num == below || num == top))) {
-			p = join(dir, n);
+			p = evs_util__join(dir, n);
 			if (p)
 				evs_gen__remove(p);
 		}
@@ -290,7 +283,7 @@ evs_status evs_gen__copy(const char *src, const char *dst, char *err)
 	while (st == EVS_OK && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *from = join(src, e->d_name), *to = join(dst, e->d_name);
+		char *from = evs_util__join(src, e->d_name), *to = evs_util__join(dst, e->d_name);
 		int in = from ? open(from, O_RDONLY | O_CLOEXEC) : -1;
 		int out =
 		    to ? open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
@@ -339,7 +332,7 @@ evs_status evs_gen__sync(const char *path, char *err)
 	while (st == EVS_OK && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *p = join(path, e->d_name);
+		char *p = evs_util__join(path, e->d_name);
 		int fd = p ? open(p, O_RDONLY | O_CLOEXEC) : -1;
 		if (fd < 0 || fsync(fd) < 0) {
 			snprintf(err, XS_ERRLEN, "%s: cannot sync: %s", p ? p : path,
@@ -364,7 +357,7 @@ uint64_t evs_gen__bytes(const char *path)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *p = join(path, e->d_name);
+		char *p = evs_util__join(path, e->d_name);
 		struct stat sb;
 		if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
 			total += (uint64_t)sb.st_size;

@@ -6,8 +6,6 @@
  *   DIR/gen-N/    a Xapian (glass) database
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "index.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,11 +21,13 @@
 #include "docdata.h"
 #include "event.h"
 #include "generation.h"
-#include "ics.h"
+#include "handle.h"
+#include "ics/ics.h"
+#include "ics/read.h"
 #include "parallel.h"
 #include "reader.h"
+#include "rebuild.h"
 #include "schema.h"
-#include "sha256.h"
 
 #define DEFAULT_COMMIT_EVERY 10000
 /* Unknown keys and time zones of one file it remembers, to warn once. */
@@ -93,22 +93,6 @@ size_t evs_index__stem(evs_index *idx, const char *word, size_t len, char *out,
 	memcpy(out, word, n);
 	out[n] = '\0';
 	return n;
-}
-
-int evs_index__id_term(const char *id, size_t len, evs_buf *out)
-{
-	evs_buf__clear(out);
-	if (len + strlen(EVS_PREFIX_ID) <= EVS_MAX_ID_TERM)
-		return evs_buf__adds(out, EVS_PREFIX_ID) < 0 ||
-		               evs_buf__add(out, id, len) < 0
-		           ? -1
-		           : 0;
-	char hex[65];
-	evs_sha256__hex(id, len, hex);
-	return evs_buf__adds(out, EVS_PREFIX_ID_HASH) < 0 ||
-	               evs_buf__adds(out, hex) < 0
-	           ? -1
-	           : 0;
 }
 
 static char *join(const char *a, const char *b)
@@ -710,16 +694,6 @@ evs_status evs_index_info_get(evs_index *idx, evs_index_info *out)
  * without looking it up. A hit may be a collision: where a database is
  * at hand it is confirmed by the database having the id; in a rebuild it
  * costs only a replace_document lookup and a repeated-id warning. */
-uint64_t evs_index__id_hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h ? h : 1;
-}
-
 int evs_index__given(const evs_index *idx, unsigned docid)
 {
 	return (size_t)docid / 8 < idx->given_len &&
@@ -1002,7 +976,7 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 		evs_index__fail(idx, st, "out of memory");
 		goto done;
 	}
-	int seen = seen_add(idx, evs_index__id_hash(rec.id.p, rec.id.len));
+	int seen = seen_add(idx, evs_schema__id_hash(rec.id.p, rec.id.len));
 	if (seen < 0) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
@@ -1073,7 +1047,7 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 		                       "a rebuild adds events; it deletes none");
 	if ((st = evs_index__release_held(idx, 0)) != EVS_OK)
 		return st;
-	if (evs_index__id_term(id, strlen(id), &term) < 0)
+	if (evs_schema__id_term(id, strlen(id), &term) < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
 	if (st == EVS_OK && freq == 0)
@@ -1308,7 +1282,7 @@ static evs_status read_ics(stream_ctx *sc, evs_line_reader *rd)
 	evs_index *idx = sc->idx;
 	const evs_add_options *opts = sc->opts;
 	evs_ics_window win;
-	char why[128];
+	char why[EVS_ERRLEN];
 	if (evs_ics__window(&win, opts->expand_from, opts->expand_to, time(NULL),
 	                    why) < 0)
 		return evs_index__fail(idx, EVS_E_INVALID, "%s", why);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "util.h"
+
 void evs_normalize__dispose(evs_normalizer *nz)
 {
 	free(nz->cps);
@@ -58,9 +60,7 @@ static void cut_utf8(evs_buf *b, size_t max)
 {
 	if (b->len <= max)
 		return;
-	size_t n = max;
-	while (n > 0 && ((unsigned char)b->p[n] & 0xC0) == 0x80)
-		n--;
+	size_t n = evs_util__utf8_cut(b->p, b->len, max);
 	b->len = n;
 	b->p[n] = '\0';
 }

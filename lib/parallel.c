@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "docdata.h"
-#include "index.h"
 #include "schema.h"
 
 /* Records queued per worker. Long enough that one worker's flush does not
@@ -214,7 +213,7 @@ static evs_status failure(evs_pool *p, char *err)
 
 evs_status evs_pool__add(evs_pool *p, evs_record *rec, int fresh, char *err)
 {
-	worker *w = &p->w[evs_index__id_hash(rec->id.p, rec->id.len) % p->n];
+	worker *w = &p->w[evs_schema__id_hash(rec->id.p, rec->id.len) % p->n];
 	pthread_mutex_lock(&w->mu);
 	while (w->count == QUEUE_LEN && w->st == EVS_OK)
 		pthread_cond_wait(&w->room, &w->mu);

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "index.h"
+#include "handle.h"
 
 /* The boost of the events of a year typed in the query: the whole
  * query's weight again, times this. */

@@ -406,9 +406,9 @@ static int on_form(void *ctx, const char *w, size_t len)
  * prefix of fs (forms.h). */
 static uint64_t forms_cf(parser *p, forms *fs, const char *stem, size_t sl)
 {
-	char zp[16], co[EVS_TERM_BUF];
+	char zp[EVS_FORMS_PREFIX_BUF], co[EVS_TERM_BUF];
 	uint64_t cf = 0;
-	snprintf(zp, sizeof zp, "%s%s", EVS_PREFIX_FORMS, fs->prefix);
+	evs_schema__forms_prefix(zp, fs->prefix);
 	size_t cl = evs_schema__term(co, zp, stem, sl);
 	evs_status st = xs_db_collfreq(p->idx->db, co, cl, &cf, p->idx->errmsg);
 	if (st != EVS_OK)
@@ -760,7 +760,7 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 	node nd = {NULL, NULL, 0, 0};
 	int after_op = p->after_op;
 	p->after_op = 0;
-	if (f && f->boolean) {
+	if (f && evs_schema__whole_value(f)) {
 		evs_buf name = EVS_BUF_INIT;
 		if (evs_normalize__name(&p->idx->nz, t->s, t->n, &name) < 0) {
 			p->st = EVS_E_NOMEM;
@@ -769,9 +769,9 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 		if (name.len) {
 			char term[EVS_MAX_ID_TERM + 1];
 			size_t tl;
-			if (strcmp(f->prefix, EVS_PREFIX_ID) == 0) {
+			if (f->kind == EVS_FIELD_ID) {
 				/* Ids are matched as given, not normalised. */
-				if (evs_index__id_term(t->s, t->n, &name) < 0) {
+				if (evs_schema__id_term(t->s, t->n, &name) < 0) {
 					p->st = EVS_E_NOMEM;
 					evs_buf__dispose(&name);
 					return nd;
@@ -779,9 +779,10 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 				tl = name.len < sizeof term ? name.len : sizeof term - 1;
 				memcpy(term, name.p, tl);
 			} else {
-				tl = evs_schema__exact_term(term, f->prefix, name.p, name.len);
+				tl = evs_schema__exact_term(term, f->exact_prefix, name.p,
+				                            name.len);
 			}
-			if (t->wildcard && strcmp(f->prefix, EVS_PREFIX_ID) != 0) {
+			if (t->wildcard && f->kind != EVS_FIELD_ID) {
 				/* tag:cyber* : every tag that begins so. */
 				term[tl] = '\0';
 				p->terms += EVS_MAX_WILDCARD / 4;
@@ -1181,7 +1182,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		} else if (nd.filter) {
 			size_t k;
 			for (k = 0; k < nf; k++)
-				if (strcmp(ffield[k]->prefix, nd.filter->prefix) == 0)
+				if (ffield[k] == nd.filter)
 					break;
 			if (k == nf) {
 				if (nf == 16) {
@@ -1300,7 +1301,7 @@ static int has_content(const parser *p0)
 		int skip = excluded || t.sign == '-';
 		if (t.type == T_WORD || t.type == T_PHRASE)
 			excluded = 0;
-		if (skip || (t.field && t.field->boolean) ||
+		if (skip || (t.field && evs_schema__whole_value(t.field)) ||
 		    (t.type != T_WORD && t.type != T_PHRASE))
 			continue;
 		if (t.type == T_PHRASE || t.wildcard)

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "index.h"
+#include "handle.h"
 
 /* Limits (docs/limits.md). */
 #define EVS_MAX_QUERY_BYTES 8192

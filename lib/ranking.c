@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index.h"
+#include "handle.h"
 #include "schema.h"
 
 /* Word pairs a proximity boost looks at: the first ones of a long query

@@ -9,29 +9,10 @@
 
 #include <stddef.h>
 
+#include "ranking-settings.h"
 #include "xapian-shim.h"
 
 struct evs_index;
-
-/* Ranking settings. The defaults (evs_ranking__defaults) are the ones
- * chosen by 5-fold cross-validation on CISI; a handle's settings can be
- * changed only by the evaluation harness (tests/ireval-run.c) through
- * evs_ranking__set, to measure the alternatives. */
-typedef struct evs_ranking {
-	int set; /* 0: the defaults (a new handle) */
-	xs_scheme scheme;
-	double k1, b;    /* BM25 and BM25+ */
-	double param;    /* BM25+ delta, PL2 c, LM mu */
-	int stopwords;   /* free-text queries leave stopwords out */
-	double near;     /* weight of the proximity boost (0: none) */
-	unsigned window; /* positions within which two words are near */
-	/* Feedback (EVS_SEARCH_EXPAND): terms of the top fb_docs documents,
-	 * fb_terms of them, each weighing up to fb_weight of a query word. */
-	unsigned fb_docs, fb_terms;
-	double fb_weight;
-	int fb_or; /* 1: expansion terms also find documents; 0: they only
-	              reorder the matches of the query (the default) */
-} evs_ranking;
 
 void evs_ranking__defaults(evs_ranking *r);
 

@@ -13,8 +13,9 @@
 #include <unistd.h>
 
 #include "generation.h"
-#include "index.h"
+#include "handle.h"
 #include "parallel.h"
+#include "rebuild.h"
 #include "schema.h"
 
 static char *join(const char *a, const char *b)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index.h"
+#include "handle.h"
 
 #define MAX_VALUES 64
 

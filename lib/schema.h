@@ -6,7 +6,9 @@
 #define EVS_SCHEMA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "buf.h"
 #include "normalize.h"
 
 /* Bump when terms, values or the stored record change meaning: indexes of
@@ -112,35 +114,67 @@ size_t evs_schema__exact_term(char *out, const char *prefix, const char *value,
 
 /* Kinds of record field. */
 typedef enum evs_field_kind {
-	EVS_FIELD_TEXT,  /* a string */
-	EVS_FIELD_LIST,  /* an array of strings */
-	EVS_FIELD_PEOPLE /* an array of strings or {"name", "role"} objects */
+	EVS_FIELD_TEXT,   /* a string */
+	EVS_FIELD_LIST,   /* an array of strings */
+	EVS_FIELD_PEOPLE, /* an array of strings or {"name", "role"} objects */
+	EVS_FIELD_ID      /* the id: one term of the value as given (not
+	                     normalised), no words, no position */
 } evs_field_kind;
 
-/* One indexed field of an event record. */
+/* One field of an event record: how the indexer turns it into terms and
+ * values, and which "name:" of a query searches it. A query "name:"
+ * searches the field's word terms (prefix) when it has them, else its
+ * whole values (exact_prefix): evs_schema__query_prefix(). */
 typedef struct evs_field {
-	const char *key; /* JSON key in the record */
+	const char *key;      /* JSON key in the record */
+	const char *names[4]; /* "name:" in queries, NULL-terminated; the
+	                         first is the one messages name */
 	evs_field_kind kind;
-	const char *prefix;       /* word terms under a query field; NULL: none */
-	const char *exact_prefix; /* whole normalised value as a boolean term */
-	unsigned wdf;             /* weight in free text; 0: not free text */
+	const char *prefix;       /* word terms (with positions); NULL: none */
+	const char *exact_prefix; /* whole normalised value as a boolean term
+	                             (the id: as given, see id_term) */
+	int slot;                 /* its value slot (EVS_SLOT_*), or -1 */
 	int facet;                /* its evs_facet in EVS_SLOT_FACETS, or -1 */
+	unsigned wdf;             /* weight in free text; 0: not free text */
 	size_t max_bytes;         /* each value is cut to this many bytes */
 	size_t max_items;         /* list fields: items kept */
 } evs_field;
 
-/* The indexed fields, in the order their text is positioned. */
+/* The fields, text fields in the order their text is positioned, the id
+ * last. */
 extern const evs_field evs_schema__fields[];
 extern const size_t evs_schema__nfields;
 
-/* A field name usable in queries ("title:", "organiser:", ...). */
-typedef struct evs_query_field {
-	const char *name;
-	const char *prefix;
-	int boolean; /* 1: the value is matched whole (tag:, topic:, id:) */
-} evs_query_field;
+/* The query parser sees the same rows. */
+typedef evs_field evs_query_field;
 
-/* Returns the query field called name (n bytes), or NULL. */
-const evs_query_field *evs_schema__query_field(const char *name, size_t n);
+/* Returns the field called name (n bytes, any case) in queries, or
+ * NULL. */
+const evs_field *evs_schema__query_field(const char *name, size_t n);
+
+/* The prefix of the terms that "name:" of field f searches. */
+const char *evs_schema__query_prefix(const evs_field *f);
+
+/* Whether "name:" of f matches whole values (tag:, topic:, id:) rather
+ * than words. */
+int evs_schema__whole_value(const evs_field *f);
+
+/* The field whose values are counted as facet, or NULL (month, year). */
+const evs_field *evs_schema__facet_field(int facet);
+
+/* The prefix of the co-occurrence terms of the forms of a stem in the
+ * field of word prefix field_prefix ("" for free text): "Z" + it, in out
+ * (EVS_FORMS_PREFIX_BUF bytes). forms.c writes them, query.c reads them. */
+#define EVS_FORMS_PREFIX_BUF 16
+void evs_schema__forms_prefix(char *out, const char *field_prefix);
+
+/* The unique term for an id: "Q" + id, or "XQH" + SHA-256 hex of it when
+ * that would be longer than EVS_MAX_ID_TERM. Returns 0, or -1 when out of
+ * memory. */
+int evs_schema__id_term(const char *id, size_t len, evs_buf *out);
+
+/* A 64-bit hash of an id (FNV-1a, never 0): to notice repeated ids and
+ * to give each id its rebuild worker. Not for uniqueness: see id_term. */
+uint64_t evs_schema__id_hash(const char *id, size_t len);
 
 #endif

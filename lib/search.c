@@ -12,10 +12,11 @@
 
 #include "date.h"
 #include "docdata.h"
-#include "index.h"
+#include "handle.h"
 #include "ranking.h"
 #include "results.h"
 #include "schema.h"
+#include "util.h"
 
 #define DEFAULT_LIMIT 10
 #define MAX_LIMIT 10000
@@ -193,12 +194,10 @@ static int merge_add(merge *m, evs_normalizer *nz, evs_buf *key, const char *v,
 			return -1;
 	}
 	if (m->n == m->cap) {
-		size_t c = m->cap ? m->cap * 2 : 16;
-		merge_entry *e = realloc(m->e, c * sizeof *e);
+		merge_entry *e = evs_util__grow(m->e, &m->cap, m->n + 1, sizeof *e, 16);
 		if (!e)
 			return -1;
 		m->e = e;
-		m->cap = c;
 	}
 	merge_entry *e = &m->e[m->n];
 	e->key = strdup(key->p);
@@ -347,12 +346,10 @@ static evs_status add_term_query(evs_index *idx, xs_query ***v, size_t *n,
                                  const char *digits, size_t nd)
 {
 	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 32;
-		xs_query **nv = realloc(*v, c * sizeof *nv);
+		xs_query **nv = evs_util__grow(*v, cap, *n + 1, sizeof *nv, 32);
 		if (!nv)
 			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		*v = nv;
-		*cap = c;
 	}
 	char term[24];
 	int tl = snprintf(term, sizeof term, "%s%.*s", prefix, (int)nd, digits);
@@ -520,7 +517,9 @@ static evs_status build_filters(evs_index *idx, const evs_search_options *o,
 	np += parts[np] != NULL;
 	const char *const *lists[2] = {o->organisers, o->tags};
 	size_t counts[2] = {o->n_organisers, o->n_tags};
-	const char *prefixes[2] = {"XOE", "K"};
+	const char *prefixes[2] =
+	    {evs_schema__facet_field(EVS_FACET_ORGANISER)->exact_prefix,
+	     evs_schema__facet_field(EVS_FACET_TAG)->exact_prefix};
 	for (int k = 0; k < 2; k++) {
 		if (!counts[k])
 			continue;
@@ -591,22 +590,9 @@ static int has_text(const char *q)
 	return 0;
 }
 
-evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
-                      const evs_search_options *opts)
+/* The options that need no index read. */
+static evs_status check_options(evs_index *idx, const evs_search_options *opts)
 {
-	evs_search_options def = EVS_SEARCH_OPTIONS_INIT;
-	evs_results *res = NULL;
-	xs_query *q = NULL, *filter = NULL;
-	xs_mset *ms = NULL;
-	evs_buf record = EVS_BUF_INIT;
-	evs_status st = EVS_OK;
-	int attempts = 0;
-	*out = NULL;
-	if (!idx)
-		return EVS_E_INVALID;
-	evs_index__reset(idx);
-	if (!opts)
-		opts = &def;
 	if (opts->version < 1 || opts->version > EVS_SEARCH_OPTIONS_VERSION)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "evs_search_options version %d unknown",
@@ -625,22 +611,29 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation is being built; search "
 		                       "the index after the switch");
-	/* A writer's held records go in first, so that it finds them. */
-	if ((st = evs_index__release_held(idx, 0)) != EVS_OK)
-		return st;
-	int text = has_text(query);
-	res = calloc(1, sizeof *res);
+	return EVS_OK;
+}
+
+/* New results holding their own copy of what was asked: they outlive
+ * the caller's strings. */
+static evs_status new_results(evs_results **out, evs_index *idx,
+                              const char *query, int text,
+                              const evs_search_options *opts)
+{
+	evs_results *res = calloc(1, sizeof *res);
+	*out = NULL;
 	if (!res)
-		goto nomem;
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	res->flags = opts->flags;
 	res->offset = opts->offset;
 	res->limit = opts->flags & EVS_SEARCH_NO_HITS ? 0
 	             : opts->limit                    ? opts->limit
 	                                              : DEFAULT_LIMIT;
 	if (res->limit > MAX_LIMIT) {
-		st = evs_index__fail(idx, EVS_E_INVALID, "limit %zu is over %d",
-		                     res->limit, MAX_LIMIT);
-		goto done;
+		size_t limit = res->limit;
+		evs_results_free(res);
+		return evs_index__fail(idx, EVS_E_INVALID, "limit %zu is over %d",
+		                       limit, MAX_LIMIT);
 	}
 	if ((text && !(res->query = strdup(query))) ||
 	    (opts->from && !(res->from = dupn(opts->from))) ||
@@ -648,16 +641,27 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	    (opts->n_organisers &&
 	     !(res->organisers = dup_list(opts->organisers, opts->n_organisers))) ||
 	    (opts->n_tags && !(res->tags = dup_list(opts->tags, opts->n_tags))) ||
-	    !(res->stemmer = strdup(idx->stemmer)))
-		goto nomem;
+	    !(res->stemmer = strdup(idx->stemmer))) {
+		evs_results_free(res);
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	}
 	res->norganisers = opts->organisers ? opts->n_organisers : 0;
 	res->ntags = opts->tags ? opts->n_tags : 0;
+	*out = res;
+	return EVS_OK;
+}
 
-	/* From here on the index is read (the query's forms, the filters'
-	 * years): a reader left behind by a writer's commits (Xapian's
-	 * DatabaseModifiedError) reopens and starts again, so that the whole
-	 * search reads one revision. */
-again:
+/* The query to run: the words of query (text 0: every event) within the
+ * filters of opts, without cancelled events unless asked for; the dates
+ * of the filters go to res. *out is NULL when the text has no words
+ * ("!!!"), which matches nothing. */
+static evs_status build_query(xs_query **out, evs_index *idx, const char *query,
+                              int text, const evs_search_options *opts,
+                              evs_results *res)
+{
+	xs_query *q = NULL, *filter = NULL;
+	evs_status st;
+	*out = NULL;
 	/* Options are checked first, so that a bad date is reported whatever
 	 * the query. */
 	if ((st = build_filters(idx, opts, &filter, res->lo, res->hi)) != EVS_OK)
@@ -676,13 +680,8 @@ again:
 			                              &q)) != EVS_OK)
 				goto done;
 		}
-		if (!q) {
-			/* Text with no words ("!!!") matches nothing. */
-			res->sort = opts->sort ? opts->sort : EVS_SORT_RELEVANCE;
-			*out = res;
-			res = NULL;
+		if (!q)
 			goto done;
-		}
 	} else if ((st = xs_query_match_all(&q, idx->errmsg)) != EVS_OK) {
 		goto done;
 	}
@@ -714,6 +713,21 @@ again:
 		    EVS_OK)
 			goto done;
 	}
+	*out = q;
+	q = NULL;
+done:
+	xs_query_free(q);
+	xs_query_free(filter);
+	return st;
+}
+
+/* Runs q: the page of hits, their records and the facets into res. */
+static evs_status run_query(evs_index *idx, const evs_search_options *opts,
+                            xs_query *q, int text, evs_results *res)
+{
+	xs_mset *ms = NULL;
+	evs_buf record = EVS_BUF_INIT;
+	evs_status st;
 	/* Without words every event is as relevant as any other: a listing is
 	 * newest first. */
 	res->sort =
@@ -786,25 +800,60 @@ again:
 	}
 	if (collect_facets(res, ms) < 0)
 		goto nomem;
-	*out = res;
-	res = NULL;
 	goto done;
 nomem:
 	st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 done:
-	if (st == EVS_E_MODIFIED && res && !res->hits && attempts++ < 3 &&
-	    xs_db_reopen(idx->db, idx->errmsg) == EVS_OK) {
+	evs_buf__dispose(&record);
+	xs_mset_free(ms);
+	return st;
+}
+
+evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
+                      const evs_search_options *opts)
+{
+	evs_search_options def = EVS_SEARCH_OPTIONS_INIT;
+	evs_results *res = NULL;
+	evs_status st;
+	*out = NULL;
+	if (!idx)
+		return EVS_E_INVALID;
+	evs_index__reset(idx);
+	if (!opts)
+		opts = &def;
+	if ((st = check_options(idx, opts)) != EVS_OK)
+		return st;
+	/* A writer's held records go in first, so that it finds them. */
+	if ((st = evs_index__release_held(idx, 0)) != EVS_OK)
+		return st;
+	int text = has_text(query);
+	if ((st = new_results(&res, idx, query, text, opts)) != EVS_OK)
+		return st;
+	/* From here on the index is read (the query's forms, the filters'
+	 * years): a reader left behind by a writer's commits (Xapian's
+	 * DatabaseModifiedError) reopens and starts again, up to three times,
+	 * so that the whole search reads one revision. */
+	for (int attempts = 0;; attempts++) {
+		xs_query *q = NULL;
+		st = build_query(&q, idx, query, text, opts, res);
+		if (st == EVS_OK && !q) {
+			/* Text with no words matches nothing. */
+			res->sort = opts->sort ? opts->sort : EVS_SORT_RELEVANCE;
+			break;
+		}
+		if (st == EVS_OK)
+			st = run_query(idx, opts, q, text, res);
 		xs_query_free(q);
-		xs_query_free(filter);
-		q = filter = NULL;
+		if (st != EVS_E_MODIFIED || res->hits || attempts == 3 ||
+		    xs_db_reopen(idx->db, idx->errmsg) != EVS_OK)
+			break;
 		evs_highlight__dispose(&res->hl);
 		memset(&res->hl, 0, sizeof res->hl);
-		goto again;
 	}
-	evs_buf__dispose(&record);
-	xs_query_free(q);
-	xs_query_free(filter);
-	xs_mset_free(ms);
+	if (st == EVS_OK) {
+		*out = res;
+		res = NULL;
+	}
 	evs_results_free(res);
 	return st;
 }

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "normalize.h"
 #include "results.h"
+#include "util.h"
 #include "xapian-shim.h"
 
 #define WINDOW_WORDS 30
@@ -67,14 +68,12 @@ static int on_token(void *ctx, const evs_token *t)
 		return 0;
 	}
 	if (s->n == s->cap) {
-		size_t c = s->cap ? s->cap * 2 : 64;
-		span *w = realloc(s->w, c * sizeof *w);
+		span *w = evs_util__grow(s->w, &s->cap, s->n + 1, sizeof *w, 64);
 		if (!w) {
 			s->failed = 1;
 			return -1;
 		}
 		s->w = w;
-		s->cap = c;
 	}
 	s->w[s->n].off = t->off;
 	s->w[s->n].len = t->olen;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "index.h"
+#include "handle.h"
 
 /* What to do with a correction. */
 typedef enum evs_spell_level {

@@ -24,7 +24,7 @@
 #include <time.h>
 
 #include "evsearch.h"
-#include "index.h"
+#include "handle.h"
 #include "ranking.h"
 
 static double now_ms(void)

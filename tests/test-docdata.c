@@ -14,7 +14,7 @@
 
 #include "docdata.h"
 #include "helpers.h"
-#include "index.h"
+#include "handle.h"
 
 /* The records of a JSON Lines file as compact JSON, as the index stores
  * them. Returns how many (at most max). */

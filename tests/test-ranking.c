@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "index.h"
+#include "handle.h"
 #include "ranking.h"
 
 static void add_records(const char *dir, const char *const *recs)

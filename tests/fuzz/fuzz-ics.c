@@ -13,7 +13,8 @@
 #include <libical/ical.h>
 
 #include "event.h"
-#include "ics.h"
+#include "ics/ics.h"
+#include "ics/read.h"
 #include "reader.h"
 
 static evs_status on_record(void *ctx, const char *json, size_t len,
@@ -52,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	evs_ics_window win;
-	char why[128];
+	char why[512]; /* EVS_ERRLEN */
 	/* A fixed window and today, so that a run can be repeated. */
 	if (evs_ics__window(&win, "2025-01-01", "2027-12-31", 1767225600, why) < 0)
 		__builtin_trap();

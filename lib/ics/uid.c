@@ -1,4 +1,4 @@
-/* ics-uid.c: VEVENTs of one file that share a UID.
+/* uid.c: VEVENTs of one file that share a UID.
  *
  * A UID names one event, but feeds on the web reuse one UID for many
  * events (a conference export that gives every talk the schedule's UID).
@@ -16,12 +16,14 @@
  *     which is the same in every run over the same feed.
  * One warning per UID at the end of the file says how many there were.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "uid.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "ics-event.h"
 #include "sha256.h"
+#include "util.h"
 
 /* One event of a UID: what it was recognised by, and its id (NULL: the
  * UID itself). */
@@ -88,12 +90,11 @@ static size_t add_event(evs_ics_file *f, uint64_t start, uint64_t summary,
                         int seq, char *id)
 {
 	if (f->nuev == f->uevcap) {
-		size_t cap = f->uevcap ? f->uevcap * 2 : 64;
-		struct evs_ics_uev *v = realloc(f->uev, cap * sizeof *v);
+		struct evs_ics_uev *v =
+		    evs_util__grow(f->uev, &f->uevcap, f->nuev + 1, sizeof *v, 64);
 		if (!v)
 			return 0;
 		f->uev = v;
-		f->uevcap = cap;
 	}
 	f->uev[f->nuev] = (struct evs_ics_uev){start, summary, seq, id, 0};
 	return ++f->nuev;
@@ -103,8 +104,7 @@ static size_t add_event(evs_ics_file *f, uint64_t start, uint64_t summary,
 static char *derive(const char *uid, const char *dtstart, const char *summary)
 {
 	char hex[65];
-	evs_sha256__hex(summary ? summary : "", summary ? strlen(summary) : 0,
-	                hex);
+	evs_sha256__hex(summary ? summary : "", summary ? strlen(summary) : 0, hex);
 	evs_buf b = EVS_BUF_INIT;
 	if (evs_buf__adds(&b, uid) < 0 || evs_buf__addc(&b, '#') < 0 ||
 	    evs_buf__adds(&b, dtstart ? dtstart : "") < 0 ||

@@ -1,14 +1,16 @@
-/* ics-event.h: what the iCalendar stream reader (ics.c) and the VEVENT
- * converter (ics-event.c) share: the state of one file (its time zones,
- * window and sink) and the conversion itself.
+/* file.h: what the iCalendar stream reader (read.c), the VEVENT
+ * converter (vevent.c) and the UIDs (uid.c) share: the state of one file
+ * (its time zones, window and sink), its messages and the lines of its
+ * properties.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef EVS_ICS_EVENT_H
-#define EVS_ICS_EVENT_H
+#ifndef EVS_ICS_FILE_H
+#define EVS_ICS_FILE_H
 
 #include <libical/ical.h>
 #include <stdint.h>
 
 #include "ics.h"
+#include "util.h"
 
 /* The parameter the reader adds to every property of a VEVENT, so that a
  * property parsed by libical still knows its physical line. */
@@ -35,15 +37,10 @@ typedef struct evs_ics_file {
 	/* TZIDs already reported as unknown (each is reported once). */
 	char **unknown;
 	size_t nunknown;
-	/* Ids derived for events without UID (64-bit hashes, open
-	 * addressing, with how often each was given), so that two alike get
-	 * two ids. */
-	struct evs_ics_derived {
-		uint64_t hash;
-		size_t count;
-	} * derived;
-	size_t nderived, dcap;
-	/* The UIDs of the file and their events (ics-uid.c). */
+	/* Hashes of the ids derived for events without UID, with how often
+	 * each was given, so that two alike get two ids. */
+	evs_hashset derived;
+	/* The UIDs of the file and their events (uid.c). */
 	struct evs_ics_uid *uids;
 	size_t nuids, ucap;
 	struct evs_ics_uev *uev;
@@ -74,32 +71,5 @@ int evs_ics__zones_known(evs_ics_file *f, icalcomponent *ev);
 /* Whether ev is part of a recurring event: it has RRULE or RDATE (a
  * master) or RECURRENCE-ID (an override). */
 int evs_ics__recurs(icalcomponent *ev);
-
-/* Whether ev has a DTSTART that can be an event's start. */
-int evs_ics__has_start(evs_ics_file *f, icalcomponent *ev);
-
-/* Converts a VEVENT that begins at line, with the overrides of its
- * occurrences (n of them, may be 0), to a record and hands it to the
- * sink. A VEVENT that cannot be an event (no DTSTART) is reported as an
- * error instead. Returns the sink's status, or EVS_E_NOMEM. */
-evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
-                         icalcomponent *const *overrides, size_t n);
-
-/* What evs_ics__uid_place says to do with a VEVENT. */
-enum { EVS_ICS_NEW, EVS_ICS_REPLACE, EVS_ICS_SKIP };
-
-/* ics-uid.c: places a VEVENT (without RECURRENCE-ID) of the UID uid that
- * begins at line among the file's events of that UID: EVS_ICS_NEW (an
- * event of its own), EVS_ICS_REPLACE (a newer SEQUENCE of one handed on
- * before) or EVS_ICS_SKIP (a repeat, or an older SEQUENCE). *id is the
- * id to give it (uid, or one derived; owned by f). -1: out of memory. */
-int evs_ics__uid_place(evs_ics_file *f, icalcomponent *ev, const char *uid,
-                       uint64_t line, const char **id);
-
-/* Warns, once per UID, about the UIDs given to several events. */
-void evs_ics__uid_report(evs_ics_file *f);
-
-/* Frees what evs_ics__uid_place kept. */
-void evs_ics__uid_free(evs_ics_file *f);
 
 #endif

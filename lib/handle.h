@@ -1,19 +1,26 @@
-/* index.h: the evs_index handle, shared by the files of lib/ that
- * implement the public API on it.
+/* handle.h: the evs_index handle, shared by the files of lib/ that
+ * implement the public API on it, and the helpers they all call on it
+ * (messages, stemming, settings, stored records). Those helpers are
+ * still implemented in index.c, with the public open/add/close; when
+ * index.c is split by concern (docs/architecture.md) they move to a
+ * handle.c below index.c, rebuild.c and parallel.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef EVS_INDEX_H
-#define EVS_INDEX_H
+#ifndef EVS_HANDLE_H
+#define EVS_HANDLE_H
 
 #include <stdint.h>
 
 #include "buf.h"
 #include "evsearch.h"
 #include "normalize.h"
-#include "ranking.h"
+#include "ranking-settings.h"
 #include "schema.h"
+#include "util.h"
 #include "xapian-shim.h"
 
-#define EVS_ERRLEN XS_ERRLEN
+/* The shim writes its messages into the handle's buffer. */
+_Static_assert(XS_ERRLEN == EVS_ERRLEN, "one size of error buffer");
+
 
 /* What a handle was opened for. */
 typedef enum evs_mode {
@@ -97,15 +104,6 @@ evs_status evs_index__load_settings(evs_index *idx);
  * stemmer: EVS_E_INVALID for an unknown stemmer. */
 evs_status evs_index__init_settings(evs_index *idx, const char *stemmer);
 
-/* rebuild.c: sets up a new generation for a handle opened with
- * EVS_OPEN_REBUILD or EVS_OPEN_SYNC (the lock is held). */
-evs_status evs_index__open_rebuild(evs_index *idx,
-                                   const evs_open_options *opts);
-
-/* rebuild.c: throws away a generation that was not switched to. Safe on
- * any handle (does nothing for others). */
-void evs_index__discard(evs_index *idx);
-
 /* The dictionary of idx's stored records (*len 0: none), read from the
  * generation's metadata the first time. */
 evs_status evs_index__docdict(evs_index *idx, const char **dict, size_t *len);
@@ -121,14 +119,7 @@ evs_status evs_index__docdict_writer(evs_index *idx);
  * made of the records seen so far. */
 evs_status evs_index__release_held(evs_index *idx, int last);
 
-/* A 64-bit hash of an id (FNV-1a, never 0): to notice repeated ids and
- * to give each id its rebuild worker. Not for uniqueness: see id_term. */
-uint64_t evs_index__id_hash(const char *id, size_t len);
-
 /* Whether sync was given the document docid again. */
 int evs_index__given(const evs_index *idx, unsigned docid);
-
-/* The unique term for an id: "Q" + id, or "XQH" + SHA-256 hex of it. */
-int evs_index__id_term(const char *id, size_t len, evs_buf *out);
 
 #endif

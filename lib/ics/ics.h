@@ -1,4 +1,5 @@
-/* ics.h: iCalendar (RFC 5545) feeds read as event records.
+/* ics.h: iCalendar (RFC 5545) feeds read as event records: what the
+ * reader is given (read.h reads).
  *
  * The reader unfolds lines itself (so that every message can name the
  * physical line), checks UTF-8, cuts the stream into VEVENT and VTIMEZONE
@@ -18,7 +19,6 @@
 #include <time.h>
 
 #include "evsearch.h"
-#include "reader.h"
 #include "schema.h"
 
 /* Steps a recurrence rule may take before expansion gives up on it (a
@@ -68,27 +68,13 @@ typedef struct evs_ics_window {
 
 /* Sets the window: from and to as given ("YYYY-MM-DD", "YYYY", ...;
  * NULL: a year before today and two years after it), today from now (the
- * machine's local date). Returns 0, or -1 with a reason in why (128
- * bytes). */
+ * machine's local date). Returns 0, or -1 with a reason in why
+ * (EVS_ERRLEN bytes). */
 int evs_ics__window(evs_ics_window *w, const char *from, const char *to,
                     time_t now, char *why);
-
-/* Reads an iCalendar stream from rd (set up by the caller, who disposes
- * of it), named source (also the base of ids
- * derived for events without UID). Returns EVS_OK, EVS_E_CANCELLED,
- * EVS_E_IO (reading failed: errno is kept, and msg, XS_ERRLEN bytes, says
- * so), EVS_E_NOMEM, or what sink->record returned. */
-evs_status evs_ics__read(evs_line_reader *rd, const char *source,
-                         const evs_ics_window *window, const evs_ics_sink *sink,
-                         char *msg);
 
 /* Whether name is a time zone of the system (tzdata, through libical),
  * such as "Europe/Brussels" or "UTC". */
 int evs_ics__known_zone(const char *name);
-
-/* HTML (an X-ALT-DESC) reduced to text: tags removed, block ends and
- * <br> made line breaks, the common entities and numeric references
- * decoded. Returns a string to free, or NULL when out of memory. */
-char *evs_ics__html_text(const char *html, size_t len);
 
 #endif

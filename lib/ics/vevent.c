@@ -1,4 +1,4 @@
-/* ics-event.c: one VEVENT (with the overrides of its occurrences) to one
+/* vevent.c: one VEVENT (with the overrides of its occurrences) to one
  * event record of the evsearch schema (docs/schema.md, "iCalendar").
  *
  * Times keep the offset they had: 09:00 Europe/Brussels in winter becomes
@@ -7,6 +7,8 @@
  * occurrences within the window in "occurrences" and, as its own start
  * and end, the first occurrence that ends on or after the window's today.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "vevent.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +16,9 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "ics-event.h"
 #include "sha256.h"
+#include "uid.h"
+#include "util.h"
 
 /* One occurrence of an event. */
 typedef struct occ {
@@ -229,12 +232,10 @@ static int add_occ(evs_ics_file *f, occs *o, struct icaltimetype s,
 		return 0;
 	}
 	if (o->n == o->cap) {
-		size_t n = o->cap ? o->cap * 2 : 16;
-		occ *v = realloc(o->v, n * sizeof *v);
+		occ *v = evs_util__grow(o->v, &o->cap, o->n + 1, sizeof *v, 16);
 		if (!v)
 			return -1;
 		o->v = v;
-		o->cap = n;
 	}
 	c.at = instant(c.s, c.sz);
 	o->v[o->n++] = c;
@@ -936,37 +937,14 @@ static int derived_id(evs_ics_file *f, icalcomponent *ev, char out[48])
 	snprintf(out, 48, "ics-%.24s", hex);
 	evs_buf__dispose(&b);
 	/* How many ids alike this file gave already. */
-	if (f->nderived * 2 >= f->dcap) {
-		size_t cap = f->dcap ? f->dcap * 2 : 64;
-		struct evs_ics_derived *t = calloc(cap, sizeof *t);
-		if (!t)
-			return -1;
-		for (size_t i = 0; i < f->dcap; i++) {
-			if (!f->derived[i].hash)
-				continue;
-			size_t j = f->derived[i].hash & (cap - 1);
-			while (t[j].hash)
-				j = (j + 1) & (cap - 1);
-			t[j] = f->derived[i];
-		}
-		free(f->derived);
-		f->derived = t;
-		f->dcap = cap;
-	}
 	uint64_t h = 1469598103934665603ull;
 	for (const char *p = out; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	h |= 1; /* 0 is empty */
-	size_t j = h & (f->dcap - 1);
-	while (f->derived[j].hash && f->derived[j].hash != h)
-		j = (j + 1) & (f->dcap - 1);
-	if (!f->derived[j].hash) {
-		f->derived[j].hash = h;
-		f->nderived++;
-	}
-	size_t same = f->derived[j].count++;
+	long long same = evs_hashset__add(&f->derived, h | 1); /* never 0 */
+	if (same < 0)
+		return -1;
 	if (same)
-		snprintf(out + strlen(out), 16, "-%zu", same + 1);
+		snprintf(out + strlen(out), 16, "-%u", (unsigned)(same + 1));
 	return 0;
 }
 
@@ -993,49 +971,49 @@ static int add_occurrences(json_t *rec, const occs *o)
 	return bad ? -1 : 0;
 }
 
-evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
-                         icalcomponent *const *ovs, size_t nov)
+/* The start (DTSTART) of ev in *t0 and *z0, and the IANA name of its
+ * zone in tzname (64 bytes; "" when none). Returns 0, or -1 when there is
+ * no usable DTSTART: reported as an error, at the DTSTART line libical
+ * could not parse when the reader noted it. */
+static int start_of(evs_ics_file *f, icalcomponent *ev, uint64_t line,
+                    struct icaltimetype *t0, icaltimezone **z0, char *tzname)
 {
-	evs_status st = EVS_OK;
-	occs o = {NULL, 0, 0, 0};
-	char *json = NULL;
-	json_t *rec = json_object();
-	if (!rec)
-		return EVS_E_NOMEM;
-	int bad = 0, replaces = 0;
-
-	/* DTSTART, without which there is no event. */
 	icalproperty *dp =
 	    icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
-	struct icaltimetype t0, te;
-	icaltimezone *z0 = NULL, *ze = NULL;
 	const char *iana = NULL;
-	if (!dp || prop_time(f, dp, &t0, &z0, &iana, NULL) < 0) {
-		uint64_t at = dp ? evs_ics__prop_line(dp) : 0;
-		for (icalproperty *x =
-		         icalcomponent_get_first_property(ev, ICAL_X_PROPERTY);
-		     x && !at;
-		     x = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
-			const char *n = icalproperty_get_x_name(x);
-			if (n && strcmp(n, EVS_ICS_BAD_DTSTART) == 0)
-				at = strtoull(icalproperty_get_x(x), NULL, 10);
-		}
-		evs_ics__diag(f, EVS_ERROR, at ? at : line, 1,
-		              "VEVENT without a usable DTSTART; it is skipped");
-		goto done;
+	*tzname = '\0';
+	if (dp && prop_time(f, dp, t0, z0, &iana, NULL) == 0) {
+		if (iana)
+			snprintf(tzname, 64, "%s", iana);
+		return 0;
 	}
-	char tzname[64] = "";
-	if (iana)
-		snprintf(tzname, sizeof tzname, "%s", iana);
+	uint64_t at = dp ? evs_ics__prop_line(dp) : 0;
+	for (icalproperty *x =
+	         icalcomponent_get_first_property(ev, ICAL_X_PROPERTY);
+	     x && !at; x = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
+		const char *n = icalproperty_get_x_name(x);
+		if (n && strcmp(n, EVS_ICS_BAD_DTSTART) == 0)
+			at = strtoull(icalproperty_get_x(x), NULL, 10);
+	}
+	evs_ics__diag(f, EVS_ERROR, at ? at : line, 1,
+	              "VEVENT without a usable DTSTART; it is skipped");
+	return -1;
+}
 
-	/* The id: UID; an override that has no master here gets its own. */
+/* Sets the "id" of rec: the UID, one derived for an event without UID or
+ * for another event of a reused UID (uid.c), or UID/RECURRENCE-ID for an
+ * override that has no master here. *replaces: the record replaces one
+ * handed on before (a newer SEQUENCE). Returns 0, 1 when the event is to
+ * be skipped (a repeat, an older SEQUENCE), or -1 when out of memory. */
+static int set_id(evs_ics_file *f, icalcomponent *ev, uint64_t line,
+                  json_t *rec, int *replaces)
+{
 	const char *uid = icalcomponent_get_uid(ev);
 	char idbuf[48];
+	*replaces = 0;
 	if (!uid || !*uid) {
-		if (derived_id(f, ev, idbuf) < 0) {
-			st = EVS_E_NOMEM;
-			goto done;
-		}
+		if (derived_id(f, ev, idbuf) < 0)
+			return -1;
 		uid = idbuf;
 		evs_ics__diag(f, EVS_WARNING, line, 0,
 		              "VEVENT without UID: its id is \"%s\" (from the file "
@@ -1047,71 +1025,63 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 	if (rp) {
 		char *rid = icalproperty_get_value_as_string_r(rp);
 		char *id = malloc(strlen(uid) + (rid ? strlen(rid) : 0) + 2);
-		if (!id) {
-			free(rid);
-			st = EVS_E_NOMEM;
-			goto done;
+		int bad = !id;
+		if (id) {
+			sprintf(id, "%s/%s", uid, rid ? rid : "");
+			bad = set_str(rec, "id", id) < 0;
 		}
-		sprintf(id, "%s/%s", uid, rid ? rid : "");
-		bad |= set_str(rec, "id", id) < 0;
 		free(id);
 		free(rid);
-	} else {
-		int place = uid == idbuf ? EVS_ICS_NEW
-		                         : evs_ics__uid_place(f, ev, uid, line, &uid);
-		if (place < 0) {
-			st = EVS_E_NOMEM;
-			goto done;
-		}
-		if (place == EVS_ICS_SKIP)
-			goto done;
-		replaces = place == EVS_ICS_REPLACE;
-		bad |= set_str(rec, "id", uid) < 0;
+		return bad ? -1 : 0;
 	}
+	int place =
+	    uid == idbuf ? EVS_ICS_NEW : evs_ics__uid_place(f, ev, uid, line, &uid);
+	if (place < 0)
+		return -1;
+	if (place == EVS_ICS_SKIP)
+		return 1;
+	*replaces = place == EVS_ICS_REPLACE;
+	return set_str(rec, "id", uid) < 0 ? -1 : 0;
+}
 
-	const char *title = icalcomponent_get_summary(ev);
-	if (!title || !*title) {
-		evs_ics__diag(f, EVS_WARNING, line, 0,
-		              "VEVENT without SUMMARY: its title is \"(untitled)\"");
-		title = "(untitled)";
-	}
-	bad |= set_str(rec, "title", title) < 0;
-
-	/* The end: DTEND (a date DTEND is the day after the last), else
-	 * DURATION, else none. */
-	span sp = {0, 0, t0.is_date ? 1 : 0};
-	int has_dtend = 0;
+/* The end of an event that starts at t0 (zone z0): DTEND (a date DTEND
+ * is the day after the last; one before DTSTART is ignored with a
+ * warning) into *te and *ze, else DURATION, else none; *sp says how
+ * long. Returns whether a usable DTEND was found. */
+static int end_of_event(evs_ics_file *f, icalcomponent *ev,
+                        struct icaltimetype t0, icaltimezone *z0,
+                        struct icaltimetype *te, icaltimezone **ze, span *sp)
+{
+	*sp = (span){0, 0, t0.is_date ? 1 : 0};
 	icalproperty *ep =
 	    icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY);
 	icalproperty *up =
 	    icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY);
-	if (ep && prop_time(f, ep, &te, &ze, NULL, NULL) == 0) {
-		has_dtend = 1;
-		if (t0.is_date && te.is_date) {
-			te.zone = NULL;
-			int days = (int)((instant(te, NULL) - instant(t0, NULL)) / 86400);
+	if (ep && prop_time(f, ep, te, ze, NULL, NULL) == 0) {
+		if (t0.is_date && te->is_date) {
+			te->zone = NULL;
+			int days = (int)((instant(*te, NULL) - instant(t0, NULL)) / 86400);
 			if (days >= 1)
-				icaltime_adjust(&te, -1, 0, 0, 0);
-			sp.days = days > 1 ? days : 1;
-			sp.has_end = days > 1;
+				icaltime_adjust(te, -1, 0, 0, 0);
+			sp->days = days > 1 ? days : 1;
+			sp->has_end = days > 1;
 		} else {
-			sp.secs = (long long)(instant(te, ze) - instant(t0, z0));
-			sp.has_end = 1;
+			sp->secs = (long long)(instant(*te, *ze) - instant(t0, z0));
+			sp->has_end = 1;
 		}
 		/* As the record's check will compare them: instants (floating
 		 * times as UTC) when both have a time, else dates. */
 		char ks[9], ke[9];
 		date_key(t0, ks);
-		date_key(te, ke);
-		int before = !t0.is_date && !te.is_date
-		                 ? instant(te, ze) < instant(t0, z0)
+		date_key(*te, ke);
+		int before = !t0.is_date && !te->is_date
+		                 ? instant(*te, *ze) < instant(t0, z0)
 		                 : strcmp(ke, ks) < 0;
-		if (before) {
-			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(ep), 0,
-			              "DTEND before DTSTART; it is ignored");
-			has_dtend = 0;
-			sp = (span){0, 0, t0.is_date ? 1 : 0};
-		}
+		if (!before)
+			return 1;
+		evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(ep), 0,
+		              "DTEND before DTSTART; it is ignored");
+		*sp = (span){0, 0, t0.is_date ? 1 : 0};
 	} else if (up) {
 		struct icaldurationtype d = icalproperty_get_duration(up);
 		long long secs = icaldurationtype_as_int(d);
@@ -1119,72 +1089,68 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 			evs_ics__diag(f, EVS_WARNING, evs_ics__prop_line(up), 0,
 			              "negative DURATION; it is ignored");
 		} else if (t0.is_date) {
-			sp.days = secs >= 86400 ? (int)(secs / 86400) : 1;
-			sp.has_end = sp.days > 1;
+			sp->days = secs >= 86400 ? (int)(secs / 86400) : 1;
+			sp->has_end = sp->days > 1;
 		} else {
 			/* Days and weeks are nominal: 10:00 plus P1D is 10:00 the
 			 * next day, also across a change to summer time. */
-			sp.days = d.days + 7 * d.weeks;
-			sp.secs = (long long)d.hours * 3600 + d.minutes * 60 + d.seconds;
-			sp.has_end = 1;
+			sp->days = d.days + 7 * d.weeks;
+			sp->secs = (long long)d.hours * 3600 + d.minutes * 60 + d.seconds;
+			sp->has_end = 1;
 		}
 	}
+	return 0;
+}
 
-	/* Occurrences, for a master of a recurring event. */
-	int recurs = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) ||
-	             icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
-	size_t in_window = 0;
-	if (recurs &&
-	    expand(f, ev, t0, z0, &sp, ovs, nov, title, &o, &in_window) < 0) {
-		st = EVS_E_NOMEM;
-		goto done;
-	}
-	if (o.full)
-		evs_ics__diag(f, EVS_WARNING, line, 0,
-		              "more than %d occurrences in the window: expansion "
-		              "stopped there",
-		              EVS_MAX_OCC_KEPT);
-	if (in_window && o.n == 0) {
-		evs_ics__diag(f, EVS_WARNING, line, 0,
-		              "every occurrence in the window is excluded (EXDATE or "
-		              "cancelled); the event is not indexed");
-		goto done;
-	}
-	keep_nearest(f, &o, line);
+/* Sets "start", "end" and "occurrences" of rec: a recurring event is
+ * shown, sorted and counted by its next occurrence (the first that ends
+ * on or after the window's today, else the last). Returns 0, or -1 when
+ * out of memory. */
+static int set_times(evs_ics_file *f, json_t *rec, const occs *o,
+                     struct icaltimetype t0, icaltimezone *z0,
+                     struct icaltimetype te, icaltimezone *ze, const span *sp,
+                     int has_dtend)
+{
 	char s[40], e[40];
-	if (o.n > 0) {
-		/* The event is shown, sorted and counted by its next occurrence. */
-		size_t k = o.n - 1;
-		for (size_t i = 0; i < o.n; i++) {
+	int bad = 0;
+	if (o->n > 0) {
+		size_t k = o->n - 1;
+		for (size_t i = 0; i < o->n; i++) {
 			char ke[9];
-			date_key(o.v[i].e, ke);
+			date_key(o->v[i].e, ke);
 			if (strcmp(ke, f->win->today) >= 0) {
 				k = i;
 				break;
 			}
 		}
-		iso(o.v[k].s, o.v[k].sz, s);
+		iso(o->v[k].s, o->v[k].sz, s);
 		bad |= set_str(rec, "start", s) < 0;
-		if (o.v[k].has_end) {
-			iso(o.v[k].e, o.v[k].ez, e);
+		if (o->v[k].has_end) {
+			iso(o->v[k].e, o->v[k].ez, e);
 			bad |= set_str(rec, "end", e) < 0;
 		}
-		bad |= add_occurrences(rec, &o) < 0;
+		bad |= add_occurrences(rec, o) < 0;
 	} else {
 		iso(t0, z0, s);
 		bad |= set_str(rec, "start", s) < 0;
-		if (has_dtend && sp.has_end) {
+		if (has_dtend && sp->has_end) {
 			iso(te, ze, e);
 			bad |= set_str(rec, "end", e) < 0;
-		} else if (!has_dtend && sp.has_end) {
-			struct icaltimetype x = end_of(t0, z0, &sp);
+		} else if (!has_dtend && sp->has_end) {
+			struct icaltimetype x = end_of(t0, z0, sp);
 			iso(x, z0, e);
 			bad |= set_str(rec, "end", e) < 0;
 		}
 	}
-	if (*tzname && !t0.is_date)
-		bad |= set_str(rec, "timezone", tzname) < 0;
+	return bad ? -1 : 0;
+}
 
+/* Sets the fields of rec that are copied from properties: location,
+ * url, status, language, description, people and tags. Returns 0, or -1
+ * when out of memory. */
+static int set_details(icalcomponent *ev, json_t *rec)
+{
+	int bad = 0;
 	const char *loc = text_of(ev, ICAL_LOCATION_PROPERTY);
 	if (loc)
 		bad |= set_str(rec, "location", loc) < 0;
@@ -1211,6 +1177,67 @@ evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
 		bad |= set_str(rec, "language", lang) < 0;
 	bad |= add_description(ev, rec) < 0 || add_people(ev, rec) < 0 ||
 	       add_tags(ev, rec) < 0;
+	return bad ? -1 : 0;
+}
+
+evs_status evs_ics__emit(evs_ics_file *f, icalcomponent *ev, uint64_t line,
+                         icalcomponent *const *ovs, size_t nov)
+{
+	evs_status st = EVS_OK;
+	occs o = {NULL, 0, 0, 0};
+	char *json = NULL;
+	json_t *rec = json_object();
+	if (!rec)
+		return EVS_E_NOMEM;
+	int bad = 0, replaces = 0;
+
+	/* DTSTART, without which there is no event, then the id. */
+	struct icaltimetype t0, te = icaltime_null_time();
+	icaltimezone *z0 = NULL, *ze = NULL;
+	char tzname[64];
+	if (start_of(f, ev, line, &t0, &z0, tzname) < 0)
+		goto done;
+	int placed = set_id(f, ev, line, rec, &replaces);
+	if (placed != 0) {
+		st = placed < 0 ? EVS_E_NOMEM : EVS_OK;
+		goto done;
+	}
+
+	const char *title = icalcomponent_get_summary(ev);
+	if (!title || !*title) {
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "VEVENT without SUMMARY: its title is \"(untitled)\"");
+		title = "(untitled)";
+	}
+	bad |= set_str(rec, "title", title) < 0;
+	span sp;
+	int has_dtend = end_of_event(f, ev, t0, z0, &te, &ze, &sp);
+
+	/* Occurrences, for a master of a recurring event. */
+	int recurs = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) ||
+	             icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
+	size_t in_window = 0;
+	if (recurs &&
+	    expand(f, ev, t0, z0, &sp, ovs, nov, title, &o, &in_window) < 0) {
+		st = EVS_E_NOMEM;
+		goto done;
+	}
+	if (o.full)
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "more than %d occurrences in the window: expansion "
+		              "stopped there",
+		              EVS_MAX_OCC_KEPT);
+	if (in_window && o.n == 0) {
+		evs_ics__diag(f, EVS_WARNING, line, 0,
+		              "every occurrence in the window is excluded (EXDATE or "
+		              "cancelled); the event is not indexed");
+		goto done;
+	}
+	keep_nearest(f, &o, line);
+	bad |= set_times(f, rec, &o, t0, z0, te, ze, &sp, has_dtend) < 0;
+	if (*tzname && !t0.is_date)
+		bad |= set_str(rec, "timezone", tzname) < 0;
+	bad |= set_details(ev, rec) < 0;
 	if (bad) {
 		st = EVS_E_NOMEM;
 		goto done;

@@ -1,4 +1,4 @@
-/* ics.c: iCalendar streams cut into components.
+/* read.c: iCalendar streams cut into components.
  *
  * libical parses whole components and reports errors as X-LIC-ERROR
  * properties without line numbers, and does not check UTF-8. So the lines
@@ -7,7 +7,7 @@
  * one VTIMEZONE go to libical together. Where libical reports an error,
  * the component's lines are parsed again one at a time to find the line.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "ics.h"
+#include "read.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,190 +17,13 @@
 #include <strings.h>
 
 #include "date.h"
-#include "ics-event.h"
+#include "file.h"
 #include "normalize.h"
 #include "reader.h"
+#include "uid.h"
+#include "util.h"
+#include "vevent.h"
 #include "xapian-shim.h"
-
-/* ---- the window ---- */
-
-static void shift_years(char out[9], const struct tm *tm, int years)
-{
-	int y = tm->tm_year + 1900 + years;
-	int m = tm->tm_mon + 1, d = tm->tm_mday;
-	if (y < 1)
-		y = 1;
-	if (y > 9999)
-		y = 9999;
-	if (d > evs_date__days_in_month(y, m))
-		d = evs_date__days_in_month(y, m);
-	snprintf(out, 9, "%04u%02u%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-	         (unsigned)d % 100u);
-}
-
-int evs_ics__window(evs_ics_window *w, const char *from, const char *to,
-                    time_t now, char *why)
-{
-	struct tm tm;
-	if (!localtime_r(&now, &tm)) {
-		snprintf(why, 128, "the clock gives no date");
-		return -1;
-	}
-	shift_years(w->today, &tm, 0);
-	shift_years(w->from, &tm, -1);
-	shift_years(w->to, &tm, 2);
-	if (from && evs_date__filter_bound(from, 0, w->from) < 0) {
-		snprintf(why, 128,
-		         "expansion start \"%.40s\": expected YYYY, YYYY-MM, "
-		         "YYYY-MM-DD or today",
-		         from);
-		return -1;
-	}
-	if (to && evs_date__filter_bound(to, 1, w->to) < 0) {
-		snprintf(why, 128,
-		         "expansion end \"%.40s\": expected YYYY, YYYY-MM, "
-		         "YYYY-MM-DD or today",
-		         to);
-		return -1;
-	}
-	if (strcmp(w->from, w->to) > 0) {
-		snprintf(why, 128, "the expansion window ends before it starts");
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- the file's time zones ---- */
-
-void evs_ics__diag(evs_ics_file *f, evs_severity sev, uint64_t line,
-                   int skipped, const char *fmt, ...)
-{
-	char msg[XS_ERRLEN];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	f->sink->diag(f->sink->ctx, sev, line, msg, skipped);
-}
-
-static icaltimezone *system_zone(const char *name)
-{
-	if (!*name)
-		return NULL;
-	icaltimezone *z = icaltimezone_get_builtin_timezone(name);
-	if (!z)
-		z = icaltimezone_get_builtin_timezone_from_tzid(name);
-	return z;
-}
-
-int evs_ics__known_zone(const char *name)
-{
-	if (strcmp(name, "UTC") == 0 || strcmp(name, "GMT") == 0 ||
-	    strcmp(name, "Etc/UTC") == 0 || strcmp(name, "Z") == 0)
-		return 1;
-	return icaltimezone_get_builtin_timezone(name) != NULL;
-}
-
-icaltimezone *evs_ics__zone(evs_ics_file *f, const char *tzid,
-                            const char **iana)
-{
-	icaltimezone *z = NULL, *sys = NULL;
-	if (iana)
-		*iana = NULL;
-	if (!tzid)
-		return NULL;
-	for (size_t i = 0; i < f->nzones && !z; i++)
-		if (strcmp(f->zones[i].tzid, tzid) == 0)
-			z = f->zones[i].zone;
-	/* The system's zone of that name, or of the name after a prefix
-	 * ("/mozilla.org/20050126_1/Europe/Brussels", "/citadel.org/...");
-	 * "UTC" and "GMT" are zones of their own. */
-	if (strcasecmp(tzid, "UTC") == 0 || strcasecmp(tzid, "GMT") == 0 ||
-	    strcasecmp(tzid, "Etc/UTC") == 0 || strcmp(tzid, "Z") == 0) {
-		sys = icaltimezone_get_utc_timezone();
-	} else if (strlen(tzid) <= 256) {
-		/* The name itself, else the last two or three parts of a path
-		 * ("Europe/Brussels", "America/Argentina/Buenos_Aires"). */
-		sys = system_zone(tzid);
-		const char *cut[3] = {NULL, NULL, NULL};
-		for (const char *p = strchr(tzid, '/'); p; p = strchr(p + 1, '/')) {
-			cut[0] = cut[1];
-			cut[1] = cut[2];
-			cut[2] = p;
-		}
-		for (int k = 0; k < 2 && !sys; k++)
-			if (cut[k + 0] && cut[k] != tzid)
-				sys = system_zone(cut[k] + 1);
-	}
-	if (!z)
-		z = sys;
-	if (iana && sys) {
-		/* Loading a zone's rules replaces its location string: load
-		 * them first, so that the name stays valid. */
-		icaltimezone_get_component(sys);
-		const char *loc = icaltimezone_get_location(sys);
-		*iana = loc ? loc : "UTC";
-	}
-	return z;
-}
-
-int evs_ics__reported_zone(evs_ics_file *f, const char *tzid)
-{
-	for (size_t i = 0; i < f->nunknown; i++)
-		if (strcmp(f->unknown[i], tzid) == 0)
-			return 1;
-	if (f->nunknown >= 64)
-		return 1; /* enough said */
-	char **u = realloc(f->unknown, (f->nunknown + 1) * sizeof *u);
-	if (!u)
-		return 0;
-	f->unknown = u;
-	if ((u[f->nunknown] = strdup(tzid)))
-		f->nunknown++;
-	return 0;
-}
-
-static int known(evs_ics_file *f, icalproperty *p)
-{
-	icalparameter *tz =
-	    icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-	return !tz || evs_ics__zone(f, icalparameter_get_tzid(tz), NULL) != NULL;
-}
-
-int evs_ics__zones_known(evs_ics_file *f, icalcomponent *ev)
-{
-	static const icalproperty_kind kinds[] = {ICAL_DTSTART_PROPERTY,
-	                                          ICAL_DTEND_PROPERTY,
-	                                          ICAL_RECURRENCEID_PROPERTY,
-	                                          ICAL_RDATE_PROPERTY,
-	                                          ICAL_EXDATE_PROPERTY};
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		for (icalproperty *p = icalcomponent_get_first_property(ev, kinds[k]);
-		     p; p = icalcomponent_get_next_property(ev, kinds[k]))
-			if (!known(f, p))
-				return 0;
-	return 1;
-}
-
-int evs_ics__recurs(icalcomponent *ev)
-{
-	return icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) ||
-	       icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY) ||
-	       icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
-}
-
-uint64_t evs_ics__prop_line(icalproperty *p)
-{
-	for (icalparameter *x =
-	         icalproperty_get_first_parameter(p, ICAL_X_PARAMETER);
-	     x; x = icalproperty_get_next_parameter(p, ICAL_X_PARAMETER)) {
-		const char *name = icalparameter_get_xname(x);
-		const char *v = icalparameter_get_xvalue(x);
-		if (name && v && strcmp(name, EVS_ICS_LINE_PARAM) == 0)
-			return strtoull(v, NULL, 10);
-	}
-	return 0;
-}
 
 /* ---- lines ---- */
 
@@ -295,9 +118,7 @@ static int add_piece(stream *s, const char *p, size_t n)
 		size_t room = s->logical.len < EVS_MAX_ICS_LINE
 		                  ? EVS_MAX_ICS_LINE - s->logical.len
 		                  : 0;
-		while (room > 0 && ((unsigned char)p[room] & 0xC0) == 0x80)
-			room--;
-		n = room;
+		n = evs_util__utf8_cut(p, n, room);
 		s->cut = 1;
 	}
 	return evs_buf__add(&s->logical, p, n);
@@ -465,12 +286,11 @@ static int add_prop(stream *s, const char *line, size_t n, uint64_t no)
 		return 0;
 	}
 	if (s->nprops == s->pcap) {
-		size_t c = s->pcap ? s->pcap * 2 : 32;
-		prop_line *np = realloc(s->props, c * sizeof *np);
+		prop_line *np =
+		    evs_util__grow(s->props, &s->pcap, s->nprops + 1, sizeof *np, 32);
 		if (!np)
 			return -1;
 		s->props = np;
-		s->pcap = c;
 	}
 	size_t off = s->text.len;
 	if (nl == 0 || nl == n || (line[nl] != ';' && line[nl] != ':')) {
@@ -616,12 +436,11 @@ static void locate_errors(stream *s, icalcomponent *ev)
 static evs_status defer(stream *s, icalcomponent *ev, uint64_t line)
 {
 	if (s->ndefer == s->dcap) {
-		size_t c = s->dcap ? s->dcap * 2 : 16;
-		deferred *d = realloc(s->defer, c * sizeof *d);
+		deferred *d =
+		    evs_util__grow(s->defer, &s->dcap, s->ndefer + 1, sizeof *d, 16);
 		if (!d)
 			return EVS_E_NOMEM;
 		s->defer = d;
-		s->dcap = c;
 	}
 	const char *uid = icalcomponent_get_uid(ev);
 	s->defer[s->ndefer++] =
@@ -731,14 +550,13 @@ static evs_status end_zone(stream *s)
 		}
 	}
 	if (s->f.nzones == s->f.zcap) {
-		size_t n = s->f.zcap ? s->f.zcap * 2 : 8;
-		evs_ics_zone *z = realloc(s->f.zones, n * sizeof *z);
+		evs_ics_zone *z = evs_util__grow(s->f.zones, &s->f.zcap,
+		                                 s->f.nzones + 1, sizeof *z, 8);
 		if (!z) {
 			icalcomponent_free(c);
 			return EVS_E_NOMEM;
 		}
 		s->f.zones = z;
-		s->f.zcap = n;
 	}
 	char *name = strdup(tzid);
 	icaltimezone *zone = icaltimezone_new();
@@ -1038,7 +856,7 @@ evs_status evs_ics__read(evs_line_reader *rd, const char *source,
 	for (size_t i = 0; i < s.f.nunknown; i++)
 		free(s.f.unknown[i]);
 	free(s.f.unknown);
-	free(s.f.derived);
+	evs_hashset__dispose(&s.f.derived);
 	free(s.props);
 	evs_buf__dispose(&s.text);
 	evs_buf__dispose(&s.logical);
