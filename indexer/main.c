@@ -646,6 +646,18 @@ static evs_status switch_first(evs_index *idx, evs_status st)
 	return st;
 }
 
+/* Removes the directory a failed first build created (it holds only the
+ * writer's lock file by now), so that no empty index is left behind. */
+static void remove_new_dir(const char *dir)
+{
+	char *lock = NULL;
+	if (asprintf(&lock, "%s/lock", dir) < 0)
+		return;
+	unlink(lock);
+	free(lock);
+	rmdir(dir); /* fails, and keeps it, when anything else is in it */
+}
+
 /* Says which generation a rollback made live, and which it left. */
 static void report_rollback(const char *dir)
 {
@@ -677,6 +689,7 @@ int main(int argc, char **argv)
 	evs_switch_options checks = EVS_SWITCH_OPTIONS_INIT;
 	a.checks = checks;
 	int nargs = 0, rc = CLI_EXIT_OK;
+	int made_dir = 0; /* a first build into a directory it creates */
 	char *dir = NULL, *msg = NULL;
 	evs_index *idx = NULL;
 	run r;
@@ -742,6 +755,8 @@ int main(int argc, char **argv)
 	 * to keep, and it is live when the run ends, also after Ctrl-C. */
 	int first = !a.info && !a.delete_ids && !a.rebuild && !a.sync &&
 	            index_is_empty(dir);
+	struct stat dir_sb;
+	made_dir = first && stat(dir, &dir_sb) < 0 && errno == ENOENT;
 	oo.flags = a.info         ? EVS_OPEN_READ
 	           : first        ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
 	           : a.delete_ids ? EVS_OPEN_WRITE
@@ -793,10 +808,11 @@ int main(int argc, char **argv)
 	if (st == EVS_E_IO && !a.rebuild && !a.sync)
 		/* Reading an input was reported in index_file(): this is the
 		 * index that could not be written (a full disk, EFBIG). */
-		cli_error(prog,
-		          "%s: cannot write the index: %s; it holds what was "
-		          "committed before",
-		          dir, evs_errmsg(idx));
+		cli_error(prog, "%s: cannot write the index: %s; %s", dir,
+		          evs_errmsg(idx),
+		          !first     ? "it holds what was committed before"
+		          : made_dir ? "no index is left behind"
+		                     : "it stays empty");
 	else if (st != EVS_OK && st != EVS_E_CANCELLED)
 		cli_error(prog, "%s", evs_errmsg(idx));
 
@@ -884,6 +900,11 @@ int main(int argc, char **argv)
 		cli_error(prog, "%s: could not commit: %s", dir, evs_status_str(cst));
 		st = cst;
 	}
+	int failed = st != EVS_OK && st != EVS_E_CANCELLED;
+	if (failed && first) {
+		/* A first build that failed was thrown away whole. */
+		stats.added = stats.replaced = stats.unchanged = 0;
+	}
 	if (!a.quiet || st != EVS_OK) {
 		char unchanged[48] = "";
 		if (stats.unchanged)
@@ -891,13 +912,16 @@ int main(int argc, char **argv)
 			         (unsigned long long)stats.unchanged);
 		fprintf(stderr,
 		        "%s: %s%llu record%s read: %llu added, %llu replaced, %s%llu "
-		        "skipped%s\n",
+		        "skipped%s%s\n",
 		        prog, st == EVS_E_CANCELLED ? "interrupted: " : "",
 		        (unsigned long long)stats.read, plural(stats.read),
 		        (unsigned long long)stats.added,
 		        (unsigned long long)stats.replaced, unchanged,
 		        (unsigned long long)stats.skipped,
-		        stats.warnings ? " (with warnings)" : "");
+		        stats.warnings ? " (with warnings)" : "",
+		        !failed ? ""
+		        : first ? " (nothing was committed)"
+		                : " (as of the last commit)");
 	}
 	if (st != EVS_OK)
 		rc = cli_exit_status(st);
@@ -914,6 +938,8 @@ done:
 		if (st != EVS_OK && rc == CLI_EXIT_OK)
 			rc = cli_exit_status(st);
 	}
+	if (made_dir && rc != CLI_EXIT_OK && rc != CLI_EXIT_SKIPPED)
+		remove_new_dir(dir);
 	for (size_t i = 0; i < r.nerrors; i++)
 		free(r.errors[i]);
 	evs_free(msg);

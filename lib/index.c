@@ -1098,6 +1098,10 @@ typedef struct stream_ctx {
 	 * time zones ("z" + name, the known ones too, to look each up once). */
 	char *noted[MAX_NOTED];
 	size_t nnoted;
+	/* The counts as of the last commit, which a failed write goes back
+	 * to (writing in place: the index holds that commit). */
+	evs_add_stats committed;
+	int write_failed;
 } stream_ctx;
 
 /* Whether what (kind 'k' or 'z', then the name) was noted for this file;
@@ -1210,6 +1214,7 @@ static evs_status stream_record(stream_ctx *sc, const char *json, size_t len,
 		evs_index__reset(idx);
 		st = EVS_OK;
 	} else if (st != EVS_OK) {
+		sc->write_failed = 1;
 		return st;
 	} else {
 		if (o == EVS_ADDED)
@@ -1225,9 +1230,25 @@ static evs_status stream_record(stream_ctx *sc, const char *json, size_t len,
 	}
 	if (sc->opts->progress)
 		sc->opts->progress(sc->opts->ctx, stats->read);
-	if (idx->uncommitted >= sc->every)
-		st = evs_index_commit(idx);
+	if (idx->uncommitted >= sc->every) {
+		if ((st = evs_index_commit(idx)) == EVS_OK)
+			sc->committed = *stats;
+		else
+			sc->write_failed = 1;
+	}
 	return st;
+}
+
+/* After a failed write in place, the counts of what was written say what
+ * the index holds: those of its last commit. (A new generation that
+ * fails is thrown away whole; its caller says so.) */
+static void uncount_lost(stream_ctx *sc)
+{
+	if (sc->idx->mode != EVS_MODE_WRITE || !sc->write_failed)
+		return;
+	sc->stats->added = sc->committed.added;
+	sc->stats->replaced = sc->committed.replaced;
+	sc->stats->unchanged = sc->committed.unchanged;
 }
 
 static int is_blank(const char *s, size_t n)
@@ -1405,6 +1426,8 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	     opts->commit_every ? opts->commit_every : DEFAULT_COMMIT_EVERY,
 	     0,
 	     {NULL},
+	     0,
+	     *stats,
 	     0};
 	if (stream_format(opts, source, &rd) == EVS_FORMAT_ICS)
 		st = read_ics(&sc, &rd);
@@ -1417,11 +1440,16 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	 * keeps its last commit. */
 	if (st == EVS_OK || st == EVS_E_CANCELLED) {
 		evs_status cst = evs_index_commit(idx);
-		if (cst != EVS_OK)
+		if (cst != EVS_OK) {
+			sc.write_failed = 1;
+			uncount_lost(&sc);
 			return cst;
+		}
 		if (st == EVS_E_CANCELLED)
 			evs_index__fail(idx, st, "%s: stopped at line %llu", source,
 			                (unsigned long long)sc.line);
+	} else {
+		uncount_lost(&sc);
 	}
 	return st;
 }
