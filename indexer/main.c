@@ -618,19 +618,70 @@ static evs_status read_info(const char *dir, evs_index **idx,
 	return st;
 }
 
-/* Whether dir holds no index yet, or one without events. */
-static int index_is_empty(const char *dir)
+/* The bytes of the inputs that can be measured: files, the *.jsonl and
+ * *.ics files of a directory, a file on standard input (a pipe: 0). */
+static uint64_t input_bytes(char **paths, int n)
+{
+	uint64_t total = 0;
+	for (int i = 0; i < n; i++) {
+		struct stat sb;
+		int stdin_ = strcmp(paths[i], "-") == 0;
+		if ((stdin_ ? fstat(0, &sb) : stat(paths[i], &sb)) < 0)
+			continue;
+		if (S_ISREG(sb.st_mode)) {
+			total += (uint64_t)sb.st_size;
+			continue;
+		}
+		DIR *d = S_ISDIR(sb.st_mode) && !stdin_ ? opendir(paths[i]) : NULL;
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char *f = NULL;
+			if (e->d_name[0] == '.' || (!has_suffix(e->d_name, ".jsonl") &&
+			                            !has_suffix(e->d_name, ".ics")) ||
+			    asprintf(&f, "%s/%s", paths[i], e->d_name) < 0)
+				continue;
+			if (stat(f, &sb) == 0 && S_ISREG(sb.st_mode))
+				total += (uint64_t)sb.st_size;
+			free(f);
+		}
+		if (d)
+			closedir(d);
+	}
+	return total;
+}
+
+/* How a plain run writes. */
+typedef enum plain_path {
+	IN_PLACE,    /* into the live generation, committed in batches */
+	FIRST_BUILD, /* a new or empty index: built as --rebuild does */
+	BATCH        /* a large batch: a new generation, as --sync does */
+} plain_path;
+
+/* A batch of records takes the parallel path when it is at least this
+ * large, and at least a quarter of the live generation's size: there it
+ * is faster than writing in place, although the live generation is
+ * copied and compacted with it (docs/operations.md has the figures). */
+#define BATCH_MIN_BYTES (4u << 20)
+
+static plain_path choose_path(const char *dir, char **paths, int n)
 {
 	evs_index *idx;
 	evs_index_info info;
 	evs_status st = read_info(dir, &idx, &info);
-	int empty = st == EVS_E_NOTFOUND || (st == EVS_OK && info.events == 0);
+	plain_path path = IN_PLACE;
+	if (st == EVS_E_NOTFOUND || (st == EVS_OK && info.events == 0)) {
+		path = FIRST_BUILD;
+	} else if (st == EVS_OK) {
+		uint64_t in = input_bytes(paths, n);
+		if (in >= BATCH_MIN_BYTES && in >= info.bytes / 4)
+			path = BATCH;
+	}
 	evs_index_close(idx);
-	return empty;
+	return path;
 }
 
-/* Makes the first build live (st: how the reading ended). It is refused
- * only when the index gained events meanwhile (another writer). */
+/* Makes a first build or a batch live (st: how the reading ended), as a
+ * plain run's commit would, also after Ctrl-C. */
 static evs_status switch_first(evs_index *idx, evs_status st)
 {
 	evs_switch_options checks = EVS_SWITCH_OPTIONS_INIT;
@@ -751,14 +802,19 @@ int main(int argc, char **argv)
 	}
 	/* A plain run into a new or empty index builds it as --rebuild does:
 	 * on several threads, merged and compacted at the end (twice as fast
-	 * and half the size of adding to it in place). There is nothing in it
-	 * to keep, and it is live when the run ends, also after Ctrl-C. */
-	int first = !a.info && !a.delete_ids && !a.rebuild && !a.sync &&
-	            index_is_empty(dir);
+	 * and half the size of adding to it in place). A large batch into an
+	 * index is written the same way beside a copy of the live generation
+	 * (EVS_OPEN_BATCH). Either is live when the run ends, also after
+	 * Ctrl-C. */
+	plain_path path = a.info || a.delete_ids || a.rebuild || a.sync
+	                      ? IN_PLACE
+	                      : choose_path(dir, argv, nargs);
+	int first = path == FIRST_BUILD;
 	struct stat dir_sb;
 	made_dir = first && stat(dir, &dir_sb) < 0 && errno == ENOENT;
 	oo.flags = a.info         ? EVS_OPEN_READ
 	           : first        ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
+	           : path == BATCH ? EVS_OPEN_BATCH
 	           : a.delete_ids ? EVS_OPEN_WRITE
 	           : a.rebuild    ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
 	           : a.sync       ? EVS_OPEN_SYNC | EVS_OPEN_CREATE
@@ -803,7 +859,7 @@ int main(int argc, char **argv)
 		st = index_file(idx, argv[i], &r, &stats, &io_failed);
 	if (r.tty)
 		fputs("\r\033[K", stderr);
-	if (first && (st == EVS_OK || st == EVS_E_CANCELLED))
+	if (path != IN_PLACE && (st == EVS_OK || st == EVS_E_CANCELLED))
 		st = switch_first(idx, st);
 	if (st == EVS_E_IO && !a.rebuild && !a.sync)
 		/* Reading an input was reported in index_file(): this is the
@@ -901,8 +957,8 @@ int main(int argc, char **argv)
 		st = cst;
 	}
 	int failed = st != EVS_OK && st != EVS_E_CANCELLED;
-	if (failed && first) {
-		/* A first build that failed was thrown away whole. */
+	if (failed && path != IN_PLACE) {
+		/* A new generation that failed was thrown away whole. */
 		stats.added = stats.replaced = stats.unchanged = 0;
 	}
 	if (!a.quiet || st != EVS_OK) {
@@ -919,9 +975,9 @@ int main(int argc, char **argv)
 		        (unsigned long long)stats.replaced, unchanged,
 		        (unsigned long long)stats.skipped,
 		        stats.warnings ? " (with warnings)" : "",
-		        !failed ? ""
-		        : first ? " (nothing was committed)"
-		                : " (as of the last commit)");
+		        !failed             ? ""
+		        : path != IN_PLACE ? " (nothing was committed)"
+		                           : " (as of the last commit)");
 	}
 	if (st != EVS_OK)
 		rc = cli_exit_status(st);

@@ -482,7 +482,8 @@ evs_status evs_index_open(evs_index **out, const char *path,
 		goto done;
 	}
 	int f = opts->flags;
-	idx->mode = f & EVS_OPEN_SYNC      ? EVS_MODE_SYNC
+	idx->batch = (f & EVS_OPEN_BATCH) && !(f & EVS_OPEN_SYNC);
+	idx->mode = f & (EVS_OPEN_SYNC | EVS_OPEN_BATCH) ? EVS_MODE_SYNC
 	            : f & EVS_OPEN_REBUILD ? EVS_MODE_REBUILD
 	            : f & EVS_OPEN_WRITE   ? EVS_MODE_WRITE
 	                                   : EVS_MODE_READ;
@@ -726,14 +727,9 @@ int evs_index__given(const evs_index *idx, unsigned docid)
 	       (idx->given[docid / 8] >> (docid % 8) & 1);
 }
 
-/* Sync: notes that the document indexed by uterm was given again. */
-static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
+/* Sync: notes that the document docid was given again. */
+static evs_status mark_docid(evs_index *idx, unsigned docid)
 {
-	unsigned docid = 0;
-	evs_status st =
-	    xs_db_docid_by_term(idx->db, uterm, len, &docid, idx->errmsg);
-	if (st != EVS_OK || docid == 0)
-		return st;
 	if ((size_t)docid / 8 >= idx->given_len) {
 		size_t n = idx->given_len ? idx->given_len : 1024;
 		while (n <= (size_t)docid / 8)
@@ -747,6 +743,17 @@ static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
 	}
 	idx->given[docid / 8] |= (unsigned char)(1u << (docid % 8));
 	return EVS_OK;
+}
+
+/* Sync: notes that the document indexed by uterm was given again. */
+static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
+{
+	unsigned docid = 0;
+	evs_status st =
+	    xs_db_docid_by_term(idx->db, uterm, len, &docid, idx->errmsg);
+	if (st != EVS_OK || docid == 0)
+		return st;
+	return mark_docid(idx, docid);
 }
 
 /* Adds h to the seen set; returns 1 when it was there already, 0 when
@@ -782,6 +789,55 @@ static int seen_add(evs_index *idx, uint64_t h)
 	return 0;
 }
 
+/* Sync and batch: the record's id is in the copy of the live generation
+ * as docid; whether it is there as it is (*same). The hash is that of
+ * evs_event__document(), made without building the document. */
+static evs_status same_as_copy(evs_index *idx, const evs_record *rec,
+                               int *same)
+{
+	char hash[65], *old_hash = NULL;
+	char *data = json_dumps(rec->root, JSON_COMPACT);
+	if (!data)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	evs_sha256__hex(data, strlen(data), hash);
+	free(data);
+	evs_status st = xs_db_value_by_term(idx->db, rec->uterm.p, rec->uterm.len,
+	                                    EVS_SLOT_HASH, &old_hash, idx->errmsg);
+	*same = st == EVS_OK && strcmp(old_hash, hash) == 0;
+	free(old_hash);
+	return st;
+}
+
+/* Sync and batch, on the parallel path: a record the copy of the live
+ * generation has as it is stays there; otherwise its event (if any)
+ * leaves the copy and the record goes to the worker that owns its id.
+ * An id still in the copy had only unchanged records before in this
+ * run (a changed one took it out). */
+static evs_status write_batch(evs_index *idx, evs_record *rec, int seen,
+                              evs_outcome *outcome, int *dup)
+{
+	unsigned docid = 0;
+	int same = 0;
+	evs_status st = xs_db_docid_by_term(idx->db, rec->uterm.p,
+	                                    rec->uterm.len, &docid, idx->errmsg);
+	if (st == EVS_OK && docid)
+		st = same_as_copy(idx, rec, &same);
+	if (st != EVS_OK)
+		return st;
+	*dup = seen;
+	if (same) {
+		*outcome = EVS_UNCHANGED;
+		idx->unchanged++;
+		return idx->batch ? EVS_OK : mark_docid(idx, docid);
+	}
+	*outcome = seen || docid ? EVS_REPLACED : EVS_ADDED;
+	if (docid &&
+	    (st = xs_db_delete_docid(idx->db, docid, idx->errmsg)) != EVS_OK)
+		return st;
+	idx->written++;
+	return evs_pool__add(idx->pool, rec, !seen, idx->errmsg);
+}
+
 /* Writes one checked record (moved out of rec): to the worker that owns
  * its id, or into the database. seen: its id was added earlier through
  * this handle. */
@@ -792,6 +848,8 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 	char hash[65];
 	char *old_hash = NULL;
 	evs_status st;
+	if (idx->pool && idx->mode == EVS_MODE_SYNC)
+		return write_batch(idx, rec, seen, outcome, dup);
 	if (idx->pool) {
 		/* A fresh generation has an id only when this run gave it. */
 		*dup = seen;
@@ -963,6 +1021,10 @@ evs_status evs_index__docdict_writer(evs_index *idx)
 		return st;
 	if (len && !(idx->packer = evs_packer__new(dict, len)))
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	/* A sync's workers pack with the dictionary of the copy they join. */
+	if (len && idx->pool &&
+	    (st = evs_pool__pack(idx->pool, dict, len, idx->errmsg)) != EVS_OK)
+		return st;
 	/* An index with events but no dictionary keeps storing JSON. */
 	idx->docdict_pending = len == 0 && events == 0;
 	return EVS_OK;
