@@ -72,8 +72,8 @@ static const cli_option options[] = {
                   "when another process writes the index, wait (for ever, or "
                   "SECONDS)"},
     [OPT_JOBS] = {"jobs", 'j', 1, "N",
-                  "rebuild: build on N threads (default: one per processor, "
-                  "at most 4)"},
+                  "rebuild, sync, a first build or a large batch: build "
+                  "on N threads (default: one per processor, at most 4)"},
     [OPT_FORMAT] = {"format", 'f', 1, "FORMAT",
                     "jsonl or ics (default: by file name; else ics when the "
                     "input begins with BEGIN:VCALENDAR)"},
