@@ -205,7 +205,9 @@ typedef enum evs_outcome {
 EVS_API evs_status evs_index_add_json(evs_index *idx, const char *json,
                                       size_t len, evs_outcome *outcome);
 
-/* Deletes the event with this id. EVS_E_NOTFOUND when there is none. */
+/* Deletes the event with this id. EVS_E_NOTFOUND when there is none.
+ * Through a sync or batch handle, an id whose record it wrote fails with
+ * EVS_E_INVALID (its workers' parts delete nothing). */
 EVS_API evs_status evs_index_delete(evs_index *idx, const char *id);
 
 /* The formats of a stream of events. */

@@ -756,6 +756,16 @@ static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
 	return mark_docid(idx, docid);
 }
 
+/* Whether h is in the seen set. */
+static int seen_has(const evs_index *idx, uint64_t h)
+{
+	for (size_t j = h & (idx->seen_cap - 1); idx->seen_cap && idx->seen[j];
+	     j = (j + 1) & (idx->seen_cap - 1))
+		if (idx->seen[j] == h)
+			return 1;
+	return 0;
+}
+
 /* Adds h to the seen set; returns 1 when it was there already, 0 when
  * added, -1 when out of memory. */
 static int seen_add(evs_index *idx, uint64_t h)
@@ -1138,7 +1148,14 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 	if (evs_index__id_term(id, strlen(id), &term) < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
-	if (st == EVS_OK && freq == 0)
+	if (st == EVS_OK && freq == 0 && idx->pool &&
+	    seen_has(idx, evs_index__id_hash(id, strlen(id))))
+		/* Its record went to a worker's part, which deletes nothing. */
+		st = evs_index__fail(idx, EVS_E_INVALID,
+		                     "\"%s\" was written through this sync or batch; "
+		                     "only events it had as they were can be deleted",
+		                     id);
+	else if (st == EVS_OK && freq == 0)
 		st =
 		    evs_index__fail(idx, EVS_E_NOTFOUND, "no event with id \"%s\"", id);
 	if (st == EVS_OK)

@@ -504,6 +504,22 @@ static void test_rebuild__batch_equals_in_place(void **state)
 	assert_true(readlink(cur, link, sizeof link - 1) > 0);
 	assert_string_equal(link, "gen-3");
 	assert_int_equal(count(batch), 25);
+	/* A batch deletes the events it had, not the records it wrote. */
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_BATCH;
+	evs_index *idx = NULL;
+	assert_int_equal(evs_index_open(&idx, batch, &oo, NULL), EVS_OK);
+	const char *rec = "{\"id\": \"new-two\", \"title\": \"Another\", "
+	                  "\"start\": \"2024-02-04\"}";
+	assert_int_equal(evs_index_add_json(idx, rec, strlen(rec), NULL), EVS_OK);
+	assert_int_equal(evs_index_delete(idx, "new-two"), EVS_E_INVALID);
+	assert_int_equal(evs_index_delete(idx, "new-one"), EVS_OK);
+	assert_int_equal(evs_index_delete(idx, "no-such-id"), EVS_E_NOTFOUND);
+	assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
+	assert_int_equal(evs_index_close(idx), EVS_OK);
+	assert_int_equal(count(batch), 25);
+	assert_int_equal(total_in(batch, "another"), 1);
+	assert_int_equal(total_in(batch, "\"a new event\""), 0);
 	free(cur);
 	free(src);
 	free(batch);

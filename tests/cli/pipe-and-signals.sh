@@ -180,13 +180,18 @@ expect_match "summary" "^evindex: interrupted: " \
 # Writing in place (a pipe into an index that has events): the index holds
 # whole batches. Every wait here is bounded in seconds, not in rounds (a
 # round runs evindex --info, slow under a sanitizer and heavy load).
+# Short records, so that a batch is committed within seconds even under
+# load (a FOSDEM-sized one can take minutes there).
 KIDX="$TMP/killed"
 run "$EVINDEX" --index "$KIDX" "$SOURCE_DIR/corpus/events.jsonl"
 expect_rc 0
 SEED=8
+awk 'BEGIN { for (i = 0; i < 200000; i++)
+	printf "{\"id\": \"short-%d\", \"title\": \"Short event %d\", \"start\": \"2024-01-01\"}\n", i, i }' \
+	>"$TMP/short.jsonl"
 set -m
 # shellcheck disable=SC2002 # a pipe: its size is unknown, so in place
-cat "$TMP/big.jsonl" | "$EVINDEX" --index "$KIDX" - 2>"$TMP/k.err" &
+cat "$TMP/short.jsonl" | "$EVINDEX" --index "$KIDX" - 2>"$TMP/k.err" &
 PID=$!
 set +m
 CLI_PIDS+=("$PID")
@@ -200,7 +205,7 @@ while :; do
 	[ "$SECONDS" -ge "$deadline" ] && break
 	sleep 0.2
 done
-LAST_CMD="cat big.jsonl | evindex --index IDX - (kill -9 after the first commit)"
+LAST_CMD="cat short.jsonl | evindex --index IDX - (kill -9 after the first commit)"
 BEFORE=$(index_count "$KIDX")
 if ! kill -0 "$PID" 2>/dev/null; then
 	RC="?"
