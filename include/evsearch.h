@@ -98,6 +98,12 @@ typedef struct evs_index evs_index;
  * events that were not added again are deleted: the index then holds
  * exactly the events given, as a rebuild would. */
 #define EVS_OPEN_SYNC 8
+/* Like EVS_OPEN_SYNC, but events that were not added again stay: a
+ * large batch of records written as a new generation, on several
+ * threads, merged and compacted at evs_index_switch(), instead of into
+ * the live one (the speed and size of a rebuild; readers see the batch
+ * whole or not at all). Closing without switching throws it away. */
+#define EVS_OPEN_BATCH 16
 
 typedef struct evs_open_options {
 	int version;          /* EVS_OPEN_OPTIONS_VERSION */
@@ -111,8 +117,9 @@ typedef struct evs_open_options {
 	/* When another process holds the writer lock: 0 fails at once with
 	 * EVS_E_LOCKED, N > 0 waits up to N seconds, -1 waits for ever. */
 	int wait_seconds;
-	/* EVS_OPEN_REBUILD: threads that build documents (0: one per
-	 * processor, at most 4). Other modes write on the caller's thread. */
+	/* EVS_OPEN_REBUILD, _SYNC and _BATCH: threads that build documents
+	 * (0: one per processor, at most 4). EVS_OPEN_WRITE writes on the
+	 * caller's thread. */
 	int threads;
 } evs_open_options;
 
@@ -198,7 +205,9 @@ typedef enum evs_outcome {
 EVS_API evs_status evs_index_add_json(evs_index *idx, const char *json,
                                       size_t len, evs_outcome *outcome);
 
-/* Deletes the event with this id. EVS_E_NOTFOUND when there is none. */
+/* Deletes the event with this id. EVS_E_NOTFOUND when there is none.
+ * Through a sync or batch handle, an id whose record it wrote fails with
+ * EVS_E_INVALID (its workers' parts delete nothing). */
 EVS_API evs_status evs_index_delete(evs_index *idx, const char *id);
 
 /* The formats of a stream of events. */
@@ -257,6 +266,8 @@ EVS_API evs_status evs_add_options_init(evs_add_options *opts, int version);
  * it to several calls to total them. */
 typedef struct evs_add_stats {
 	uint64_t read;      /* records (non-blank lines) read */
+	/* After a failed write in place (EVS_OPEN_WRITE), added, replaced
+	 * and unchanged count what the index holds: its last commit. */
 	uint64_t added;
 	uint64_t replaced;
 	uint64_t skipped;   /* bad records, each reported as an EVS_ERROR */

@@ -72,8 +72,8 @@ static const cli_option options[] = {
                   "when another process writes the index, wait (for ever, or "
                   "SECONDS)"},
     [OPT_JOBS] = {"jobs", 'j', 1, "N",
-                  "rebuild: build on N threads (default: one per processor, "
-                  "at most 4)"},
+                  "rebuild, sync, a first build or a large batch: build "
+                  "on N threads (default: one per processor, at most 4)"},
     [OPT_FORMAT] = {"format", 'f', 1, "FORMAT",
                     "jsonl or ics (default: by file name; else ics when the "
                     "input begins with BEGIN:VCALENDAR)"},
@@ -618,19 +618,70 @@ static evs_status read_info(const char *dir, evs_index **idx,
 	return st;
 }
 
-/* Whether dir holds no index yet, or one without events. */
-static int index_is_empty(const char *dir)
+/* The bytes of the inputs that can be measured: files, the *.jsonl and
+ * *.ics files of a directory, a file on standard input (a pipe: 0). */
+static uint64_t input_bytes(char **paths, int n)
+{
+	uint64_t total = 0;
+	for (int i = 0; i < n; i++) {
+		struct stat sb;
+		int stdin_ = strcmp(paths[i], "-") == 0;
+		if ((stdin_ ? fstat(0, &sb) : stat(paths[i], &sb)) < 0)
+			continue;
+		if (S_ISREG(sb.st_mode)) {
+			total += (uint64_t)sb.st_size;
+			continue;
+		}
+		DIR *d = S_ISDIR(sb.st_mode) && !stdin_ ? opendir(paths[i]) : NULL;
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char *f = NULL;
+			if (e->d_name[0] == '.' || (!has_suffix(e->d_name, ".jsonl") &&
+			                            !has_suffix(e->d_name, ".ics")) ||
+			    asprintf(&f, "%s/%s", paths[i], e->d_name) < 0)
+				continue;
+			if (stat(f, &sb) == 0 && S_ISREG(sb.st_mode))
+				total += (uint64_t)sb.st_size;
+			free(f);
+		}
+		if (d)
+			closedir(d);
+	}
+	return total;
+}
+
+/* How a plain run writes. */
+typedef enum plain_path {
+	IN_PLACE,    /* into the live generation, committed in batches */
+	FIRST_BUILD, /* a new or empty index: built as --rebuild does */
+	BATCH        /* a large batch: a new generation, as --sync does */
+} plain_path;
+
+/* A batch of records takes the parallel path when it is at least this
+ * large, and at least a quarter of the live generation's size: there it
+ * is faster than writing in place, although the live generation is
+ * copied and compacted with it (docs/operations.md has the figures). */
+#define BATCH_MIN_BYTES (4u << 20)
+
+static plain_path choose_path(const char *dir, char **paths, int n)
 {
 	evs_index *idx;
 	evs_index_info info;
 	evs_status st = read_info(dir, &idx, &info);
-	int empty = st == EVS_E_NOTFOUND || (st == EVS_OK && info.events == 0);
+	plain_path path = IN_PLACE;
+	if (st == EVS_E_NOTFOUND || (st == EVS_OK && info.events == 0)) {
+		path = FIRST_BUILD;
+	} else if (st == EVS_OK) {
+		uint64_t in = input_bytes(paths, n);
+		if (in >= BATCH_MIN_BYTES && in >= info.bytes / 4)
+			path = BATCH;
+	}
 	evs_index_close(idx);
-	return empty;
+	return path;
 }
 
-/* Makes the first build live (st: how the reading ended). It is refused
- * only when the index gained events meanwhile (another writer). */
+/* Makes a first build or a batch live (st: how the reading ended), as a
+ * plain run's commit would, also after Ctrl-C. */
 static evs_status switch_first(evs_index *idx, evs_status st)
 {
 	evs_switch_options checks = EVS_SWITCH_OPTIONS_INIT;
@@ -644,6 +695,18 @@ static evs_status switch_first(evs_index *idx, evs_status st)
 	if (sst != EVS_OK)
 		return sst;
 	return st;
+}
+
+/* Removes the directory a failed first build created (it holds only the
+ * writer's lock file by now), so that no empty index is left behind. */
+static void remove_new_dir(const char *dir)
+{
+	char *lock = NULL;
+	if (asprintf(&lock, "%s/lock", dir) < 0)
+		return;
+	unlink(lock);
+	free(lock);
+	rmdir(dir); /* fails, and keeps it, when anything else is in it */
 }
 
 /* Says which generation a rollback made live, and which it left. */
@@ -677,6 +740,7 @@ int main(int argc, char **argv)
 	evs_switch_options checks = EVS_SWITCH_OPTIONS_INIT;
 	a.checks = checks;
 	int nargs = 0, rc = CLI_EXIT_OK;
+	int made_dir = 0; /* a first build into a directory it creates */
 	char *dir = NULL, *msg = NULL;
 	evs_index *idx = NULL;
 	run r;
@@ -738,12 +802,19 @@ int main(int argc, char **argv)
 	}
 	/* A plain run into a new or empty index builds it as --rebuild does:
 	 * on several threads, merged and compacted at the end (twice as fast
-	 * and half the size of adding to it in place). There is nothing in it
-	 * to keep, and it is live when the run ends, also after Ctrl-C. */
-	int first = !a.info && !a.delete_ids && !a.rebuild && !a.sync &&
-	            index_is_empty(dir);
+	 * and half the size of adding to it in place). A large batch into an
+	 * index is written the same way beside a copy of the live generation
+	 * (EVS_OPEN_BATCH). Either is live when the run ends, also after
+	 * Ctrl-C. */
+	plain_path path = a.info || a.delete_ids || a.rebuild || a.sync
+	                      ? IN_PLACE
+	                      : choose_path(dir, argv, nargs);
+	int first = path == FIRST_BUILD;
+	struct stat dir_sb;
+	made_dir = first && stat(dir, &dir_sb) < 0 && errno == ENOENT;
 	oo.flags = a.info         ? EVS_OPEN_READ
 	           : first        ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
+	           : path == BATCH ? EVS_OPEN_BATCH
 	           : a.delete_ids ? EVS_OPEN_WRITE
 	           : a.rebuild    ? EVS_OPEN_REBUILD | EVS_OPEN_CREATE
 	           : a.sync       ? EVS_OPEN_SYNC | EVS_OPEN_CREATE
@@ -788,15 +859,16 @@ int main(int argc, char **argv)
 		st = index_file(idx, argv[i], &r, &stats, &io_failed);
 	if (r.tty)
 		fputs("\r\033[K", stderr);
-	if (first && (st == EVS_OK || st == EVS_E_CANCELLED))
+	if (path != IN_PLACE && (st == EVS_OK || st == EVS_E_CANCELLED))
 		st = switch_first(idx, st);
 	if (st == EVS_E_IO && !a.rebuild && !a.sync)
 		/* Reading an input was reported in index_file(): this is the
 		 * index that could not be written (a full disk, EFBIG). */
-		cli_error(prog,
-		          "%s: cannot write the index: %s; it holds what was "
-		          "committed before",
-		          dir, evs_errmsg(idx));
+		cli_error(prog, "%s: cannot write the index: %s; %s", dir,
+		          evs_errmsg(idx),
+		          !first     ? "it holds what was committed before"
+		          : made_dir ? "no index is left behind"
+		                     : "it stays empty");
 	else if (st != EVS_OK && st != EVS_E_CANCELLED)
 		cli_error(prog, "%s", evs_errmsg(idx));
 
@@ -884,6 +956,11 @@ int main(int argc, char **argv)
 		cli_error(prog, "%s: could not commit: %s", dir, evs_status_str(cst));
 		st = cst;
 	}
+	int failed = st != EVS_OK && st != EVS_E_CANCELLED;
+	if (failed && path != IN_PLACE) {
+		/* A new generation that failed was thrown away whole. */
+		stats.added = stats.replaced = stats.unchanged = 0;
+	}
 	if (!a.quiet || st != EVS_OK) {
 		char unchanged[48] = "";
 		if (stats.unchanged)
@@ -891,13 +968,16 @@ int main(int argc, char **argv)
 			         (unsigned long long)stats.unchanged);
 		fprintf(stderr,
 		        "%s: %s%llu record%s read: %llu added, %llu replaced, %s%llu "
-		        "skipped%s\n",
+		        "skipped%s%s\n",
 		        prog, st == EVS_E_CANCELLED ? "interrupted: " : "",
 		        (unsigned long long)stats.read, plural(stats.read),
 		        (unsigned long long)stats.added,
 		        (unsigned long long)stats.replaced, unchanged,
 		        (unsigned long long)stats.skipped,
-		        stats.warnings ? " (with warnings)" : "");
+		        stats.warnings ? " (with warnings)" : "",
+		        !failed             ? ""
+		        : path != IN_PLACE ? " (nothing was committed)"
+		                           : " (as of the last commit)");
 	}
 	if (st != EVS_OK)
 		rc = cli_exit_status(st);
@@ -914,6 +994,8 @@ done:
 		if (st != EVS_OK && rc == CLI_EXIT_OK)
 			rc = cli_exit_status(st);
 	}
+	if (made_dir && rc != CLI_EXIT_OK && rc != CLI_EXIT_SKIPPED)
+		remove_new_dir(dir);
 	for (size_t i = 0; i < r.nerrors; i++)
 		free(r.errors[i]);
 	evs_free(msg);

@@ -34,6 +34,7 @@ struct evs_index {
 	xs_db *db;
 	int writable;
 	evs_mode mode;
+	int batch; /* sync mode for EVS_OPEN_BATCH: nothing is deleted */
 	int lock_fd; /* the directory's writer lock, or -1 */
 	/* Rebuild and sync: the live generation (read-only; NULL for a new
 	 * index), its name and size, and what the build has seen of it. */

@@ -466,7 +466,8 @@ evs_status evs_index_open(evs_index **out, const char *path,
 		goto done;
 	}
 	int f = opts->flags;
-	idx->mode = f & EVS_OPEN_SYNC      ? EVS_MODE_SYNC
+	idx->batch = (f & EVS_OPEN_BATCH) && !(f & EVS_OPEN_SYNC);
+	idx->mode = f & (EVS_OPEN_SYNC | EVS_OPEN_BATCH) ? EVS_MODE_SYNC
 	            : f & EVS_OPEN_REBUILD ? EVS_MODE_REBUILD
 	            : f & EVS_OPEN_WRITE   ? EVS_MODE_WRITE
 	                                   : EVS_MODE_READ;
@@ -700,14 +701,9 @@ int evs_index__given(const evs_index *idx, unsigned docid)
 	       (idx->given[docid / 8] >> (docid % 8) & 1);
 }
 
-/* Sync: notes that the document indexed by uterm was given again. */
-static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
+/* Sync: notes that the document docid was given again. */
+static evs_status mark_docid(evs_index *idx, unsigned docid)
 {
-	unsigned docid = 0;
-	evs_status st =
-	    xs_db_docid_by_term(idx->db, uterm, len, &docid, idx->errmsg);
-	if (st != EVS_OK || docid == 0)
-		return st;
 	if ((size_t)docid / 8 >= idx->given_len) {
 		size_t n = idx->given_len ? idx->given_len : 1024;
 		while (n <= (size_t)docid / 8)
@@ -721,6 +717,27 @@ static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
 	}
 	idx->given[docid / 8] |= (unsigned char)(1u << (docid % 8));
 	return EVS_OK;
+}
+
+/* Sync: notes that the document indexed by uterm was given again. */
+static evs_status mark_given(evs_index *idx, const char *uterm, size_t len)
+{
+	unsigned docid = 0;
+	evs_status st =
+	    xs_db_docid_by_term(idx->db, uterm, len, &docid, idx->errmsg);
+	if (st != EVS_OK || docid == 0)
+		return st;
+	return mark_docid(idx, docid);
+}
+
+/* Whether h is in the seen set. */
+static int seen_has(const evs_index *idx, uint64_t h)
+{
+	for (size_t j = h & (idx->seen_cap - 1); idx->seen_cap && idx->seen[j];
+	     j = (j + 1) & (idx->seen_cap - 1))
+		if (idx->seen[j] == h)
+			return 1;
+	return 0;
 }
 
 /* Adds h to the seen set; returns 1 when it was there already, 0 when
@@ -756,6 +773,55 @@ static int seen_add(evs_index *idx, uint64_t h)
 	return 0;
 }
 
+/* Sync and batch: the record's id is in the copy of the live generation
+ * as docid; whether it is there as it is (*same). The hash is that of
+ * evs_event__document(), made without building the document. */
+static evs_status same_as_copy(evs_index *idx, const evs_record *rec,
+                               int *same)
+{
+	char hash[65], *old_hash = NULL;
+	char *data = json_dumps(rec->root, JSON_COMPACT);
+	if (!data)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	evs_sha256__hex(data, strlen(data), hash);
+	free(data);
+	evs_status st = xs_db_value_by_term(idx->db, rec->uterm.p, rec->uterm.len,
+	                                    EVS_SLOT_HASH, &old_hash, idx->errmsg);
+	*same = st == EVS_OK && strcmp(old_hash, hash) == 0;
+	free(old_hash);
+	return st;
+}
+
+/* Sync and batch, on the parallel path: a record the copy of the live
+ * generation has as it is stays there; otherwise its event (if any)
+ * leaves the copy and the record goes to the worker that owns its id.
+ * An id still in the copy had only unchanged records before in this
+ * run (a changed one took it out). */
+static evs_status write_batch(evs_index *idx, evs_record *rec, int seen,
+                              evs_outcome *outcome, int *dup)
+{
+	unsigned docid = 0;
+	int same = 0;
+	evs_status st = xs_db_docid_by_term(idx->db, rec->uterm.p,
+	                                    rec->uterm.len, &docid, idx->errmsg);
+	if (st == EVS_OK && docid)
+		st = same_as_copy(idx, rec, &same);
+	if (st != EVS_OK)
+		return st;
+	*dup = seen;
+	if (same) {
+		*outcome = EVS_UNCHANGED;
+		idx->unchanged++;
+		return idx->batch ? EVS_OK : mark_docid(idx, docid);
+	}
+	*outcome = seen || docid ? EVS_REPLACED : EVS_ADDED;
+	if (docid &&
+	    (st = xs_db_delete_docid(idx->db, docid, idx->errmsg)) != EVS_OK)
+		return st;
+	idx->written++;
+	return evs_pool__add(idx->pool, rec, !seen, idx->errmsg);
+}
+
 /* Writes one checked record (moved out of rec): to the worker that owns
  * its id, or into the database. seen: its id was added earlier through
  * this handle. */
@@ -766,6 +832,8 @@ static evs_status write_record(evs_index *idx, evs_record *rec, int seen,
 	char hash[65];
 	char *old_hash = NULL;
 	evs_status st;
+	if (idx->pool && idx->mode == EVS_MODE_SYNC)
+		return write_batch(idx, rec, seen, outcome, dup);
 	if (idx->pool) {
 		/* A fresh generation has an id only when this run gave it. */
 		*dup = seen;
@@ -937,6 +1005,10 @@ evs_status evs_index__docdict_writer(evs_index *idx)
 		return st;
 	if (len && !(idx->packer = evs_packer__new(dict, len)))
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	/* A sync's workers pack with the dictionary of the copy they join. */
+	if (len && idx->pool &&
+	    (st = evs_pool__pack(idx->pool, dict, len, idx->errmsg)) != EVS_OK)
+		return st;
 	/* An index with events but no dictionary keeps storing JSON. */
 	idx->docdict_pending = len == 0 && events == 0;
 	return EVS_OK;
@@ -1050,7 +1122,14 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 	if (evs_schema__id_term(id, strlen(id), &term) < 0)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
-	if (st == EVS_OK && freq == 0)
+	if (st == EVS_OK && freq == 0 && idx->pool &&
+	    seen_has(idx, evs_index__id_hash(id, strlen(id))))
+		/* Its record went to a worker's part, which deletes nothing. */
+		st = evs_index__fail(idx, EVS_E_INVALID,
+		                     "\"%s\" was written through this sync or batch; "
+		                     "only events it had as they were can be deleted",
+		                     id);
+	else if (st == EVS_OK && freq == 0)
 		st =
 		    evs_index__fail(idx, EVS_E_NOTFOUND, "no event with id \"%s\"", id);
 	if (st == EVS_OK)
@@ -1072,6 +1151,10 @@ typedef struct stream_ctx {
 	 * time zones ("z" + name, the known ones too, to look each up once). */
 	char *noted[MAX_NOTED];
 	size_t nnoted;
+	/* The counts as of the last commit, which a failed write goes back
+	 * to (writing in place: the index holds that commit). */
+	evs_add_stats committed;
+	int write_failed;
 } stream_ctx;
 
 /* Whether what (kind 'k' or 'z', then the name) was noted for this file;
@@ -1184,6 +1267,7 @@ static evs_status stream_record(stream_ctx *sc, const char *json, size_t len,
 		evs_index__reset(idx);
 		st = EVS_OK;
 	} else if (st != EVS_OK) {
+		sc->write_failed = 1;
 		return st;
 	} else {
 		if (o == EVS_ADDED)
@@ -1199,9 +1283,25 @@ static evs_status stream_record(stream_ctx *sc, const char *json, size_t len,
 	}
 	if (sc->opts->progress)
 		sc->opts->progress(sc->opts->ctx, stats->read);
-	if (idx->uncommitted >= sc->every)
-		st = evs_index_commit(idx);
+	if (idx->uncommitted >= sc->every) {
+		if ((st = evs_index_commit(idx)) == EVS_OK)
+			sc->committed = *stats;
+		else
+			sc->write_failed = 1;
+	}
 	return st;
+}
+
+/* After a failed write in place, the counts of what was written say what
+ * the index holds: those of its last commit. (A new generation that
+ * fails is thrown away whole; its caller says so.) */
+static void uncount_lost(stream_ctx *sc)
+{
+	if (sc->idx->mode != EVS_MODE_WRITE || !sc->write_failed)
+		return;
+	sc->stats->added = sc->committed.added;
+	sc->stats->replaced = sc->committed.replaced;
+	sc->stats->unchanged = sc->committed.unchanged;
 }
 
 static int is_blank(const char *s, size_t n)
@@ -1379,6 +1479,8 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	     opts->commit_every ? opts->commit_every : DEFAULT_COMMIT_EVERY,
 	     0,
 	     {NULL},
+	     0,
+	     *stats,
 	     0};
 	if (stream_format(opts, source, &rd) == EVS_FORMAT_ICS)
 		st = read_ics(&sc, &rd);
@@ -1391,11 +1493,16 @@ evs_status evs_index_add_stream(evs_index *idx, int fd, const char *source,
 	 * keeps its last commit. */
 	if (st == EVS_OK || st == EVS_E_CANCELLED) {
 		evs_status cst = evs_index_commit(idx);
-		if (cst != EVS_OK)
+		if (cst != EVS_OK) {
+			sc.write_failed = 1;
+			uncount_lost(&sc);
 			return cst;
+		}
 		if (st == EVS_E_CANCELLED)
 			evs_index__fail(idx, st, "%s: stopped at line %llu", source,
 			                (unsigned long long)sc.line);
+	} else {
+		uncount_lost(&sc);
 	}
 	return st;
 }

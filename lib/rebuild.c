@@ -83,14 +83,15 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 	if (idx->mode == EVS_MODE_SYNC && !idx->live)
 		idx->mode = EVS_MODE_REBUILD; /* nothing to start from */
 	/* The new generation is written as parts, merged into gen_path at the
-	 * switch: a sync's one part is a copy of the live generation; a
-	 * rebuild has one per worker thread. */
-	unsigned n = 1;
-	if (idx->mode == EVS_MODE_REBUILD)
-		n = opts->threads > 0 ? (unsigned)opts->threads
-		                      : evs_pool__default_size();
+	 * switch: a rebuild has one per worker thread; a sync (or a batch) has
+	 * a copy of the live generation first, then one per worker for the
+	 * records that are new or changed. */
+	unsigned n = opts->threads > 0 ? (unsigned)opts->threads
+	                               : evs_pool__default_size();
 	if (n > 16)
 		n = 16;
+	if (idx->mode == EVS_MODE_SYNC)
+		n++;
 	idx->parts = calloc(n, sizeof *idx->parts);
 	if (!idx->parts) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
@@ -119,11 +120,15 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 		        EVS_OK ||
 		    (st = evs_index__load_settings(idx)) != EVS_OK)
 			goto done;
-		if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0)
+		if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0) {
 			st = evs_index__fail(idx, EVS_E_VERSION,
 			                     "%s: index uses stemmer \"%s\", not \"%s\": "
 			                     "a sync keeps it; rebuild to change it",
 			                     idx->dir, idx->stemmer, opts->stemmer);
+			goto done;
+		}
+		st = evs_pool__start(&idx->pool, (const char *const *)idx->parts + 1,
+		                     idx->nparts - 1, idx->stemmer, idx->errmsg);
 		goto done;
 	}
 	stemmer = opts->stemmer ? strdup(opts->stemmer)
@@ -187,7 +192,8 @@ static evs_status merge_parts(evs_index *idx)
 		idx->pool = NULL;
 		if (st != EVS_OK)
 			return st;
-	} else {
+	}
+	if (idx->db) { /* a sync's copy of the live generation */
 		if ((st = evs_index_commit(idx)) != EVS_OK)
 			return st;
 		st = xs_db_close(idx->db, err);
@@ -321,7 +327,7 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 		                       "evs_switch_options version %d unknown",
 		                       opts->version);
 	if (idx->mode == EVS_MODE_SYNC) {
-		if ((st = delete_vanished(idx)) != EVS_OK) {
+		if (!idx->batch && (st = delete_vanished(idx)) != EVS_OK) {
 			evs_index__discard(idx);
 			idx->switched = -1;
 			return st;

@@ -391,6 +391,141 @@ static void test_rebuild__sync_equals_fresh_rebuild(void **state)
 	free(fresh);
 }
 
+/* Adds file to the index in dir through a handle opened with flags
+ * (EVS_OPEN_WRITE, or EVS_OPEN_BATCH on threads workers, then switched
+ * to); returns the counts. */
+static evs_add_stats add_file(const char *dir, const char *file, int flags,
+                              int threads)
+{
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = flags;
+	oo.threads = threads;
+	evs_index *idx = NULL;
+	assert_int_equal(evs_index_open(&idx, dir, &oo, NULL), EVS_OK);
+	int fd = open(file, O_RDONLY);
+	assert_true(fd >= 0);
+	evs_add_stats stats = {0};
+	assert_int_equal(evs_index_add_stream(idx, fd, file, NULL, &stats), EVS_OK);
+	close(fd);
+	if (flags & EVS_OPEN_BATCH)
+		assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
+	assert_int_equal(evs_index_close(idx), EVS_OK);
+	return stats;
+}
+
+/* A batch (EVS_OPEN_BATCH) leaves the index as writing the same records
+ * in place would: a changed record replaces its event, a new one is
+ * added, an unchanged one is counted as such, an id given twice keeps
+ * its last record (also when the first was unchanged), and events not
+ * given stay. Nothing changed: the live generation stays. */
+static void test_rebuild__batch_equals_in_place(void **state)
+{
+	fixture *f = *state;
+	char *batch = index_dir(f, "batch"), *inplace = index_dir(f, "inplace");
+	char *src;
+	assert_true(asprintf(&src, "%s/batch.jsonl", f->tmp) > 0);
+	char *text = read_all(f->b);
+	FILE *out = fopen(src, "w");
+	assert_non_null(out);
+	int line = 0;
+	for (char *p = text; *p;) {
+		char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		line++;
+		if (line == 2 || line == 6) { /* changed, then as it was */
+			char *t = strstr(p, "\"title\": \"");
+			fwrite(p, 1, (size_t)(t - p) + 10, out);
+			fputs("CHANGED ", out);
+			fwrite(t + 10, 1, len - (size_t)(t + 10 - p), out);
+			if (line == 6)
+				fwrite(p, 1, len, out);
+		} else if (line == 4) { /* as it is, then changed */
+			fwrite(p, 1, len, out);
+			char *t = strstr(p, "\"title\": \"");
+			fwrite(p, 1, (size_t)(t - p) + 10, out);
+			fputs("LATER ", out);
+			fwrite(t + 10, 1, len - (size_t)(t + 10 - p), out);
+		} else if (line > 10) {
+			fwrite(p, 1, len, out); /* lines 7-10 are not given */
+		} else if (line != 7 && line != 8 && line != 9 && line != 10) {
+			fwrite(p, 1, len, out);
+		}
+		p += len;
+	}
+	fputs("{\"id\": \"new-one\", \"title\": \"A new event\", "
+	      "\"start\": \"2024-02-03\"}\n",
+	      out);
+	assert_int_equal(fclose(out), 0);
+	free(text);
+	assert_int_equal(rebuild(batch, f->b, EVS_OPEN_REBUILD, NULL, NULL), EVS_OK);
+	assert_int_equal(rebuild(inplace, f->b, EVS_OPEN_REBUILD, NULL, NULL),
+	                 EVS_OK);
+	/* 16 records: 1, 3, 5, 11-16 as they are; 2 changed; 4 as it is then
+	 * changed; 6 changed then as it was; the new one. */
+	evs_add_stats b = add_file(batch, src, EVS_OPEN_BATCH, 3);
+	evs_add_stats w = add_file(inplace, src, EVS_OPEN_WRITE, 0);
+	assert_int_equal(b.read, 15);
+	assert_int_equal(b.added, 1);
+	assert_int_equal(b.replaced, 4);
+	assert_int_equal(b.unchanged, 10);
+	assert_int_equal(b.read, w.read);
+	assert_int_equal(b.added, w.added);
+	assert_int_equal(b.replaced + b.unchanged, w.replaced + w.unchanged);
+	assert_int_equal(count(batch), 17);
+	assert_int_equal(total_in(batch, "changed"), 1);
+	assert_int_equal(total_in(batch, "later"), 1);
+	char *x = all_records(batch), *y = all_records(inplace);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	/* The batch made a new generation, compacted; the same batch again
+	 * changes nothing and keeps it. */
+	char *cur;
+	assert_true(asprintf(&cur, "%s/current", batch) > 0);
+	char link[64] = "";
+	assert_true(readlink(cur, link, sizeof link - 1) > 0);
+	assert_string_equal(link, "gen-2");
+	/* The ids given twice, each twice: their first record differs from
+	 * what the index has (their last one). */
+	b = add_file(batch, src, EVS_OPEN_BATCH, 2);
+	assert_int_equal(b.added, 0);
+	assert_int_equal(b.replaced, 4);
+	assert_int_equal(b.unchanged, 11);
+	memset(link, 0, sizeof link);
+	assert_true(readlink(cur, link, sizeof link - 1) > 0);
+	assert_string_equal(link, "gen-3");
+	assert_int_equal(count(batch), 17);
+	/* Records that are all as they are: nothing is written. */
+	b = add_file(batch, f->a, EVS_OPEN_WRITE, 0);
+	assert_int_equal(b.added, 8);
+	b = add_file(batch, f->a, EVS_OPEN_BATCH, 2);
+	assert_int_equal(b.unchanged, 8);
+	memset(link, 0, sizeof link);
+	assert_true(readlink(cur, link, sizeof link - 1) > 0);
+	assert_string_equal(link, "gen-3");
+	assert_int_equal(count(batch), 25);
+	/* A batch deletes the events it had, not the records it wrote. */
+	evs_open_options oo = EVS_OPEN_OPTIONS_INIT;
+	oo.flags = EVS_OPEN_BATCH;
+	evs_index *idx = NULL;
+	assert_int_equal(evs_index_open(&idx, batch, &oo, NULL), EVS_OK);
+	const char *rec = "{\"id\": \"new-two\", \"title\": \"Another\", "
+	                  "\"start\": \"2024-02-04\"}";
+	assert_int_equal(evs_index_add_json(idx, rec, strlen(rec), NULL), EVS_OK);
+	assert_int_equal(evs_index_delete(idx, "new-two"), EVS_E_INVALID);
+	assert_int_equal(evs_index_delete(idx, "new-one"), EVS_OK);
+	assert_int_equal(evs_index_delete(idx, "no-such-id"), EVS_E_NOTFOUND);
+	assert_int_equal(evs_index_switch(idx, NULL, NULL), EVS_OK);
+	assert_int_equal(evs_index_close(idx), EVS_OK);
+	assert_int_equal(count(batch), 25);
+	assert_int_equal(total_in(batch, "another"), 1);
+	assert_int_equal(total_in(batch, "\"a new event\""), 0);
+	free(cur);
+	free(src);
+	free(batch);
+	free(inplace);
+}
+
 /* Rebuilds dir from src on threads worker threads, switching to the
  * result. */
 static void rebuild_on_threads(const char *dir, const char *src, int threads)
@@ -851,6 +986,7 @@ int main(void)
 	    cmocka_unit_test(test_rebuild__reader_counts_organisers_a_writer_added),
 	    cmocka_unit_test(test_rebuild__lost_current_link_is_not_overwritten),
 	    cmocka_unit_test(test_rebuild__unchanged_writes_nothing),
+	    cmocka_unit_test(test_rebuild__batch_equals_in_place),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

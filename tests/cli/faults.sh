@@ -73,11 +73,39 @@ expect_rc 7
 expect_match "message" \
 	"^evindex: $IDX: cannot write the index: Error writing block [0-9]+ \(File too large\); it holds what was committed before$" \
 	"$(printf '%s\n' "$ERR" | head -1)"
-expect_match "summary" \
-	'^evindex: [0-9]+ records read: [0-9]+ added, 0 replaced, 0 skipped$' \
+# The first commit (at 10000 records) is the write that fails: nothing
+# of this run is in the index, and the summary counts nothing as added.
+expect_eq "summary" \
+	"evindex: 10000 records read: 0 added, 0 replaced, 0 skipped (as of the last commit)" \
 	"$(printf '%s\n' "$ERR" | tail -1)"
 expect_eq "stderr lines" 2 "$(printf '%s\n' "$ERR" | grep -c '')"
 still_at_last_commit "$IDX"
+# A first build (the parallel path) that fails the same way leaves no
+# index behind in a directory it made, and an empty one stays empty.
+for new in "$TMP/fsize-new" "$TMP/fsize-empty"; do
+	[ "$new" = "$TMP/fsize-empty" ] && mkdir "$new"
+	run "${WRITE_FAILS[@]}" bash -c 'ulimit -f 2000 && exec "$@"' sh \
+		"$EVINDEX" --index "$new" bulk.jsonl
+	LAST_CMD="(ulimit -f 2000; evindex --index ${new##*/} bulk.jsonl)"
+	expect_rc 7
+	if [ "$new" = "$TMP/fsize-new" ]; then
+		left="no index is left behind"
+		expect_eq "no directory left" no "$([ -e "$new" ] && echo yes || echo no)"
+	else
+		left="it stays empty"
+		expect_eq "files left in the empty directory" "lock" "$(ls "$new")"
+	fi
+	expect_match "message" \
+		"^evindex: $new: cannot write the index: Error writing block [0-9]+ \(File too large\); $left$" \
+		"$(printf '%s\n' "$ERR" | head -1)"
+	expect_match "summary" \
+		'^evindex: [0-9]+ records read: 0 added, 0 replaced, 0 skipped \(nothing was committed\)$' \
+		"$(printf '%s\n' "$ERR" | tail -1)"
+	expect_eq "stderr lines" 2 "$(printf '%s\n' "$ERR" | grep -c '')"
+done
+run "$EVINDEX" --index "$TMP/fsize-empty" "$CORPUS"
+expect_rc 0
+expect_eq "the empty index after a first build" 8 "$(index_count "$TMP/fsize-empty")"
 run "$EVINDEX" --index "$IDX" bulk.jsonl
 expect_rc 0
 expect_eq "next run" \

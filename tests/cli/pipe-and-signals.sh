@@ -6,7 +6,8 @@
 #   and an "interrupted" summary; a second run then completes;
 # - Ctrl-C while evindex waits on a pipe or a fifo stops it at once (130);
 # - kill -9 mid-run leaves an index that opens, with every batch committed
-#   before the kill, and the next run succeeds.
+#   before the kill (writing in place), the live generation as it was (a
+#   large batch), or no index (a first build), and the next run succeeds.
 #
 #   bash tests/cli/pipe-and-signals.sh EVINDEX EVSEARCH SOURCE_DIR
 #   EVS_TEST_FULL=1 ...  # the second run indexes all ~200k records (minutes)
@@ -176,22 +177,35 @@ expect_match "summary" "^evindex: interrupted: " \
 	"$(printf '%s\n' "$ERR" | tail -1)"
 
 # --- kill -9 mid-run ---------------------------------------------------------
+# Writing in place (a pipe into an index that has events): the index holds
+# whole batches. Every wait here is bounded in seconds, not in rounds (a
+# round runs evindex --info, slow under a sanitizer and heavy load).
+# Short records, so that a batch is committed within seconds even under
+# load (a FOSDEM-sized one can take minutes there).
 KIDX="$TMP/killed"
-"$EVINDEX" --index "$KIDX" "$TMP/big.jsonl" 2>"$TMP/k.err" &
+run "$EVINDEX" --index "$KIDX" "$SOURCE_DIR/corpus/events.jsonl"
+expect_rc 0
+SEED=8
+awk 'BEGIN { for (i = 0; i < 200000; i++)
+	printf "{\"id\": \"short-%d\", \"title\": \"Short event %d\", \"start\": \"2024-01-01\"}\n", i, i }' \
+	>"$TMP/short.jsonl"
+set -m
+# shellcheck disable=SC2002 # a pipe: its size is unknown, so in place
+cat "$TMP/short.jsonl" | "$EVINDEX" --index "$KIDX" - 2>"$TMP/k.err" &
 PID=$!
+set +m
 CLI_PIDS+=("$PID")
 # Wait (at most 180 s) until the first batch is committed, so that there is
 # something the kill must not lose.
-n=0
+deadline=$((SECONDS + 180))
 while :; do
 	c=$(index_count "$KIDX")
-	[ -n "$c" ] && [ "$c" -ge "$BATCH" ] && break
+	[ -n "$c" ] && [ "$c" -ge $((SEED + BATCH)) ] && break
 	kill -0 "$PID" 2>/dev/null || break
-	[ "$n" -ge 1800 ] && break
-	sleep 0.1
-	n=$((n + 1))
+	[ "$SECONDS" -ge "$deadline" ] && break
+	sleep 0.2
 done
-LAST_CMD="evindex --index IDX big.jsonl (kill -9 after the first commit)"
+LAST_CMD="cat short.jsonl | evindex --index IDX - (kill -9 after the first commit)"
 BEFORE=$(index_count "$KIDX")
 if ! kill -0 "$PID" 2>/dev/null; then
 	RC="?"
@@ -203,13 +217,13 @@ else
 	RC=$?
 	expect_rc 137
 	expect_eq "a batch was committed before kill -9" yes \
-		"$([ "${BEFORE:-0}" -ge "$BATCH" ] && echo yes ||
+		"$([ "${BEFORE:-0}" -ge $((SEED + BATCH)) ] && echo yes ||
 			echo "no (${BEFORE:-none})")"
 	run "$EVINDEX" --index "$KIDX" --info
 	expect_rc 0
 	AFTER=$(index_count "$KIDX")
 	expect_eq "events after kill -9 are whole batches" 0 \
-		"$(( ${AFTER:-1} % BATCH ))"
+		"$(( (${AFTER:-1} - SEED) % BATCH ))"
 	expect_eq "no committed batch lost" yes \
 		"$([ "${AFTER:-0}" -ge "${BEFORE:-1}" ] && echo yes || echo no)"
 	run "$EVSEARCH" --index "$KIDX" --json --no-facets -n 1
@@ -223,6 +237,69 @@ else
 		"$ERR"
 	expect_eq "events after the next run" "$(( ${AFTER:-0} + FOSDEM_COUNT ))" \
 		"$(index_count "$KIDX")"
+
+	# A large batch (the whole file, on the parallel path) killed while
+	# it writes its new generation: the live one is as it was, and the
+	# next writer clears what the batch left.
+	LIVE=$(index_count "$KIDX")
+	GEN=$(readlink "$KIDX/current")
+	"$EVINDEX" --index "$KIDX" "$TMP/big.jsonl" 2>"$TMP/k.err" &
+	PID=$!
+	CLI_PIDS+=("$PID")
+	deadline=$((SECONDS + 60))
+	until ls -d "$KIDX"/gen-*.part-* >/dev/null 2>&1 ||
+		[ "$SECONDS" -ge "$deadline" ]; do
+		sleep 0.2
+	done
+	sleep 2
+	LAST_CMD="evindex --index IDX big.jsonl (a batch; kill -9 while it writes)"
+	if kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID"
+		wait "$PID" 2>/dev/null
+		RC=$?
+		expect_rc 137
+		expect_eq "live generation after the killed batch" "$GEN" \
+			"$(readlink "$KIDX/current")"
+		expect_eq "events after the killed batch" "$LIVE" \
+			"$(index_count "$KIDX")"
+		run "$EVINDEX" --index "$KIDX" "$SOURCE_DIR/corpus/events.jsonl"
+		expect_rc 0
+		expect_eq "run after the killed batch" \
+			"evindex: 8 records read: 0 added, 0 replaced, 8 unchanged, 0 skipped" \
+			"$ERR"
+		expect_eq "parts left after the next writer" "" \
+			"$(cd "$KIDX" && ls -d gen-*.part-* 2>/dev/null)"
+	else
+		RC="?"
+		ERR=$(cat "$TMP/k.err")
+		fail "the batch ended before kill -9"
+	fi
+fi
+
+# A first build killed: nothing is live, and the next run builds it.
+K2="$TMP/killed-first"
+"$EVINDEX" --index "$K2" "$TMP/big.jsonl" 2>"$TMP/k.err" &
+PID=$!
+CLI_PIDS+=("$PID")
+sleep 3
+LAST_CMD="evindex --index NEW big.jsonl (kill -9 during the first build)"
+if kill -0 "$PID" 2>/dev/null; then
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	RC=$?
+	expect_rc 137
+	expect_eq "no live generation" "none" \
+		"$(readlink "$K2/current" || echo none)"
+	run "$EVINDEX" --index "$K2" "$SHARED_EVENTS"
+	expect_rc 0
+	expect_eq "next run summary" \
+		"evindex: $FOSDEM_COUNT records read: $FOSDEM_COUNT added, 0 replaced, 0 skipped" \
+		"$ERR"
+	expect_eq "events after the next run" "$FOSDEM_COUNT" "$(index_count "$K2")"
+else
+	RC="?"
+	ERR=$(cat "$TMP/k.err")
+	fail "the first build ended before kill -9"
 fi
 
 finish

@@ -38,6 +38,40 @@ expect_eq "re-run" "evindex: 8 records read: 0 added, 0 replaced, 8 unchanged, 0
 after=$(find "$TMP/plain" -type f ! -name '*lock' -printf '%p %T@ %s\n' | sort)
 expect_eq "no file of the index written" "$before" "$after"
 
+# --- a large batch into an index: a new generation, as --rebuild's ---------
+# 40000 records (5.1 MB: over the 4 MiB and the quarter of the index that
+# make a batch large) go beside a copy of the live generation, on the
+# parallel path, and are compacted with it; a small file is written in
+# place.
+awk 'BEGIN { for (i = 0; i < 40000; i++)
+	printf "{\"id\": \"bulk-%d\", \"title\": \"Bulk event %d zebra\", \"start\": \"2024-01-01\", \"description\": \"words and more words number%d\"}\n", i, i, i }' >bulk.jsonl
+run "$EVINDEX" --index "$TMP/batch" "$CORPUS"
+expect_rc 0
+run "$EVINDEX" --index "$TMP/batch" bulk.jsonl
+expect_rc 0
+expect_eq "batch" "evindex: 40000 records read: 40000 added, 0 replaced, 0 skipped" "$ERR"
+expect_eq "a new generation" "gen-2 gen-1" \
+	"$(readlink "$TMP/batch/current") $(readlink "$TMP/batch/previous")"
+expect_eq "events after the batch" 40008 "$(index_count "$TMP/batch")"
+cat "$CORPUS" bulk.jsonl >all.jsonl
+run "$EVINDEX" --index "$TMP/batch-rebuilt" --rebuild -q all.jsonl
+expect_rc 0
+b=$(size "$TMP/batch") r=$(size "$TMP/batch-rebuilt")
+expect_eq "batch size within 10% of --rebuild's ($b and $r bytes)" yes \
+	"$([ $((b * 10)) -le $((r * 11)) ] && [ $((b * 11)) -ge $((r * 10)) ] &&
+		echo yes || echo no)"
+sed 's/zebra/zebu/' bulk.jsonl | head -3 >small.jsonl
+run "$EVINDEX" --index "$TMP/batch" small.jsonl
+expect_rc 0
+expect_eq "small run" "evindex: 3 records read: 0 added, 3 replaced, 0 skipped" "$ERR"
+expect_eq "a small run is written in place" gen-2 "$(readlink "$TMP/batch/current")"
+# The batch again: every record is unchanged but the three, and only they
+# are written.
+run "$EVINDEX" --index "$TMP/batch" bulk.jsonl
+expect_rc 0
+expect_eq "batch again" "evindex: 40000 records read: 0 added, 3 replaced, 39997 unchanged, 0 skipped" "$ERR"
+expect_eq "zebu after the batch again" 0 "$("$EVSEARCH" --index "$TMP/batch" --json -n 0 --no-facets zebu | sed -n 's/^  "total": \([0-9]*\),$/\1/p')"
+
 # --- singular summaries ------------------------------------------------------
 head -1 "$CORPUS" >one.jsonl
 run "$EVINDEX" --index "$TMP/one" --rebuild one.jsonl
