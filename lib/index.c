@@ -28,6 +28,7 @@
 #include "reader.h"
 #include "rebuild.h"
 #include "schema.h"
+#include "sha256.h"
 
 #define DEFAULT_COMMIT_EVERY 10000
 /* Unknown keys and time zones of one file it remembers, to warn once. */
@@ -1123,7 +1124,7 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
 	if (st == EVS_OK && freq == 0 && idx->pool &&
-	    seen_has(idx, evs_index__id_hash(id, strlen(id))))
+	    seen_has(idx, evs_schema__id_hash(id, strlen(id))))
 		/* Its record went to a worker's part, which deletes nothing. */
 		st = evs_index__fail(idx, EVS_E_INVALID,
 		                     "\"%s\" was written through this sync or batch; "
