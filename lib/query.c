@@ -564,6 +564,8 @@ static void words_free(words *w)
 static int on_word(void *ctx, const evs_token *t)
 {
 	words *w = ctx;
+	if (t->partial)
+		return 0; /* the whole compound is joined below */
 	if (t->back) {
 		w->joins++;
 		if (!w->joined) {

@@ -28,7 +28,15 @@ static const char events[] =
     "{\"id\": \"e4\", \"title\": \"Running VMs and status pages\", "
     "\"start\": \"2026-01-31T10:00:00\"}\n"
     "{\"id\": \"e5\", \"title\": \"The status of the VM\", "
-    "\"start\": \"2026-02-01T10:00:00\"}\n";
+    "\"start\": \"2026-02-01T10:00:00\"}\n"
+    "{\"id\": \"e6\", \"title\": \"Booting x86_64 with Node.js\", "
+    "\"start\": \"2026-02-01T11:00:00\"}\n"
+    "{\"id\": \"e7\", \"title\": \"x86-64 and nodejs\", "
+    "\"start\": \"2026-02-01T12:00:00\"}\n"
+    "{\"id\": \"e8\", \"title\": \"Die E-Mail-Adresse\", "
+    "\"start\": \"2026-02-01T13:00:00\"}\n"
+    "{\"id\": \"e9\", \"title\": \"Email for all\", "
+    "\"start\": \"2026-02-01T14:00:00\"}\n";
 
 static int setup(void **state)
 {
@@ -87,6 +95,27 @@ static void test_variants__acronym_plurals(void **state)
 	assert_int_equal(total(idx, "\"gpus\""), 1);
 }
 
+static void test_variants__joined_forms_meet(void **state)
+{
+	evs_index *idx = ((fixture *)*state)->idx;
+	/* Joined, hyphenated, underscored and dotted forms of one word. */
+	const char *x86[] = {"x86_64", "x86-64", "x8664", "X86_64"};
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(total(idx, x86[i]), 2);
+	assert_int_equal(total(idx, "node.js"), 2);
+	assert_int_equal(total(idx, "nodejs"), 2);
+	assert_int_equal(total(idx, "node-js"), 2);
+	/* Inside a longer compound too, both ways. */
+	assert_int_equal(total(idx, "email"), 2);
+	assert_int_equal(total(idx, "e-mail"), 2);
+	assert_int_equal(total(idx, "mailadresse"), 1);
+	assert_int_equal(total(idx, "emailadresse"), 1);
+	assert_int_equal(total(idx, "e-mail-adresse"), 1);
+	/* The parts still match alone and as a phrase. */
+	assert_int_equal(total(idx, "x86"), 2);
+	assert_int_equal(total(idx, "\"x86 64\""), 2);
+}
+
 static const char *first(evs_index *idx, const char *q, uint64_t *n)
 {
 	static char id[64];
@@ -143,10 +172,44 @@ static void test_variants__acronym_plurals_on_schedules(void **state)
 	free(a);
 }
 
+/* On the real schedules, every form of x86-64 and Node.js finds the same
+ * events (before, "x86_64" found 18 and "x86-64" 2 of all three). */
+static void test_variants__joined_forms_on_schedules(void **state)
+{
+	(void)state;
+	char *a = th_shared_path("data/events/fosdem-2024.jsonl");
+	char *b = th_shared_path("data/events/fosdem-2025.jsonl");
+	char *c = th_shared_path("data/events/fosdem-2026.jsonl");
+	if (!a || !b || !c) {
+		free(a);
+		free(b);
+		free(c);
+		skip();
+	}
+	char *dir = th_tmpdir();
+	const char *files[] = {a, b, c, NULL};
+	evs_add_stats stats = {0};
+	th_build_index(dir, files, &stats);
+	evs_index *idx = th_open(dir);
+	assert_int_equal(total(idx, "x86_64"), 19);
+	assert_int_equal(total(idx, "x86-64"), 19);
+	assert_int_equal(total(idx, "x8664"), 19);
+	assert_int_equal(total(idx, "node.js"), 9);
+	assert_int_equal(total(idx, "nodejs"), 9);
+	assert_int_equal(total(idx, "email"), total(idx, "e-mail"));
+	evs_index_close(idx);
+	th_rmrf(dir);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_variants__acronym_plurals),
+	    cmocka_unit_test(test_variants__joined_forms_meet),
+	    cmocka_unit_test(test_variants__joined_forms_on_schedules),
 	    cmocka_unit_test(test_variants__acronym_plurals_on_schedules),
 	    cmocka_unit_test(test_variants__year_favours_its_events),
 	};
