@@ -160,6 +160,23 @@ EVS_API evs_status evs_index_commit(evs_index *idx);
  * answers from the old generation, complete, until this is called. */
 EVS_API evs_status evs_index_reopen(evs_index *idx);
 
+/* Turns off the built-in synonyms (evs_index_set_synonyms()). */
+#define EVS_SYNONYMS_NO_DEFAULTS 1u
+
+/* Sets the synonym rules of idx's queries (format: docs/query-syntax.md,
+ * "Synonyms"): the built-in ones unless flags has
+ * EVS_SYNONYMS_NO_DEFAULTS, and those of the file at path, in place of
+ * the file "synonyms" in the index directory, which is read otherwise
+ * (when it exists) at the first search and again after
+ * evs_index_reopen(). path may be NULL: the index directory's file. The
+ * rules are read at once; on failure idx keeps no rules of the file and
+ * its searches fail the same way until this is called again. Queries
+ * with EVS_SEARCH_EXACT use no synonyms. Statuses: EVS_E_INVALID (a bad
+ * rule: the message says "file:line: what is wrong"), EVS_E_IO (path
+ * cannot be read), EVS_E_NOMEM. */
+EVS_API evs_status evs_index_set_synonyms(evs_index *idx, const char *path,
+                                          unsigned flags);
+
 /* Facts about an open index, for "evindex --info". Strings are owned by
  * idx and valid until it is closed or reopened. */
 typedef struct evs_index_info {
@@ -367,7 +384,8 @@ typedef enum evs_sort {
 #define EVS_SEARCH_EXPAND 128u /* pseudo-relevance feedback: the best words
                                   of the top matches reweigh the matches
                                   (docs/ranking.md); slower */
-#define EVS_SEARCH_EXACT 256u /* no spelling correction or suggestion */
+#define EVS_SEARCH_EXACT 256u /* no spelling correction or suggestion,
+                                 no synonyms */
 #define EVS_SEARCH_PREFIX 512u /* the last word, when nothing follows it,
                                   is a prefix (search as you type) */
 

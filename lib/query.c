@@ -29,6 +29,7 @@
 #include "query-dates.h"
 #include "schema.h"
 #include "spelling.h"
+#include "synonyms.h"
 
 typedef enum ttype {
 	T_END,
@@ -84,6 +85,7 @@ typedef struct parser {
 	} fixes[16];
 	size_t nfixes;
 	int apply; /* a fix is to be applied, not only offered */
+	int nofix; /* the word is a side of a synonym rule: no correction */
 } parser;
 
 /* A parsed piece: the query and, for a bare boolean field item, its
@@ -705,7 +707,7 @@ static int skip_word(parser *p, const char *prefix, const char *w)
 static void note_fix(parser *p, const tok *t, const char *prefix, const char *w)
 {
 	size_t len = strlen(w);
-	if ((p->flags & EVS_SEARCH_EXACT) || p->nfixes == 16 ||
+	if ((p->flags & EVS_SEARCH_EXACT) || p->nfixes == 16 || p->nofix ||
 	    !evs_spelling__eligible(w, len))
 		return;
 	uint64_t ndocs = 0;
@@ -874,6 +876,106 @@ done:
 
 static node parse_seq(parser *p, const evs_query_field *f, int inner);
 
+/* The end of the word of the query text at i, where it could continue a
+ * synonym's side: 0 when there is none, or it is an operator, a field, a
+ * group, a phrase, a sign, a wildcard, or the word being typed under
+ * EVS_SEARCH_PREFIX. */
+static size_t side_word_end(const parser *p, size_t i)
+{
+	size_t l, start;
+	while (i < p->n && is_space(p->s, p->n, i, &l))
+		i += l;
+	start = i;
+	while (i < p->n && !is_space(p->s, p->n, i, &l))
+		i++;
+	const char *w = p->s + start;
+	size_t n = i - start;
+	if (n == 0 || ((p->flags & EVS_SEARCH_PREFIX) && i == p->n))
+		return 0;
+	if (p->flags & EVS_SEARCH_PLAIN)
+		return i;
+	if (strchr("()+-\"", w[0]) || quote_len(w, n, 0) || memchr(w, ':', n) ||
+	    memchr(w, '(', n) || memchr(w, ')', n) || w[n - 1] == '*' ||
+	    (n == 3 && (memcmp(w, "AND", 3) == 0 || memcmp(w, "NOT", 3) == 0)) ||
+	    (n == 2 && memcmp(w, "OR", 2) == 0))
+		return 0;
+	return i;
+}
+
+/* Looks up the longest run of words from the word token t that is a side
+ * of a synonym rule; on a match, t covers the run (and the lexer goes on
+ * after it) and the other sides are in alts. Returns how many. */
+static size_t find_synonyms(parser *p, const evs_synonyms *syn, tok *t,
+                            const char **alts, size_t cap)
+{
+	size_t ends[EVS_SYN_MAX_WORDS], k = 1, found = 0;
+	size_t maxw = evs_synonyms__max_words(syn);
+	ends[0] = (size_t)(t->s - p->s) + t->n;
+	/* A run of words only from a word of free text or of a group. */
+	while (!t->field && k < maxw && k < EVS_SYN_MAX_WORDS &&
+	       (ends[k] = side_word_end(p, ends[k - 1])) != 0)
+		k++;
+	evs_buf key = EVS_BUF_INIT;
+	for (; k > 0 && !found; k--) {
+		size_t len = ends[k - 1] - (size_t)(t->s - p->s);
+		if (evs_normalize__name(&p->idx->nz, t->s, len, &key) < 0) {
+			p->st = EVS_E_NOMEM;
+			break;
+		}
+		if (key.len && (found = evs_synonyms__find(syn, key.p, alts, cap))) {
+			t->n = len;
+			p->i = ends[k - 1];
+		}
+	}
+	evs_buf__dispose(&key);
+	return found;
+}
+
+/* One side of a synonym rule (normalised words) under prefix: the word,
+ * stemmed, or the phrase of its words. */
+static xs_query *side_query(parser *p, const char *prefix, const char *side)
+{
+	words w = {NULL, 0, 0, NULL, 0};
+	xs_query *q = NULL;
+	if (evs_tokenize__text(&p->idx->nz, side, strlen(side), on_word, &w) != 0)
+		p->st = EVS_E_NOMEM;
+	else if (w.n == 1)
+		q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
+	else if (w.n > 1)
+		q = phrase_of(p, prefix, &w);
+	words_free(&w);
+	return q;
+}
+
+/* A word token under field f (NULL: free text); when it, or a run of
+ * words from it, is a side of a synonym rule, also the other sides
+ * (synonyms.h). A run is searched as its phrase. */
+static node word_node(parser *p, tok *t, const evs_query_field *f)
+{
+	const evs_synonyms *syn = NULL;
+	const char *alts[EVS_SYN_MAX_SIDES];
+	size_t nalts = 0, typed = t->n;
+	if (!(p->flags & EVS_SEARCH_EXACT) && !t->wildcard &&
+	    !(f && f->boolean)) {
+		evs_status st = evs_synonyms__of(p->idx, &syn);
+		if (st != EVS_OK) {
+			p->st = st;
+			return (node){NULL, NULL, 0, 0};
+		}
+		nalts = find_synonyms(p, syn, t, alts, EVS_SYN_MAX_SIDES);
+	}
+	p->nofix += nalts > 0;
+	node nd = text_node(p, t, f, t->n != typed);
+	p->nofix -= nalts > 0;
+	const char *prefix = f ? f->prefix : "";
+	for (size_t i = 0; i < nalts && nd.q && p->st == EVS_OK; i++) {
+		xs_query *q = side_query(p, prefix, alts[i]);
+		if (q)
+			nd.q = combine2(p, XS_OP_OR, nd.q, q);
+	}
+	return nd;
+}
+
 static node parse_primary(parser *p, const evs_query_field *f)
 {
 	node nd = {NULL, NULL, 0, 0};
@@ -917,7 +1019,9 @@ static node parse_primary(parser *p, const evs_query_field *f)
 	case T_PHRASE: {
 		tok copy = *t;
 		next(p);
-		return text_node(p, &copy, tf, copy.type == T_PHRASE);
+		if (copy.type == T_WORD)
+			return word_node(p, &copy, tf);
+		return text_node(p, &copy, tf, 1);
 	}
 	case T_RPAREN:
 		fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('", t->col);

@@ -20,6 +20,8 @@ enum {
 	OPT_EXPAND,
 	OPT_EXACT,
 	OPT_PREFIX,
+	OPT_SYNONYMS,
+	OPT_NO_DEFAULT_SYNONYMS,
 	OPT_FROM,
 	OPT_TO,
 	OPT_ORGANISER,
@@ -48,9 +50,15 @@ static const cli_option options[] = {
                     "reweigh by the words of the top matches (feedback; "
                     "slower)"},
     [OPT_EXACT] = {"exact", 'e', 0, NULL,
-                   "words as typed: no spelling correction or suggestion"},
+                   "words as typed: no spelling correction, suggestion or "
+                   "synonyms"},
     [OPT_PREFIX] = {"prefix", 0, 0, NULL,
                     "the last word is a prefix (search as you type)"},
+    [OPT_SYNONYMS] = {"synonyms", 0, 1, "FILE",
+                      "synonym rules (docs/query-syntax.md; default: the "
+                      "index directory's file \"synonyms\")"},
+    [OPT_NO_DEFAULT_SYNONYMS] = {"no-default-synonyms", 0, 0, NULL,
+                                 "leave out the built-in synonyms"},
     [OPT_FROM] = {"from", 0, 1, "DATE",
                   "events ending on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, "
                   "today)"},
@@ -89,6 +97,8 @@ static const cli_option options[] = {
 
 typedef struct args {
 	const char *index;
+	const char *synonyms;
+	unsigned synonym_flags;
 	evs_search_options so;
 	const char *organisers[MAX_VALUES];
 	const char *tags[MAX_VALUES];
@@ -121,6 +131,10 @@ static int on_option(void *ctx, int which, const char *arg)
 	case OPT_PLAIN: a->so.flags |= EVS_SEARCH_PLAIN; break;
 	case OPT_EXACT: a->so.flags |= EVS_SEARCH_EXACT; break;
 	case OPT_PREFIX: a->so.flags |= EVS_SEARCH_PREFIX; break;
+	case OPT_SYNONYMS: a->synonyms = arg; break;
+	case OPT_NO_DEFAULT_SYNONYMS:
+		a->synonym_flags |= EVS_SYNONYMS_NO_DEFAULTS;
+		break;
 	case OPT_FROM: a->so.from = arg; break;
 	case OPT_TO: a->so.to = arg; break;
 	case OPT_ORGANISER:
@@ -361,7 +375,10 @@ int main(int argc, char **argv)
 		rc = cli_exit_status(st);
 		goto done;
 	}
-	st = evs_search(&res, idx, query, &a.so);
+	if (a.synonyms || a.synonym_flags)
+		st = evs_index_set_synonyms(idx, a.synonyms, a.synonym_flags);
+	if (st == EVS_OK)
+		st = evs_search(&res, idx, query, &a.so);
 	if (st != EVS_OK) {
 		if (st == EVS_E_QUERY_SYNTAX)
 			cli_error(prog, "query syntax: %s", evs_errmsg(idx));
