@@ -455,6 +455,16 @@ EVS_API const char *evs_results_suggestion(const evs_results *res);
  * only offered or there is none. */
 EVS_API int evs_results_corrected(const evs_results *res);
 
+/* The organiser the i-th organiser filter of the search was read as
+ * (normalised, as "eu cyber direct"), when that filter matched no event
+ * and one organiser's name was closer to it than any other's (one or
+ * two letters off); NULL when it was used as given, or with
+ * EVS_SEARCH_EXACT. When several names are equally close, evs_search()
+ * fails with EVS_E_INVALID and its message lists them. Owned by res,
+ * valid until evs_results_free(). */
+EVS_API const char *evs_results_organiser_meant(const evs_results *res,
+                                                size_t i);
+
 /* Fields of hit i (0 <= i < evs_results_count()). Strings are owned by
  * res and valid until evs_results_free(); a missing field is NULL. Dates
  * are returned as the record gave them (ISO 8601). */

@@ -106,6 +106,19 @@ typedef struct args {
 	int json, color, version, help;
 } args;
 
+/* Says which organiser a filter that matched none was read as. */
+static int print_organisers_meant(const evs_results *res, const args *a)
+{
+	for (size_t i = 0; i < a->so.n_organisers; i++) {
+		const char *m = evs_results_organiser_meant(res, i);
+		if (m && printf("Showing events of organiser \u201c%s\u201d; no "
+		                "organiser is called \u201c%s\u201d (--exact)\n",
+		                m, a->organisers[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_count(const char *name, const char *v, size_t min, size_t max,
                        size_t *out)
 {
@@ -401,7 +414,8 @@ int main(int argc, char **argv)
 		evs_free(doc);
 	} else {
 		int color = a.color < 0 ? cli_use_color(stdout) : a.color;
-		werr = format_text(stdout, res, query, color, cli_terminal_width(),
+		werr = print_organisers_meant(res, &a) < 0 ||
+		       format_text(stdout, res, query, color, cli_terminal_width(),
 		                   (a.so.flags & EVS_SEARCH_OCCURRENCES) != 0,
 		                   a.facet_limit) < 0;
 		uint64_t cancelled = 0;
