@@ -947,12 +947,46 @@ static xs_query *side_query(parser *p, const char *prefix, const char *side)
 	return q;
 }
 
+/* A month name followed by a year among the words of free text ("rust
+ * march 2025"): both words, as one item read like a year (query-dates.h)
+ * that favours the events of that month. nd.q is NULL when t is no such
+ * month name. */
+static node month_node(parser *p, tok *t, const evs_query_field *f)
+{
+	node nd = {NULL, NULL, 0, 0};
+	size_t from = (size_t)(t->s - p->s) + t->n, l;
+	int month = evs_query_dates__month(t->s, t->n);
+	size_t end = month && !f && !p->negated && p->depth == 0 && !p->hl->year
+	                 ? side_word_end(p, from)
+	                 : 0;
+	if (!end)
+		return nd;
+	while (is_space(p->s, p->n, from, &l))
+		from += l;
+	if (!evs_query_dates__year(p->s + from, end - from))
+		return nd;
+	tok yt = *t;
+	yt.s = p->s + from;
+	yt.n = end - from;
+	p->i = end;
+	p->nofix++;
+	node m = text_node(p, t, f, 0), y = text_node(p, &yt, f, 0);
+	p->nofix--;
+	p->hl->month = month;
+	nd.year = 1;
+	nd.q = m.q ? (y.q ? combine2(p, XS_OP_OR, m.q, y.q) : m.q) : y.q;
+	return nd;
+}
+
 /* A word token under field f (NULL: free text); when it, or a run of
  * words from it, is a side of a synonym rule, also the other sides
  * (synonyms.h). A run is searched as its phrase. */
 static node word_node(parser *p, tok *t, const evs_query_field *f)
 {
 	const evs_synonyms *syn = NULL;
+	node md = month_node(p, t, f);
+	if (md.q || p->st != EVS_OK)
+		return md;
 	const char *alts[EVS_SYN_MAX_SIDES];
 	size_t nalts = 0, typed = t->n;
 	if (!(p->flags & EVS_SEARCH_EXACT) && !t->wildcard &&
@@ -1312,7 +1346,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 	if (weak.n && (!main || nopt == 0 || all)) {
 		xs_query *y = take(p, &weak, XS_OP_OR);
 		main = main ? combine2(p, all ? XS_OP_AND : XS_OP_OR, main, y) : y;
-		p->hl->year = 0;
+		p->hl->year = p->hl->month = 0;
 	} else if (weak.n) {
 		xs_query *y = take(p, &weak, XS_OP_OR);
 		if (y && (p->st = xs_query_scale(&y, y, EVS_YEAR_WORD_SCALE,
@@ -1320,9 +1354,11 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 			y = NULL;
 		main = combine2(p, XS_OP_OR, main, y);
 		if (main && p->st == EVS_OK)
-			p->st = evs_query_dates__boost(p->idx, p->hl->year, &main);
+			p->st = evs_query_dates__boost(p->idx, p->hl->year, p->hl->month,
+			                               &main);
 	} else if (!inner) {
-		p->hl->year = 0; /* inside an operator: a word like any other */
+		/* inside an operator: a word like any other */
+		p->hl->year = p->hl->month = 0;
 	}
 	if (!inner && main)
 		main = near_boost(p, main);

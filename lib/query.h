@@ -28,8 +28,10 @@ typedef struct evs_highlight {
 	 * correction is only offered (0). */
 	char *suggestion;
 	int corrected;
-	/* A year typed among other words (query-dates.h), or 0. */
+	/* A year typed among other words (query-dates.h), or 0; the month
+	 * (1-12) named right before it ("march 2025"), or 0. */
 	int year;
+	int month;
 } evs_highlight;
 
 void evs_highlight__dispose(evs_highlight *hl);

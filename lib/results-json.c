@@ -117,6 +117,8 @@ char *evs_results_json(const evs_results *res)
 	json_object_set_new(doc, "query_year",
 	                    res->hl.year ? json_integer(res->hl.year)
 	                                 : json_null());
+	if (res->hl.month) /* only when a month was read ("march 2025") */
+		json_object_set_new(doc, "query_month", json_integer(res->hl.month));
 	json_object_set_new(filters, "from", str_or_null(res->from));
 	json_object_set_new(filters, "to", str_or_null(res->to));
 	json_object_set_new(filters, "organisers",

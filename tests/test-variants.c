@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "query-dates.h"
 
 typedef struct fixture {
 	char *dir;
@@ -147,6 +148,41 @@ static void test_variants__year_favours_its_events(void **state)
 	assert_int_equal(total(idx, "gpus AND 2025"), 0);
 }
 
+static void test_variants__month_and_year(void **state)
+{
+	evs_index *idx = ((fixture *)*state)->idx;
+	uint64_t n = 0;
+	assert_int_equal(evs_query_dates__month("March", 5), 3);
+	assert_int_equal(evs_query_dates__month("mar", 3), 3);
+	assert_int_equal(evs_query_dates__month("sept", 4), 9);
+	assert_int_equal(evs_query_dates__month("Sep", 3), 9);
+	assert_int_equal(evs_query_dates__month("marc", 4), 0);
+	assert_int_equal(evs_query_dates__month("ma", 2), 0);
+	assert_int_equal(evs_query_dates__month("marches", 7), 0);
+	/* e4 (31 Jan 2026) and e5 (1 Feb 2026) both have "status": the
+	 * month decides, where the year alone cannot. */
+	assert_string_equal(first(idx, "status february 2026", &n), "e5");
+	assert_int_equal(n, 2);
+	assert_string_equal(first(idx, "status feb 2026", &n), "e5");
+	assert_string_equal(first(idx, "status january 2026", &n), "e4");
+	assert_string_equal(first(idx, "status jan 2026", &n), "e4");
+	/* How the query was read. */
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.flags = EVS_SEARCH_NO_FACETS;
+	evs_results *r = th_search(idx, "status feb 2026", &o);
+	char *json = evs_results_json(r);
+	assert_non_null(strstr(json, "\"query_year\": 2026,\n  \"query_month\": 2,"));
+	evs_free(json);
+	evs_results_free(r);
+	/* A month name without a year after it is a word. */
+	r = th_search(idx, "status feb", &o);
+	json = evs_results_json(r);
+	assert_non_null(strstr(json, "\"query_year\": null,"));
+	assert_null(strstr(json, "query_month"));
+	evs_free(json);
+	evs_results_free(r);
+}
+
 static void test_variants__acronym_plurals_on_schedules(void **state)
 {
 	(void)state;
@@ -212,6 +248,7 @@ int main(void)
 	    cmocka_unit_test(test_variants__joined_forms_on_schedules),
 	    cmocka_unit_test(test_variants__acronym_plurals_on_schedules),
 	    cmocka_unit_test(test_variants__year_favours_its_events),
+	    cmocka_unit_test(test_variants__month_and_year),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
