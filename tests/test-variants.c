@@ -208,6 +208,37 @@ static void test_variants__acronym_plurals_on_schedules(void **state)
 	free(a);
 }
 
+/* A surname typed alone: the talk of that speaker before one whose title
+ * mentions the name (query.c, people_boost). */
+static void test_variants__surname_means_the_speaker(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir(), path[4096], idxdir[4096];
+	snprintf(path, sizeof path, "%s/e.jsonl", dir);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("{\"id\": \"a\", \"title\": \"Why Lovelace still matters\", "
+	      "\"description\": \"On the notes of Lovelace.\", \"start\": "
+	      "\"2025-02-01T10:00:00\"}\n"
+	      "{\"id\": \"b\", \"title\": \"Rust in the kernel\", "
+	      "\"participants\": [\"Ada Lovelace\"], \"start\": "
+	      "\"2025-02-01T11:00:00\"}\n",
+	      fp);
+	assert_int_equal(fclose(fp), 0);
+	snprintf(idxdir, sizeof idxdir, "%s/index", dir);
+	const char *files[] = {path, NULL};
+	evs_add_stats stats = {0};
+	th_build_index(idxdir, files, &stats);
+	evs_index *idx = th_open(idxdir);
+	uint64_t n = 0;
+	assert_string_equal(first(idx, "lovelace", &n), "b");
+	assert_int_equal(n, 2);
+	/* A title word that is nobody's name is unchanged. */
+	assert_string_equal(first(idx, "matters", &n), "a");
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
 /* On the real schedules, every form of x86-64 and Node.js finds the same
  * events (before, "x86_64" found 18 and "x86-64" 2 of all three). */
 static void test_variants__joined_forms_on_schedules(void **state)
@@ -249,6 +280,7 @@ int main(void)
 	    cmocka_unit_test(test_variants__acronym_plurals_on_schedules),
 	    cmocka_unit_test(test_variants__year_favours_its_events),
 	    cmocka_unit_test(test_variants__month_and_year),
+	    cmocka_unit_test(test_variants__surname_means_the_speaker),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
