@@ -173,7 +173,8 @@ evs_status evs_synonyms__parse(evs_index *idx, evs_synonyms **s,
 		st = parse_line(idx, *s, name, ++lineno, text + at, end - at);
 		at = end + 1;
 	}
-	qsort((*s)->entries, (*s)->nentries, sizeof *(*s)->entries, by_key);
+	if ((*s)->nentries > 1)
+		qsort((*s)->entries, (*s)->nentries, sizeof *(*s)->entries, by_key);
 	return st;
 }
 

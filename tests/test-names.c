@@ -32,17 +32,7 @@ static const char events[] =
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	f->dir = th_tmpdir();
-	char path[4096], idx[4096];
-	snprintf(path, sizeof path, "%s/events.jsonl", f->dir);
-	FILE *fp = fopen(path, "w");
-	if (!fp || fputs(events, fp) < 0 || fclose(fp) != 0)
-		return -1;
-	snprintf(idx, sizeof idx, "%s/index", f->dir);
-	const char *files[] = {path, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(idx, files, &stats);
-	f->idx = th_open(idx);
+	f->idx = th_index_jsonl(events, &f->dir);
 	*state = f;
 	return 0;
 }

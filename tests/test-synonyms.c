@@ -45,15 +45,8 @@ static void write_file(const char *path, const char *text)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	f->dir = th_tmpdir();
-	char path[4096];
-	snprintf(path, sizeof path, "%s/events.jsonl", f->dir);
-	write_file(path, events);
+	f->idx = th_index_jsonl(events, &f->dir);
 	snprintf(f->index, sizeof f->index, "%s/index", f->dir);
-	const char *files[] = {path, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(f->index, files, &stats);
-	f->idx = th_open(f->index);
 	*state = f;
 	return 0;
 }
@@ -196,14 +189,11 @@ static void test_synonyms__operator_file(void **state)
 static void test_synonyms__on_schedules(void **state)
 {
 	(void)state;
-	char *a = th_shared_path("data/events/fosdem-2025.jsonl");
-	if (!a)
+	const char *names[] = {"fosdem-2025", NULL};
+	char *dir = NULL;
+	evs_index *idx = th_index_schedules(names, &dir);
+	if (!idx)
 		skip();
-	char *dir = th_tmpdir();
-	const char *files[] = {a, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(dir, files, &stats);
-	evs_index *idx = th_open(dir);
 	uint64_t both = total(idx, "postgres");
 	assert_true(both > total_with(idx, "postgres", EVS_SEARCH_EXACT));
 	assert_true(both >= total_with(idx, "postgresql", EVS_SEARCH_EXACT));
@@ -211,7 +201,6 @@ static void test_synonyms__on_schedules(void **state)
 	assert_int_equal(total(idx, "k8s"), total(idx, "kubernetes"));
 	evs_index_close(idx);
 	th_rmrf(dir);
-	free(a);
 }
 
 int main(void)

@@ -42,18 +42,7 @@ static const char events[] =
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	f->dir = th_tmpdir();
-	char path[4096];
-	snprintf(path, sizeof path, "%s/events.jsonl", f->dir);
-	FILE *fp = fopen(path, "w");
-	if (!fp || fputs(events, fp) < 0 || fclose(fp) != 0)
-		return -1;
-	char idx[4096];
-	snprintf(idx, sizeof idx, "%s/index", f->dir);
-	const char *files[] = {path, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(idx, files, &stats);
-	f->idx = th_open(idx);
+	f->idx = th_index_jsonl(events, &f->dir);
 	*state = f;
 	return 0;
 }
@@ -186,14 +175,11 @@ static void test_variants__month_and_year(void **state)
 static void test_variants__acronym_plurals_on_schedules(void **state)
 {
 	(void)state;
-	char *a = th_shared_path("data/events/fosdem-2025.jsonl");
-	if (!a)
+	const char *names[] = {"fosdem-2025", NULL};
+	char *dir = NULL;
+	evs_index *idx = th_index_schedules(names, &dir);
+	if (!idx)
 		skip();
-	char *dir = th_tmpdir();
-	const char *files[] = {a, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(dir, files, &stats);
-	evs_index *idx = th_open(dir);
 	const char *pairs[][2] = {{"GPU", "GPUs"},
 	                          {"LLM", "LLMs"},
 	                          {"VM", "VMs"},
@@ -205,7 +191,6 @@ static void test_variants__acronym_plurals_on_schedules(void **state)
 	}
 	evs_index_close(idx);
 	th_rmrf(dir);
-	free(a);
 }
 
 /* A surname typed alone: the talk of that speaker before one whose title
@@ -213,23 +198,15 @@ static void test_variants__acronym_plurals_on_schedules(void **state)
 static void test_variants__surname_means_the_speaker(void **state)
 {
 	(void)state;
-	char *dir = th_tmpdir(), path[4096], idxdir[4096];
-	snprintf(path, sizeof path, "%s/e.jsonl", dir);
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs("{\"id\": \"a\", \"title\": \"Why Lovelace still matters\", "
-	      "\"description\": \"On the notes of Lovelace.\", \"start\": "
-	      "\"2025-02-01T10:00:00\"}\n"
-	      "{\"id\": \"b\", \"title\": \"Rust in the kernel\", "
-	      "\"participants\": [\"Ada Lovelace\"], \"start\": "
-	      "\"2025-02-01T11:00:00\"}\n",
-	      fp);
-	assert_int_equal(fclose(fp), 0);
-	snprintf(idxdir, sizeof idxdir, "%s/index", dir);
-	const char *files[] = {path, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(idxdir, files, &stats);
-	evs_index *idx = th_open(idxdir);
+	char *dir = NULL;
+	evs_index *idx = th_index_jsonl(
+	    "{\"id\": \"a\", \"title\": \"Why Lovelace still matters\", "
+	    "\"description\": \"On the notes of Lovelace.\", \"start\": "
+	    "\"2025-02-01T10:00:00\"}\n"
+	    "{\"id\": \"b\", \"title\": \"Rust in the kernel\", "
+	    "\"participants\": [\"Ada Lovelace\"], \"start\": "
+	    "\"2025-02-01T11:00:00\"}\n",
+	    &dir);
 	uint64_t n = 0;
 	assert_string_equal(first(idx, "lovelace", &n), "b");
 	assert_int_equal(n, 2);
@@ -244,20 +221,12 @@ static void test_variants__surname_means_the_speaker(void **state)
 static void test_variants__joined_forms_on_schedules(void **state)
 {
 	(void)state;
-	char *a = th_shared_path("data/events/fosdem-2024.jsonl");
-	char *b = th_shared_path("data/events/fosdem-2025.jsonl");
-	char *c = th_shared_path("data/events/fosdem-2026.jsonl");
-	if (!a || !b || !c) {
-		free(a);
-		free(b);
-		free(c);
+	const char *names[] = {"fosdem-2024", "fosdem-2025", "fosdem-2026",
+	                       NULL};
+	char *dir = NULL;
+	evs_index *idx = th_index_schedules(names, &dir);
+	if (!idx)
 		skip();
-	}
-	char *dir = th_tmpdir();
-	const char *files[] = {a, b, c, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(dir, files, &stats);
-	evs_index *idx = th_open(dir);
 	assert_int_equal(total(idx, "x86_64"), 19);
 	assert_int_equal(total(idx, "x86-64"), 19);
 	assert_int_equal(total(idx, "x8664"), 19);
@@ -266,9 +235,6 @@ static void test_variants__joined_forms_on_schedules(void **state)
 	assert_int_equal(total(idx, "email"), total(idx, "e-mail"));
 	evs_index_close(idx);
 	th_rmrf(dir);
-	free(a);
-	free(b);
-	free(c);
 }
 
 int main(void)
