@@ -167,6 +167,23 @@ EVS_API evs_status evs_index_commit(evs_index *idx);
  * answers from the old generation, complete, until this is called. */
 EVS_API evs_status evs_index_reopen(evs_index *idx);
 
+/* Turns off the built-in synonyms (evs_index_set_synonyms()). */
+#define EVS_SYNONYMS_NO_DEFAULTS 1u
+
+/* Sets the synonym rules of idx's queries (format: docs/query-syntax.md,
+ * "Synonyms"): the built-in ones unless flags has
+ * EVS_SYNONYMS_NO_DEFAULTS, and those of the file at path, in place of
+ * the file "synonyms" in the index directory, which is read otherwise
+ * (when it exists) at the first search and again after
+ * evs_index_reopen(). path may be NULL: the index directory's file. The
+ * rules are read at once; on failure idx keeps no rules of the file and
+ * its searches fail the same way until this is called again. Queries
+ * with EVS_SEARCH_EXACT use no synonyms. Statuses: EVS_E_INVALID (a bad
+ * rule: the message says "file:line: what is wrong"), EVS_E_IO (path
+ * cannot be read), EVS_E_NOMEM. */
+EVS_API evs_status evs_index_set_synonyms(evs_index *idx, const char *path,
+                                          unsigned flags);
+
 /* Facts about an open index, for "evindex --info". Strings are owned by
  * idx and valid until it is closed or reopened. */
 typedef struct evs_index_info {
@@ -378,7 +395,8 @@ typedef enum evs_sort {
 #define EVS_SEARCH_EXPAND 128u /* pseudo-relevance feedback: the best words
                                   of the top matches reweigh the matches
                                   (docs/ranking.md); slower */
-#define EVS_SEARCH_EXACT 256u /* no spelling correction or suggestion */
+#define EVS_SEARCH_EXACT 256u /* no spelling correction or suggestion,
+                                 no synonyms */
 #define EVS_SEARCH_PREFIX 512u /* the last word, when nothing follows it,
                                   is a prefix (search as you type) */
 
@@ -447,6 +465,16 @@ EVS_API const char *evs_results_suggestion(const evs_results *res);
  * word had no or far fewer matches as typed), 0 when the suggestion is
  * only offered or there is none. */
 EVS_API int evs_results_corrected(const evs_results *res);
+
+/* The organiser the i-th organiser filter of the search was read as
+ * (normalised, as "eu cyber direct"), when that filter matched no event
+ * and one organiser's name was closer to it than any other's (one or
+ * two letters off); NULL when it was used as given, or with
+ * EVS_SEARCH_EXACT. When several names are equally close, evs_search()
+ * fails with EVS_E_INVALID and its message lists them. Owned by res,
+ * valid until evs_results_free(). */
+EVS_API const char *evs_results_organiser_meant(const evs_results *res,
+                                                size_t i);
 
 /* Fields of hit i (0 <= i < evs_results_count()). Strings are owned by
  * res and valid until evs_results_free(); a missing field is NULL. Dates

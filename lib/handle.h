@@ -82,6 +82,13 @@ struct evs_index {
 	size_t nheld, held_cap;
 	/* Ranking settings (ranking.h): zero, the defaults. */
 	evs_ranking ranking;
+	/* Synonyms (synonyms.h): the rules, read at the first query and again
+	 * after a reopen; the file set by evs_index_set_synonyms() (NULL: the
+	 * index directory's) and its flags. */
+	struct evs_synonyms *synonyms;
+	char *synonyms_path;
+	unsigned synonyms_flags;
+	int synonyms_read;
 	char errmsg[EVS_ERRLEN];
 };
 

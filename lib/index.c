@@ -29,6 +29,7 @@
 #include "rebuild.h"
 #include "schema.h"
 #include "sha256.h"
+#include "synonyms.h"
 
 #define DEFAULT_COMMIT_EVERY 10000
 /* Unknown keys and time zones of one file it remembers, to warn once. */
@@ -380,6 +381,8 @@ static void index_free(evs_index *idx)
 		free(idx->parts[i]);
 	free(idx->parts);
 	evs_normalize__dispose(&idx->nz);
+	evs_synonyms__free(idx->synonyms);
+	free(idx->synonyms_path);
 	free(idx);
 }
 
@@ -616,6 +619,7 @@ evs_status evs_index_reopen(evs_index *idx)
 	evs_status st;
 	memset(&set, 0, sizeof set);
 	evs_index__reset(idx);
+	idx->synonyms_read = 0; /* the operator may have changed them */
 	if (!idx->db) {
 		st = evs_index__fail(idx, EVS_E_INVALID,
 		                     "the new generation is being built");

@@ -186,13 +186,14 @@ int evs_normalize__word(evs_normalizer *nz, const char *s, size_t n)
 }
 
 /* Word characters: letters, numbers, marks and connector punctuation
- * ("_"), as Xapian's TermGenerator has them, and the invisible joiners
- * that the normalisation removes (soft hyphen, ZWJ, ZWNJ, word joiner). */
+ * other than "_", as Xapian's TermGenerator has them, and the invisible
+ * joiners that the normalisation removes (soft hyphen, ZWJ, ZWNJ, word
+ * joiner). "_" joins the parts of a compound (is_joiner). */
 static int is_word(int32_t c)
 {
 	if (c < 0x80)
 		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		       (c >= '0' && c <= '9') || c == '_';
+		       (c >= '0' && c <= '9');
 	if (c == 0x00AD || c == 0x200C || c == 0x200D || c == 0x2060)
 		return 1;
 	switch (utf8proc_category(c)) {
@@ -221,6 +222,25 @@ static int is_apostrophe(int32_t c)
 static int is_hyphen(int32_t c)
 {
 	return c == '-' || c == 0x2010 || c == 0x2011;
+}
+
+static int32_t peek(const char *s, size_t n, size_t i, int *len);
+
+/* Whether the character at s[i] joins the word before it to the one
+ * after it into a compound, and its length in *len: hyphens and "_"
+ * before any word character ("x86_64" is "x86-64"), "." before a letter
+ * ("Node.js"; not "3.12"). */
+static int is_joiner(const char *s, size_t n, size_t i, int *len)
+{
+	int wl;
+	int32_t h = peek(s, n, i, len);
+	if (!*len || !(is_hyphen(h) || h == '_' || h == '.'))
+		return 0;
+	int32_t w = peek(s, n, i + (size_t)*len, &wl);
+	if (!wl || !is_word(w))
+		return 0;
+	return h != '.' || utf8proc_category(w) == UTF8PROC_CATEGORY_LU ||
+	       utf8proc_category(w) == UTF8PROC_CATEGORY_LL;
 }
 
 /* The code point at s[i] (0 at the end or on invalid UTF-8) and its
@@ -280,10 +300,20 @@ static size_t scan_word(const char *s, size_t n, size_t i)
 	return i;
 }
 
+/* Emits the join of the parts in joined (back positions back from the
+ * last one, partial when it is not the whole compound). */
+static int emit_join(evs_buf *joined, size_t off, size_t olen, unsigned back,
+                     int partial, evs_token_fn fn, void *ctx)
+{
+	cut_utf8(joined, EVS_MAX_WORD);
+	evs_token t = {joined->p, joined->len, off, olen, back, partial};
+	return fn(ctx, &t);
+}
+
 int evs_tokenize__text(evs_normalizer *nz, const char *s, size_t n,
                        evs_token_fn fn, void *ctx)
 {
-	evs_buf joined = EVS_BUF_INIT;
+	evs_buf joined = EVS_BUF_INIT, pair = EVS_BUF_INIT;
 	int rc = 0;
 	size_t i = 0;
 	while (i < n) {
@@ -293,17 +323,19 @@ int evs_tokenize__text(evs_normalizer *nz, const char *s, size_t n,
 			i += (size_t)len;
 			continue;
 		}
-		size_t start = i;
+		size_t start = i, prev_off = 0;
 		unsigned parts = 0;
 		evs_buf__clear(&joined);
 		for (;;) {
 			size_t end = scan_word(s, n, i);
+			int hl;
+			int more = is_joiner(s, n, end, &hl);
 			if (evs_normalize__word(nz, s + i, end - i) < 0) {
 				rc = -1;
 				goto done;
 			}
 			if (nz->out.len > 0) {
-				evs_token t = {nz->out.p, nz->out.len, i, end - i, 0};
+				evs_token t = {nz->out.p, nz->out.len, i, end - i, 0, 0};
 				if (evs_buf__add(&joined, nz->out.p, nz->out.len) < 0) {
 					rc = -1;
 					goto done;
@@ -311,26 +343,31 @@ int evs_tokenize__text(evs_normalizer *nz, const char *s, size_t n,
 				parts++;
 				if ((rc = fn(ctx, &t)) != 0)
 					goto done;
+				/* In a compound of three or more parts, each two
+				 * neighbours joined too: "E-Mail-Adresse" gives "email"
+				 * and "mailadresse", so that "email" finds it. */
+				if (parts >= 2 && (parts >= 3 || more) &&
+				    ((rc = evs_buf__add(&pair, nz->out.p, nz->out.len)) < 0 ||
+				     (rc = emit_join(&pair, prev_off, end - prev_off, 1, 1,
+				                     fn, ctx)) != 0))
+					goto done;
+				evs_buf__clear(&pair);
+				if ((rc = evs_buf__add(&pair, nz->out.p, nz->out.len)) < 0)
+					goto done;
+				prev_off = i;
 			}
 			i = end;
-			int hl, wl;
-			int32_t h = peek(s, n, i, &hl);
-			if (hl && is_hyphen(h) &&
-			    is_word(peek(s, n, i + (size_t)hl, &wl)) && wl) {
-				i += (size_t)hl;
-				continue;
-			}
-			break;
+			if (!more)
+				break;
+			i += (size_t)hl;
 		}
-		if (parts >= 2) {
-			cut_utf8(&joined, EVS_MAX_WORD);
-			evs_token t = {joined.p, joined.len, start, i - start, parts - 1};
-			if ((rc = fn(ctx, &t)) != 0)
-				goto done;
-		}
+		if (parts >= 2 && (rc = emit_join(&joined, start, i - start, parts - 1,
+		                                  0, fn, ctx)) != 0)
+			goto done;
 	}
 done:
 	evs_buf__dispose(&joined);
+	evs_buf__dispose(&pair);
 	return rc;
 }
 

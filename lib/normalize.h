@@ -12,7 +12,7 @@
 
 /* Stored in every index; a change to what the normalisation does must
  * change this name so that old indexes are refused, not silently wrong. */
-#define EVS_NORMALISATION_NAME "nfkc-casefold-strip-accents-latin-fold-1"
+#define EVS_NORMALISATION_NAME "nfkc-casefold-strip-accents-latin-fold-2"
 
 /* Longest term a word becomes, in bytes; longer words are cut at a
  * character boundary (Xapian refuses terms over 245 bytes, and prefixes
@@ -47,15 +47,21 @@ typedef struct evs_token {
 	 * of a compound ("multi-stakeholder" -> "multistakeholder"), emitted
 	 * after its parts: how many positions back its first part stands. */
 	unsigned back;
+	/* 1 for the join of two neighbouring parts of a compound of three or
+	 * more ("email" of "E-Mail-Adresse"), emitted after the second; 0
+	 * for the join of the whole compound. */
+	int partial;
 } evs_token;
 
 /* Returns 0 to go on, non-zero to stop tokenising (returned as is). */
 typedef int (*evs_token_fn)(void *ctx, const evs_token *tok);
 
 /* Splits valid UTF-8 text into words (letters, digits, marks, connector
- * punctuation; apostrophes inside a word; "C++" and "C#"), normalises
- * each, and calls fn for each. Words joined by hyphens are emitted part by
- * part and then joined. Returns 0, -1 when out of memory, or fn's
+ * punctuation but "_"; apostrophes inside a word; "C++" and "C#"),
+ * normalises each, and calls fn for each. Words joined by hyphens, "_",
+ * or "." before a letter ("x86_64", "Node.js") are emitted part by part,
+ * each two neighbours joined (when there are three parts or more), and
+ * the whole joined. Returns 0, -1 when out of memory, or fn's
  * non-zero value. */
 int evs_tokenize__text(evs_normalizer *nz, const char *s, size_t n,
                        evs_token_fn fn, void *ctx);

@@ -3,6 +3,7 @@
 #include "query-dates.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "schema.h"
 
@@ -19,14 +20,36 @@ int evs_query_dates__year(const char *s, size_t n)
 	return y >= 1900 && y <= 2099 ? y : 0;
 }
 
-/* The events whose days overlap year: they start on or before its last
- * day and end on or after its first (the slots hold local dates). */
-static evs_status year_filter(evs_index *idx, int year, xs_query **out)
+int evs_query_dates__month(const char *s, size_t n)
+{
+	static const char *const names[12] = {
+	    "january", "february", "march",     "april",   "may",      "june",
+	    "july",    "august",   "september", "october", "november", "december"};
+	char w[10];
+	if (n < 3 || n >= sizeof w)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		w[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+	w[n] = '\0';
+	if (strcmp(w, "sept") == 0)
+		return 9;
+	for (int m = 0; m < 12; m++)
+		if ((n == 3 || n == strlen(names[m])) &&
+		    strncmp(names[m], w, n) == 0)
+			return m + 1;
+	return 0;
+}
+
+/* The events whose days overlap year (or its month 1-12): they start on
+ * or before its last day and end on or after its first (the slots hold
+ * local dates). */
+static evs_status year_filter(evs_index *idx, int year, int month,
+                              xs_query **out)
 {
 	char lo[16], hi[16];
 	xs_query *v[2] = {NULL, NULL};
-	snprintf(lo, sizeof lo, "%04d0101", year);
-	snprintf(hi, sizeof hi, "%04d1231", year);
+	snprintf(lo, sizeof lo, "%04d%02d01", year, month ? month : 1);
+	snprintf(hi, sizeof hi, "%04d%02d31", year, month ? month : 12);
 	evs_status st =
 	    xs_query_value_cmp(&v[0], EVS_SLOT_START_DATE, 0, hi, idx->errmsg);
 	if (st == EVS_OK)
@@ -38,12 +61,13 @@ static evs_status year_filter(evs_index *idx, int year, xs_query **out)
 	return st;
 }
 
-evs_status evs_query_dates__boost(evs_index *idx, int year, xs_query **q)
+evs_status evs_query_dates__boost(evs_index *idx, int year, int month,
+                                  xs_query **q)
 {
 	xs_query *copy = NULL, *in = NULL, *v[2];
 	evs_status st = xs_query_clone(&copy, *q, idx->errmsg);
 	if (st == EVS_OK)
-		st = year_filter(idx, year, &in);
+		st = year_filter(idx, year, month, &in);
 	if (st != EVS_OK)
 		goto fail;
 	v[0] = copy;

@@ -1,4 +1,5 @@
-/* query-dates.h: years typed among the words of a query.
+/* query-dates.h: years (and month names before them, "march 2025")
+ * typed among the words of a query.
  *
  * "rust 2025" most likely means a talk on Rust in 2025, not one whose
  * text mentions 2025: the events of that year that match the other words
@@ -23,8 +24,14 @@
 /* The year a word of the query means (4 digits, 1900-2099), or 0. */
 int evs_query_dates__year(const char *s, size_t n);
 
-/* Replaces *q (taken) by *q OR (*q on the events of year, scaled by
- * EVS_YEAR_BOOST). On failure *q is freed and NULL. */
-evs_status evs_query_dates__boost(evs_index *idx, int year, xs_query **q);
+/* The month (1-12) an English month name or its abbreviation means
+ * ("march", "mar", "sept"; n bytes, folded to lower case), or 0. */
+int evs_query_dates__month(const char *s, size_t n);
+
+/* Replaces *q (taken) by *q OR (*q on the events of year, or of its
+ * month when month is 1-12, scaled by EVS_YEAR_BOOST). On failure *q is
+ * freed and NULL. */
+evs_status evs_query_dates__boost(evs_index *idx, int year, int month,
+                                  xs_query **q);
 
 #endif

@@ -29,6 +29,7 @@
 #include "query-dates.h"
 #include "schema.h"
 #include "spelling.h"
+#include "synonyms.h"
 
 typedef enum ttype {
 	T_END,
@@ -87,6 +88,7 @@ typedef struct parser {
 	} fixes[16];
 	size_t nfixes;
 	int apply; /* a fix is to be applied, not only offered */
+	int nofix; /* the word is a side of a synonym rule: no correction */
 } parser;
 
 /* A parsed piece: the query and, for a bare boolean field item, its
@@ -211,7 +213,8 @@ static evs_status lex(parser *p, tok *t)
 		t->type = T_WORD;
 		t->s = s + start;
 		t->n = p->i - start;
-		t->wildcard = (p->flags & EVS_SEARCH_PREFIX) && p->i == n && t->n > 1;
+		t->wildcard =
+		    (p->flags & EVS_SEARCH_PREFIX) && p->i == n && t->n > 1 ? 2 : 0;
 		return EVS_OK;
 	}
 	if ((s[p->i] == '+' || s[p->i] == '-') && !ends_word(s, n, p->i + 1) &&
@@ -288,8 +291,9 @@ static evs_status lex(parser *p, tok *t)
 		t->wildcard = 1;
 		t->n--;
 	} else if ((p->flags & EVS_SEARCH_PREFIX) && p->i == n && t->n > 1) {
-		/* Search as you type: the word being typed is a prefix. */
-		t->wildcard = 1;
+		/* Search as you type: the word being typed is a prefix (2: of
+		 * fewer completions than a '*'). */
+		t->wildcard = 2;
 	}
 	if (!t->sign && !t->field && !t->wildcard) {
 		if (t->n == 3 && memcmp(t->s, "AND", 3) == 0)
@@ -567,6 +571,8 @@ static void words_free(words *w)
 static int on_word(void *ctx, const evs_token *t)
 {
 	words *w = ctx;
+	if (t->partial)
+		return 0; /* the whole compound is joined below */
 	if (t->back) {
 		w->joins++;
 		if (!w->joined) {
@@ -706,7 +712,7 @@ static int skip_word(parser *p, const char *prefix, const char *w)
 static void note_fix(parser *p, const tok *t, const char *prefix, const char *w)
 {
 	size_t len = strlen(w);
-	if ((p->flags & EVS_SEARCH_EXACT) || p->nfixes == 16 ||
+	if ((p->flags & EVS_SEARCH_EXACT) || p->nfixes == 16 || p->nofix ||
 	    !evs_spelling__eligible(w, len))
 		return;
 	uint64_t ndocs = 0;
@@ -750,6 +756,31 @@ static char *fixed_text(const parser *p)
 	memcpy(o, p->s + at, p->n - at);
 	o[p->n - at] = '\0';
 	return out;
+}
+
+/* q (a free-text word w) OR w as a participant's name word, weighted
+ * EVS_PEOPLE_BOOST: a surname typed most likely means that speaker's
+ * talk, not one that mentions the name. Nothing is added when no
+ * participant has the word (one term frequency read). Chosen on the
+ * development schedules of scripts/known-item (docs/ranking.md): 1 took
+ * surnames from 0.563 to 0.607, 3 to 0.613 but titles down 0.007. */
+#define EVS_PEOPLE_BOOST 1.0
+
+static xs_query *people_boost(parser *p, xs_query *q, const char *w)
+{
+	const double k = EVS_PEOPLE_BOOST;
+	char term[EVS_TERM_BUF];
+	uint64_t f = 0;
+	size_t tl = evs_schema__term(term, "XP", w, strlen(w));
+	if (k <= 0 || p->st != EVS_OK ||
+	    (p->st = xs_db_termfreq(p->idx->db, term, tl, &f, p->idx->errmsg)) !=
+	        EVS_OK ||
+	    f == 0)
+		return q;
+	xs_query *b = extra_term(p, "XP", w);
+	if (b && (p->st = xs_query_scale(&b, b, k, p->idx->errmsg)) != EVS_OK)
+		b = NULL;
+	return b ? combine2(p, XS_OP_OR, q, b) : q;
 }
 
 /* A word token (or a phrase when phrase != 0) under field f (NULL: free
@@ -838,8 +869,10 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 			     EVS_MAX_QUERY_TERMS, EVS_MAX_WILDCARD / 4);
 			goto done;
 		}
-		evs_status st =
-		    xs_query_wildcard(&nd.q, term, EVS_MAX_WILDCARD, p->idx->errmsg);
+		evs_status st = xs_query_wildcard(
+		    &nd.q, term,
+		    t->wildcard == 2 ? EVS_PREFIX_EXPAND : EVS_MAX_WILDCARD,
+		    p->idx->errmsg);
 		if (st != EVS_OK)
 			p->st = st;
 		goto done;
@@ -865,6 +898,8 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 		nd.q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
 		if (nd.q && !phrase && !p->negated)
 			note_fix(p, t, prefix, w.parts[0]);
+		if (nd.q && !f && !phrase && !p->negated)
+			nd.q = people_boost(p, nd.q, w.parts[0]);
 		goto done;
 	}
 	nd.q = phrase_of(p, prefix, &w);
@@ -879,6 +914,140 @@ done:
 }
 
 static node parse_seq(parser *p, const evs_query_field *f, int inner);
+
+/* The end of the word of the query text at i, where it could continue a
+ * synonym's side: 0 when there is none, or it is an operator, a field, a
+ * group, a phrase, a sign, a wildcard, or the word being typed under
+ * EVS_SEARCH_PREFIX. */
+static size_t side_word_end(const parser *p, size_t i)
+{
+	size_t l, start;
+	while (i < p->n && is_space(p->s, p->n, i, &l))
+		i += l;
+	start = i;
+	while (i < p->n && !is_space(p->s, p->n, i, &l))
+		i++;
+	const char *w = p->s + start;
+	size_t n = i - start;
+	if (n == 0 || ((p->flags & EVS_SEARCH_PREFIX) && i == p->n))
+		return 0;
+	if (p->flags & EVS_SEARCH_PLAIN)
+		return i;
+	if (strchr("()+-\"", w[0]) || quote_len(w, n, 0) || memchr(w, ':', n) ||
+	    memchr(w, '(', n) || memchr(w, ')', n) || w[n - 1] == '*' ||
+	    (n == 3 && (memcmp(w, "AND", 3) == 0 || memcmp(w, "NOT", 3) == 0)) ||
+	    (n == 2 && memcmp(w, "OR", 2) == 0))
+		return 0;
+	return i;
+}
+
+/* Looks up the longest run of words from the word token t that is a side
+ * of a synonym rule; on a match, t covers the run (and the lexer goes on
+ * after it) and the other sides are in alts. Returns how many. */
+static size_t find_synonyms(parser *p, const evs_synonyms *syn, tok *t,
+                            const char **alts, size_t cap)
+{
+	size_t ends[EVS_SYN_MAX_WORDS], k = 1, found = 0;
+	size_t maxw = evs_synonyms__max_words(syn);
+	ends[0] = (size_t)(t->s - p->s) + t->n;
+	/* A run of words only from a word of free text or of a group. */
+	while (!t->field && k < maxw && k < EVS_SYN_MAX_WORDS &&
+	       (ends[k] = side_word_end(p, ends[k - 1])) != 0)
+		k++;
+	evs_buf key = EVS_BUF_INIT;
+	for (; k > 0 && !found; k--) {
+		size_t len = ends[k - 1] - (size_t)(t->s - p->s);
+		if (evs_normalize__name(&p->idx->nz, t->s, len, &key) < 0) {
+			p->st = EVS_E_NOMEM;
+			break;
+		}
+		if (key.len && (found = evs_synonyms__find(syn, key.p, alts, cap))) {
+			t->n = len;
+			p->i = ends[k - 1];
+		}
+	}
+	evs_buf__dispose(&key);
+	return found;
+}
+
+/* One side of a synonym rule (normalised words) under prefix: the word,
+ * stemmed, or the phrase of its words. */
+static xs_query *side_query(parser *p, const char *prefix, const char *side)
+{
+	words w = {NULL, 0, 0, NULL, 0};
+	xs_query *q = NULL;
+	if (evs_tokenize__text(&p->idx->nz, side, strlen(side), on_word, &w) != 0)
+		p->st = EVS_E_NOMEM;
+	else if (w.n == 1)
+		q = stem_query(p, prefix, w.parts[0], strlen(w.parts[0]));
+	else if (w.n > 1)
+		q = phrase_of(p, prefix, &w);
+	words_free(&w);
+	return q;
+}
+
+/* A month name followed by a year among the words of free text ("rust
+ * march 2025"): both words, as one item read like a year (query-dates.h)
+ * that favours the events of that month. nd.q is NULL when t is no such
+ * month name. */
+static node month_node(parser *p, tok *t, const evs_query_field *f)
+{
+	node nd = {NULL, NULL, 0, 0};
+	size_t from = (size_t)(t->s - p->s) + t->n, l;
+	int month = evs_query_dates__month(t->s, t->n);
+	size_t end = month && !f && !p->negated && p->depth == 0 && !p->hl->year
+	                 ? side_word_end(p, from)
+	                 : 0;
+	if (!end)
+		return nd;
+	while (is_space(p->s, p->n, from, &l))
+		from += l;
+	if (!evs_query_dates__year(p->s + from, end - from))
+		return nd;
+	tok yt = *t;
+	yt.s = p->s + from;
+	yt.n = end - from;
+	p->i = end;
+	p->nofix++;
+	node m = text_node(p, t, f, 0), y = text_node(p, &yt, f, 0);
+	p->nofix--;
+	p->hl->month = month;
+	nd.year = 1;
+	nd.q = m.q ? (y.q ? combine2(p, XS_OP_OR, m.q, y.q) : m.q) : y.q;
+	return nd;
+}
+
+/* A word token under field f (NULL: free text); when it, or a run of
+ * words from it, is a side of a synonym rule, also the other sides
+ * (synonyms.h). A run is searched as its phrase. */
+static node word_node(parser *p, tok *t, const evs_query_field *f)
+{
+	const evs_synonyms *syn = NULL;
+	node md = month_node(p, t, f);
+	if (md.q || p->st != EVS_OK)
+		return md;
+	const char *alts[EVS_SYN_MAX_SIDES];
+	size_t nalts = 0, typed = t->n;
+	if (!(p->flags & EVS_SEARCH_EXACT) && !t->wildcard &&
+	    !(f && evs_schema__whole_value(f))) {
+		evs_status st = evs_synonyms__of(p->idx, &syn);
+		if (st != EVS_OK) {
+			p->st = st;
+			return (node){NULL, NULL, 0, 0};
+		}
+		nalts = find_synonyms(p, syn, t, alts, EVS_SYN_MAX_SIDES);
+	}
+	p->nofix += nalts > 0;
+	node nd = text_node(p, t, f, t->n != typed);
+	p->nofix -= nalts > 0;
+	const char *prefix = f ? f->prefix : "";
+	for (size_t i = 0; i < nalts && nd.q && p->st == EVS_OK; i++) {
+		xs_query *q = side_query(p, prefix, alts[i]);
+		if (q)
+			nd.q = combine2(p, XS_OP_OR, nd.q, q);
+	}
+	return nd;
+}
 
 static node parse_primary(parser *p, const evs_query_field *f)
 {
@@ -924,7 +1093,9 @@ static node parse_primary(parser *p, const evs_query_field *f)
 	case T_PHRASE: {
 		tok copy = *t;
 		next(p);
-		return text_node(p, &copy, tf, copy.type == T_PHRASE);
+		if (copy.type == T_WORD)
+			return word_node(p, &copy, tf);
+		return text_node(p, &copy, tf, 1);
 	}
 	case T_RPAREN:
 		fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('", t->col);
@@ -1217,7 +1388,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 	if (weak.n && (!main || nopt == 0 || all)) {
 		xs_query *y = take(p, &weak, XS_OP_OR);
 		main = main ? combine2(p, all ? XS_OP_AND : XS_OP_OR, main, y) : y;
-		p->hl->year = 0;
+		p->hl->year = p->hl->month = 0;
 	} else if (weak.n) {
 		xs_query *y = take(p, &weak, XS_OP_OR);
 		if (y && (p->st = xs_query_scale(&y, y, EVS_YEAR_WORD_SCALE,
@@ -1225,9 +1396,11 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 			y = NULL;
 		main = combine2(p, XS_OP_OR, main, y);
 		if (main && p->st == EVS_OK)
-			p->st = evs_query_dates__boost(p->idx, p->hl->year, &main);
+			p->st = evs_query_dates__boost(p->idx, p->hl->year, p->hl->month,
+			                               &main);
 	} else if (!inner) {
-		p->hl->year = 0; /* inside an operator: a word like any other */
+		/* inside an operator: a word like any other */
+		p->hl->year = p->hl->month = 0;
 	}
 	if (!inner && main)
 		main = near_boost(p, main);

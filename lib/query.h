@@ -15,6 +15,10 @@
 #define EVS_MAX_QUERY_DEPTH 32
 #define EVS_MAX_QUERY_TERMS 256
 #define EVS_MAX_WILDCARD 100 /* terms a wildcard expands to, most frequent */
+/* Terms the word being typed expands to under EVS_SEARCH_PREFIX: at 100k
+ * events, 3 keeps p99 within 2x of a plain query (10 did not; see
+ * docs/query-syntax.md, "Search as you type"). */
+#define EVS_PREFIX_EXPAND 3
 
 /* What the snippets mark: the stems of the query's positive words and the
  * normalised prefixes of its wildcards. */
@@ -28,8 +32,10 @@ typedef struct evs_highlight {
 	 * correction is only offered (0). */
 	char *suggestion;
 	int corrected;
-	/* A year typed among other words (query-dates.h), or 0. */
+	/* A year typed among other words (query-dates.h), or 0; the month
+	 * (1-12) named right before it ("march 2025"), or 0. */
 	int year;
+	int month;
 } evs_highlight;
 
 void evs_highlight__dispose(evs_highlight *hl);

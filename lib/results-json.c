@@ -117,11 +117,20 @@ char *evs_results_json(const evs_results *res)
 	json_object_set_new(doc, "query_year",
 	                    res->hl.year ? json_integer(res->hl.year)
 	                                 : json_null());
+	if (res->hl.month) /* only when a month was read ("march 2025") */
+		json_object_set_new(doc, "query_month", json_integer(res->hl.month));
 	json_object_set_new(filters, "from", str_or_null(res->from));
 	json_object_set_new(filters, "to", str_or_null(res->to));
 	json_object_set_new(filters, "organisers",
 	                    string_array(res->organisers, res->norganisers));
 	json_object_set_new(filters, "tags", string_array(res->tags, res->ntags));
+	if (res->organisers_meant) {
+		/* Only when an organiser was corrected (names.h). */
+		json_t *m = json_array();
+		for (size_t i = 0; m && i < res->norganisers; i++)
+			json_array_append_new(m, str_or_null(res->organisers_meant[i]));
+		json_object_set_new(filters, "organisers_meant", m);
+	}
 	json_object_set(doc, "filters", filters);
 	json_object_set_new(doc, "sort", json_string(sort_name(res->sort)));
 	json_object_set_new(doc, "total", json_integer((json_int_t)res->total));

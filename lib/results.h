@@ -42,6 +42,11 @@ struct evs_results {
 	char lo[9], hi[9], ref[9];
 	char **organisers, **tags;
 	size_t norganisers, ntags;
+	/* The organiser each of organisers was read as, when it matched no
+	 * event and one name was closest (names.h); NULL entries otherwise,
+	 * and no array when none was. */
+	char **organisers_meant;
+	const char **organisers_use; /* the filter: meant, else as given */
 	evs_sort sort; /* as applied (never DEFAULT) */
 	uint64_t total;
 	size_t offset, limit;

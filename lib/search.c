@@ -13,6 +13,7 @@
 #include "date.h"
 #include "docdata.h"
 #include "handle.h"
+#include "names.h"
 #include "ranking.h"
 #include "results.h"
 #include "schema.h"
@@ -48,6 +49,10 @@ void evs_results_free(evs_results *res)
 			free(res->facets[f][j].value);
 		free(res->facets[f]);
 	}
+	for (size_t i = 0; res->organisers_meant && i < res->norganisers; i++)
+		free(res->organisers_meant[i]);
+	free(res->organisers_meant);
+	free(res->organisers_use);
 	for (size_t i = 0; i < res->norganisers; i++)
 		free(res->organisers[i]);
 	for (size_t i = 0; i < res->ntags; i++)
@@ -582,6 +587,37 @@ static char **dup_list(const char *const *v, size_t n)
 	return d;
 }
 
+/* Organisers that match no event, as words are corrected (names.h):
+ * unless EVS_SEARCH_EXACT, the filter of o becomes the closest name. */
+static evs_status correct_organisers(evs_index *idx, evs_results *res,
+                                     evs_search_options *o)
+{
+	size_t n = res->norganisers, fixed = 0;
+	if (!n || (o->flags & EVS_SEARCH_EXACT))
+		return EVS_OK;
+	char **meant = calloc(n, sizeof *meant);
+	const char **use = calloc(n, sizeof *use);
+	evs_status st = meant && use ? evs_names__correct(idx, "XOE", "organiser",
+	                                                  res->organisers, n, meant)
+	                             : evs_index__fail(idx, EVS_E_NOMEM,
+	                                               "out of memory");
+	for (size_t i = 0; st == EVS_OK && i < n; i++) {
+		use[i] = meant[i] ? meant[i] : res->organisers[i];
+		fixed += meant[i] != NULL;
+	}
+	if (st == EVS_OK && fixed) {
+		res->organisers_meant = meant;
+		res->organisers_use = use;
+		o->organisers = use;
+		return EVS_OK;
+	}
+	for (size_t i = 0; meant && i < n; i++)
+		free(meant[i]);
+	free(meant);
+	free(use);
+	return st;
+}
+
 static int has_text(const char *q)
 {
 	for (; q && *q; q++)
@@ -829,6 +865,13 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 	int text = has_text(query);
 	if ((st = new_results(&res, idx, query, text, opts)) != EVS_OK)
 		return st;
+	/* An organiser that matches no event may be a misspelt one. */
+	evs_search_options fo = *opts;
+	if ((st = correct_organisers(idx, res, &fo)) != EVS_OK) {
+		evs_results_free(res);
+		return st;
+	}
+	opts = &fo;
 	/* From here on the index is read (the query's forms, the filters'
 	 * years): a reader left behind by a writer's commits (Xapian's
 	 * DatabaseModifiedError) reopens and starts again, up to three times,
@@ -876,6 +919,13 @@ size_t evs_results_offset(const evs_results *res)
 size_t evs_results_limit(const evs_results *res)
 {
 	return res ? res->limit : 0;
+}
+
+const char *evs_results_organiser_meant(const evs_results *res, size_t i)
+{
+	return res && res->organisers_meant && i < res->norganisers
+	           ? res->organisers_meant[i]
+	           : NULL;
 }
 
 const char *evs_results_suggestion(const evs_results *res)

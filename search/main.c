@@ -20,6 +20,8 @@ enum {
 	OPT_EXPAND,
 	OPT_EXACT,
 	OPT_PREFIX,
+	OPT_SYNONYMS,
+	OPT_NO_DEFAULT_SYNONYMS,
 	OPT_FROM,
 	OPT_TO,
 	OPT_ORGANISER,
@@ -48,9 +50,15 @@ static const cli_option options[] = {
                     "reweigh by the words of the top matches (feedback; "
                     "slower)"},
     [OPT_EXACT] = {"exact", 'e', 0, NULL,
-                   "words as typed: no spelling correction or suggestion"},
+                   "words as typed: no spelling correction, suggestion or "
+                   "synonyms"},
     [OPT_PREFIX] = {"prefix", 0, 0, NULL,
                     "the last word is a prefix (search as you type)"},
+    [OPT_SYNONYMS] = {"synonyms", 0, 1, "FILE",
+                      "synonym rules (docs/query-syntax.md; default: the "
+                      "index directory's file \"synonyms\")"},
+    [OPT_NO_DEFAULT_SYNONYMS] = {"no-default-synonyms", 0, 0, NULL,
+                                 "leave out the built-in synonyms"},
     [OPT_FROM] = {"from", 0, 1, "DATE",
                   "events ending on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, "
                   "today)"},
@@ -89,12 +97,27 @@ static const cli_option options[] = {
 
 typedef struct args {
 	const char *index;
+	const char *synonyms;
+	unsigned synonym_flags;
 	evs_search_options so;
 	const char *organisers[MAX_VALUES];
 	const char *tags[MAX_VALUES];
 	size_t facet_limit; /* format_text()'s: 0 its defaults, SIZE_MAX all */
 	int json, color, version, help;
 } args;
+
+/* Says which organiser a filter that matched none was read as. */
+static int print_organisers_meant(const evs_results *res, const args *a)
+{
+	for (size_t i = 0; i < a->so.n_organisers; i++) {
+		const char *m = evs_results_organiser_meant(res, i);
+		if (m && printf("Showing events of organiser \u201c%s\u201d; no "
+		                "organiser is called \u201c%s\u201d (--exact)\n",
+		                m, a->organisers[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 static int parse_count(const char *name, const char *v, size_t min, size_t max,
                        size_t *out)
@@ -121,6 +144,10 @@ static int on_option(void *ctx, int which, const char *arg)
 	case OPT_PLAIN: a->so.flags |= EVS_SEARCH_PLAIN; break;
 	case OPT_EXACT: a->so.flags |= EVS_SEARCH_EXACT; break;
 	case OPT_PREFIX: a->so.flags |= EVS_SEARCH_PREFIX; break;
+	case OPT_SYNONYMS: a->synonyms = arg; break;
+	case OPT_NO_DEFAULT_SYNONYMS:
+		a->synonym_flags |= EVS_SYNONYMS_NO_DEFAULTS;
+		break;
 	case OPT_FROM: a->so.from = arg; break;
 	case OPT_TO: a->so.to = arg; break;
 	case OPT_ORGANISER:
@@ -361,7 +388,10 @@ int main(int argc, char **argv)
 		rc = cli_exit_status(st);
 		goto done;
 	}
-	st = evs_search(&res, idx, query, &a.so);
+	if (a.synonyms || a.synonym_flags)
+		st = evs_index_set_synonyms(idx, a.synonyms, a.synonym_flags);
+	if (st == EVS_OK)
+		st = evs_search(&res, idx, query, &a.so);
 	if (st != EVS_OK) {
 		if (st == EVS_E_QUERY_SYNTAX)
 			cli_error(prog, "query syntax: %s", evs_errmsg(idx));
@@ -384,7 +414,8 @@ int main(int argc, char **argv)
 		evs_free(doc);
 	} else {
 		int color = a.color < 0 ? cli_use_color(stdout) : a.color;
-		werr = format_text(stdout, res, query, color, cli_terminal_width(),
+		werr = print_organisers_meant(res, &a) < 0 ||
+		       format_text(stdout, res, query, color, cli_terminal_width(),
 		                   (a.so.flags & EVS_SEARCH_OCCURRENCES) != 0,
 		                   a.facet_limit) < 0;
 		uint64_t cancelled = 0;

@@ -354,3 +354,45 @@ int th_write_big_lines(FILE *f, size_t line_len)
 		return -1;
 	return 0;
 }
+
+evs_index *th_index_jsonl(const char *events, char **dir_out)
+{
+	char *dir = th_tmpdir(), *path = NULL, *index = NULL;
+	assert_true(asprintf(&path, "%s/events.jsonl", dir) > 0);
+	assert_true(asprintf(&index, "%s/index", dir) > 0);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_true(fputs(events, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	const char *files[] = {path, NULL};
+	th_build_index(index, files, NULL);
+	evs_index *idx = th_open(index);
+	free(path);
+	free(index);
+	*dir_out = dir;
+	return idx;
+}
+
+evs_index *th_index_schedules(const char *const *names, char **dir_out)
+{
+	char *paths[8] = {NULL};
+	const char *files[9] = {NULL};
+	size_t n = 0;
+	int absent = 0;
+	evs_index *idx = NULL;
+	for (; names[n] && n < 8; n++) {
+		char rel[256];
+		snprintf(rel, sizeof rel, "data/events/%s.jsonl", names[n]);
+		files[n] = paths[n] = th_shared_path(rel);
+		absent |= !paths[n];
+	}
+	*dir_out = NULL;
+	if (!absent) {
+		*dir_out = th_tmpdir();
+		th_build_index(*dir_out, files, NULL);
+		idx = th_open(*dir_out);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	return idx;
+}

@@ -33,6 +33,17 @@ char *th_shared_path(const char *rel);
 void th_build_index(const char *dir, const char *const *files,
                     evs_add_stats *stats);
 
+/* Writes the JSON Lines text events to DIR/events.jsonl in a new
+ * temporary directory (*dir_out, free with th_rmrf), indexes it in
+ * DIR/index and opens that read-only. */
+evs_index *th_index_jsonl(const char *events, char **dir_out);
+
+/* Indexes the shared schedules named (NULL-terminated: "fosdem-2025" for
+ * ../shared/data/events/fosdem-2025.jsonl) in a new temporary directory
+ * (*dir_out, free with th_rmrf) and opens it read-only; NULL when
+ * ../shared/ is absent (the caller then calls skip()). */
+evs_index *th_index_schedules(const char *const *names, char **dir_out);
+
 /* Opens dir for writing, creating the index, asserting success. */
 evs_index *th_open_writer(const char *dir);
 

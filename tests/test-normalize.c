@@ -104,6 +104,27 @@ static void test_normalize__compounds_emit_parts_then_joined(void **state)
 	evs_normalize__dispose(&nz);
 }
 
+static void test_normalize__joined_variants(void **state)
+{
+	(void)state;
+	evs_normalizer nz = {0};
+	collected c = {0};
+	const char *text = "x86_64 Node.js E-Mail-Adresse 3.12 end.";
+	assert_int_equal(evs_tokenize__text(&nz, text, strlen(text), collect, &c),
+	                 0);
+	const char *want[] = {"x86",   "64",      "x8664",       "node",
+	                      "js",    "nodejs",  "e",           "mail",
+	                      "email", "adresse", "mailadresse", "emailadresse",
+	                      "3",     "12",      "end"};
+	unsigned back[] = {0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 2, 0, 0, 0};
+	assert_int_equal(c.n, 15);
+	for (size_t i = 0; i < 15; i++) {
+		assert_string_equal(c.terms[i], want[i]);
+		assert_int_equal(c.back[i], back[i]);
+	}
+	evs_normalize__dispose(&nz);
+}
+
 static void test_normalize__apostrophes_and_cpp(void **state)
 {
 	(void)state;
@@ -156,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_normalize__case_and_accents),
+	    cmocka_unit_test(test_normalize__joined_variants),
 	    cmocka_unit_test(test_normalize__letters_that_do_not_decompose),
 	    cmocka_unit_test(test_normalize__nfkc),
 	    cmocka_unit_test(test_normalize__keeps_indic_vowel_signs),

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "query-dates.h"
 
 typedef struct fixture {
 	char *dir;
@@ -28,23 +29,20 @@ static const char events[] =
     "{\"id\": \"e4\", \"title\": \"Running VMs and status pages\", "
     "\"start\": \"2026-01-31T10:00:00\"}\n"
     "{\"id\": \"e5\", \"title\": \"The status of the VM\", "
-    "\"start\": \"2026-02-01T10:00:00\"}\n";
+    "\"start\": \"2026-02-01T10:00:00\"}\n"
+    "{\"id\": \"e6\", \"title\": \"Booting x86_64 with Node.js\", "
+    "\"start\": \"2026-02-01T11:00:00\"}\n"
+    "{\"id\": \"e7\", \"title\": \"x86-64 and nodejs\", "
+    "\"start\": \"2026-02-01T12:00:00\"}\n"
+    "{\"id\": \"e8\", \"title\": \"Die E-Mail-Adresse\", "
+    "\"start\": \"2026-02-01T13:00:00\"}\n"
+    "{\"id\": \"e9\", \"title\": \"Email for all\", "
+    "\"start\": \"2026-02-01T14:00:00\"}\n";
 
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	f->dir = th_tmpdir();
-	char path[4096];
-	snprintf(path, sizeof path, "%s/events.jsonl", f->dir);
-	FILE *fp = fopen(path, "w");
-	if (!fp || fputs(events, fp) < 0 || fclose(fp) != 0)
-		return -1;
-	char idx[4096];
-	snprintf(idx, sizeof idx, "%s/index", f->dir);
-	const char *files[] = {path, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(idx, files, &stats);
-	f->idx = th_open(idx);
+	f->idx = th_index_jsonl(events, &f->dir);
 	*state = f;
 	return 0;
 }
@@ -87,6 +85,27 @@ static void test_variants__acronym_plurals(void **state)
 	assert_int_equal(total(idx, "\"gpus\""), 1);
 }
 
+static void test_variants__joined_forms_meet(void **state)
+{
+	evs_index *idx = ((fixture *)*state)->idx;
+	/* Joined, hyphenated, underscored and dotted forms of one word. */
+	const char *x86[] = {"x86_64", "x86-64", "x8664", "X86_64"};
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(total(idx, x86[i]), 2);
+	assert_int_equal(total(idx, "node.js"), 2);
+	assert_int_equal(total(idx, "nodejs"), 2);
+	assert_int_equal(total(idx, "node-js"), 2);
+	/* Inside a longer compound too, both ways. */
+	assert_int_equal(total(idx, "email"), 2);
+	assert_int_equal(total(idx, "e-mail"), 2);
+	assert_int_equal(total(idx, "mailadresse"), 1);
+	assert_int_equal(total(idx, "emailadresse"), 1);
+	assert_int_equal(total(idx, "e-mail-adresse"), 1);
+	/* The parts still match alone and as a phrase. */
+	assert_int_equal(total(idx, "x86"), 2);
+	assert_int_equal(total(idx, "\"x86 64\""), 2);
+}
+
 static const char *first(evs_index *idx, const char *q, uint64_t *n)
 {
 	static char id[64];
@@ -118,17 +137,49 @@ static void test_variants__year_favours_its_events(void **state)
 	assert_int_equal(total(idx, "gpus AND 2025"), 0);
 }
 
+static void test_variants__month_and_year(void **state)
+{
+	evs_index *idx = ((fixture *)*state)->idx;
+	uint64_t n = 0;
+	assert_int_equal(evs_query_dates__month("March", 5), 3);
+	assert_int_equal(evs_query_dates__month("mar", 3), 3);
+	assert_int_equal(evs_query_dates__month("sept", 4), 9);
+	assert_int_equal(evs_query_dates__month("Sep", 3), 9);
+	assert_int_equal(evs_query_dates__month("marc", 4), 0);
+	assert_int_equal(evs_query_dates__month("ma", 2), 0);
+	assert_int_equal(evs_query_dates__month("marches", 7), 0);
+	/* e4 (31 Jan 2026) and e5 (1 Feb 2026) both have "status": the
+	 * month decides, where the year alone cannot. */
+	assert_string_equal(first(idx, "status february 2026", &n), "e5");
+	assert_int_equal(n, 2);
+	assert_string_equal(first(idx, "status feb 2026", &n), "e5");
+	assert_string_equal(first(idx, "status january 2026", &n), "e4");
+	assert_string_equal(first(idx, "status jan 2026", &n), "e4");
+	/* How the query was read. */
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.flags = EVS_SEARCH_NO_FACETS;
+	evs_results *r = th_search(idx, "status feb 2026", &o);
+	char *json = evs_results_json(r);
+	assert_non_null(strstr(json, "\"query_year\": 2026,\n  \"query_month\": 2,"));
+	evs_free(json);
+	evs_results_free(r);
+	/* A month name without a year after it is a word. */
+	r = th_search(idx, "status feb", &o);
+	json = evs_results_json(r);
+	assert_non_null(strstr(json, "\"query_year\": null,"));
+	assert_null(strstr(json, "query_month"));
+	evs_free(json);
+	evs_results_free(r);
+}
+
 static void test_variants__acronym_plurals_on_schedules(void **state)
 {
 	(void)state;
-	char *a = th_shared_path("data/events/fosdem-2025.jsonl");
-	if (!a)
+	const char *names[] = {"fosdem-2025", NULL};
+	char *dir = NULL;
+	evs_index *idx = th_index_schedules(names, &dir);
+	if (!idx)
 		skip();
-	char *dir = th_tmpdir();
-	const char *files[] = {a, NULL};
-	evs_add_stats stats = {0};
-	th_build_index(dir, files, &stats);
-	evs_index *idx = th_open(dir);
 	const char *pairs[][2] = {{"GPU", "GPUs"},
 	                          {"LLM", "LLMs"},
 	                          {"VM", "VMs"},
@@ -140,15 +191,62 @@ static void test_variants__acronym_plurals_on_schedules(void **state)
 	}
 	evs_index_close(idx);
 	th_rmrf(dir);
-	free(a);
+}
+
+/* A surname typed alone: the talk of that speaker before one whose title
+ * mentions the name (query.c, people_boost). */
+static void test_variants__surname_means_the_speaker(void **state)
+{
+	(void)state;
+	char *dir = NULL;
+	evs_index *idx = th_index_jsonl(
+	    "{\"id\": \"a\", \"title\": \"Why Lovelace still matters\", "
+	    "\"description\": \"On the notes of Lovelace.\", \"start\": "
+	    "\"2025-02-01T10:00:00\"}\n"
+	    "{\"id\": \"b\", \"title\": \"Rust in the kernel\", "
+	    "\"participants\": [\"Ada Lovelace\"], \"start\": "
+	    "\"2025-02-01T11:00:00\"}\n",
+	    &dir);
+	uint64_t n = 0;
+	assert_string_equal(first(idx, "lovelace", &n), "b");
+	assert_int_equal(n, 2);
+	/* A title word that is nobody's name is unchanged. */
+	assert_string_equal(first(idx, "matters", &n), "a");
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
+/* On the real schedules, every form of x86-64 and Node.js finds the same
+ * events (before, "x86_64" found 18 and "x86-64" 2 of all three). */
+static void test_variants__joined_forms_on_schedules(void **state)
+{
+	(void)state;
+	const char *names[] = {"fosdem-2024", "fosdem-2025", "fosdem-2026",
+	                       NULL};
+	char *dir = NULL;
+	evs_index *idx = th_index_schedules(names, &dir);
+	if (!idx)
+		skip();
+	assert_int_equal(total(idx, "x86_64"), 19);
+	assert_int_equal(total(idx, "x86-64"), 19);
+	assert_int_equal(total(idx, "x8664"), 19);
+	assert_int_equal(total(idx, "node.js"), 9);
+	assert_int_equal(total(idx, "nodejs"), 9);
+	assert_int_equal(total(idx, "email"), total(idx, "e-mail"));
+	evs_index_close(idx);
+	th_rmrf(dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_variants__acronym_plurals),
+	    cmocka_unit_test(test_variants__joined_forms_meet),
+	    cmocka_unit_test(test_variants__joined_forms_on_schedules),
 	    cmocka_unit_test(test_variants__acronym_plurals_on_schedules),
 	    cmocka_unit_test(test_variants__year_favours_its_events),
+	    cmocka_unit_test(test_variants__month_and_year),
+	    cmocka_unit_test(test_variants__surname_means_the_speaker),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -78,6 +78,10 @@ golden json-spelling-corrected --limit 1 --json "multistakeholdr consultaton"
 golden text-spelling-exact --exact "multistakeholdr consultaton"
 # A year among words favours that year's events; the JSON says so.
 golden json-year-among-words --json --limit 2 --no-facets "cybercrime 2021"
+# An organiser one letter off is read as the one it most likely means.
+golden text-organiser-corrected --limit 1 --organiser "EU Cyber Drect"
+golden json-organiser-corrected --limit 1 --no-facets --json \
+	--organiser "EU Cyber Drect"
 
 # A recurring iCalendar feed, expanded over a fixed window: one line per
 # event with its next occurrence, every occurrence on request, cancelled
