@@ -72,6 +72,9 @@ struct evs_index {
 	struct evs_record *held;
 	int *held_seen;
 	size_t nheld, held_cap;
+	/* A reader of shards (cluster.h): what idx->db is made of; NULL for
+	 * one database. */
+	struct evs_cluster *cluster;
 	/* Ranking settings (ranking.h): zero, the defaults. */
 	evs_ranking ranking;
 	char errmsg[EVS_ERRLEN];

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "date.h"
 #include "docdata.h"
 #include "index.h"
@@ -57,6 +58,9 @@ void evs_results_free(evs_results *res)
 	free(res->from);
 	free(res->to);
 	free(res->stemmer);
+	for (size_t i = 0; i < res->nmissing; i++)
+		free(res->missing[i]);
+	free(res->missing);
 	evs_highlight__dispose(&res->hl);
 	free(res);
 }
@@ -747,6 +751,12 @@ again:
 	if ((st = evs_index__docdict(idx, &dict, &dlen)) != EVS_OK)
 		goto done;
 	if ((st = xs_search(&ms, idx->db, q, &sp, idx->errmsg)) != EVS_OK) {
+		/* A shard that stopped answering: named, or left out. */
+		if (st == EVS_E_UNAVAILABLE && idx->cluster && attempts < 3 &&
+		    (st = evs_cluster__lost(idx)) == EVS_OK) {
+			st = EVS_E_MODIFIED; /* again, on the shards that answer */
+			goto done;
+		}
 		if (st == EVS_E_CORRUPT) {
 			char detail[EVS_ERRLEN];
 			snprintf(detail, sizeof detail, "%s", idx->errmsg);
@@ -767,6 +777,10 @@ again:
 		const char *data = xs_mset_data(ms, i, &len);
 		res->nhits++;
 		res->hits[i].score = xs_mset_weight(ms, i);
+		/* Each shard packs its records with its own dictionary. */
+		if (idx->cluster && (st = evs_cluster__docdict(idx, xs_mset_part(ms, i),
+		                                               &dict, &dlen)) != EVS_OK)
+			goto done;
 		int rc = evs_docdata__unpack(dict, dlen, data, len, &record);
 		if (rc == -1 && !dict) {
 			/* xs_search reopened the handle on a revision that has the
@@ -784,7 +798,8 @@ again:
 			goto done;
 		}
 	}
-	if (collect_facets(res, ms) < 0)
+	if (collect_facets(res, ms) < 0 ||
+	    (idx->cluster && evs_cluster__note_missing(idx->cluster, res) < 0))
 		goto nomem;
 	*out = res;
 	res = NULL;
