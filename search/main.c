@@ -391,6 +391,10 @@ int main(int argc, char **argv)
 		rc = cli_exit_status(st);
 		goto done;
 	}
+	for (size_t i = 0; evs_results_missing(res, i); i++)
+		fprintf(stderr, "%s: warning: partial results: shard %s does not "
+		                "answer\n",
+		        prog, evs_results_missing(res, i));
 	int werr;
 	if (a.json) {
 		char *doc = evs_results_json(res);
