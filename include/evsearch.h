@@ -128,11 +128,16 @@ typedef struct evs_open_options {
 	 * is EVS_E_UNAVAILABLE. */
 	int connect_timeout_ms;
 	int timeout_ms;
+	/* Version 2. EVS_OPEN_REBUILD: build the new generation as this many
+	 * shards (2 to 16; 0 or 1: one database), DIR/gen-N/shard-K, each
+	 * event in the shard its id's hash gives. Readers search them as
+	 * one index; other writers refuse such an index (docs/scaling.md). */
+	int shards;
 } evs_open_options;
 
 #define EVS_OPEN_OPTIONS_VERSION 2
 #define EVS_OPEN_OPTIONS_INIT \
-	{EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL, 0, 0, 0, 0}
+	{EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL, 0, 0, 0, 0, 0}
 
 /* Sets *opts to EVS_OPEN_OPTIONS_INIT as of version (pass
  * EVS_OPEN_OPTIONS_VERSION: the struct as this header declares it, which

@@ -547,3 +547,54 @@ const char *evs_results_missing(const evs_results *res, size_t i)
 {
 	return res && i < res->nmissing ? res->missing[i] : NULL;
 }
+
+evs_status evs_cluster__open_local(xs_db **out, const char *gen, char *err)
+{
+	*out = NULL;
+	if (!evs_cluster__is_sharded(gen))
+		return xs_db_open_reader(out, gen, err);
+	evs_status st = xs_db_open_empty(out, err);
+	struct stat sb;
+	for (unsigned k = 0; st == EVS_OK; k++) {
+		char *p = format("%s/shard-%u", gen, k);
+		if (!p) {
+			snprintf(err, XS_ERRLEN, "out of memory");
+			st = EVS_E_NOMEM;
+		} else if (stat(p, &sb) < 0) {
+			free(p);
+			break;
+		} else {
+			st = xs_db_add_path(*out, p, err);
+		}
+		free(p);
+	}
+	if (st != EVS_OK) {
+		char ignore[XS_ERRLEN];
+		xs_db_close(*out, ignore);
+		*out = NULL;
+	}
+	return st;
+}
+
+evs_status evs_cluster__make_shards(const char *gen, char *const *parts,
+                                    unsigned n, char *err)
+{
+	if (mkdir(gen, 0777) < 0) {
+		snprintf(err, XS_ERRLEN, "%s: cannot create: %s", gen, strerror(errno));
+		return EVS_E_IO;
+	}
+	evs_status st = EVS_OK;
+	for (unsigned k = 0; k < n && st == EVS_OK; k++) {
+		char *dest = format("%s/shard-%u", gen, k);
+		const char *src[1] = {parts[k]};
+		if (!dest) {
+			snprintf(err, XS_ERRLEN, "out of memory");
+			st = EVS_E_NOMEM;
+		} else if ((st = xs_compact(src, 1, dest, err)) == EVS_OK &&
+		           (st = evs_gen__sync(dest, err)) == EVS_OK) {
+			evs_gen__remove(parts[k]);
+		}
+		free(dest);
+	}
+	return st;
+}

@@ -20,6 +20,9 @@
 
 typedef struct evs_cluster evs_cluster;
 
+/* The most shards a rebuild makes (one worker thread each). */
+#define EVS_MAX_SHARDS 16
+
 /* Whether path names a cluster file (a regular file, not an index
  * directory). */
 int evs_cluster__is_file(const char *path);
@@ -67,6 +70,16 @@ evs_status evs_cluster__each_form(
 /* Copies the names of the shards left out into res. Returns 0, or -1
  * when out of memory. */
 int evs_cluster__note_missing(const evs_cluster *c, evs_results *res);
+
+/* Opens the generation directory gen as its readers will: one database,
+ * or all its shards together (for the checks of a writer; records are
+ * not read through it). Messages go to err (XS_ERRLEN bytes). */
+evs_status evs_cluster__open_local(xs_db **out, const char *gen, char *err);
+
+/* A rebuild with shards: makes the generation gen of the n parts, part
+ * k compacted into gen/shard-k and synced, and removes the parts. */
+evs_status evs_cluster__make_shards(const char *gen, char *const *parts,
+                                    unsigned n, char *err);
 
 void evs_cluster__free(evs_cluster *c);
 

@@ -424,8 +424,14 @@ static evs_status open_live(evs_index *idx, const evs_open_options *opts)
 		evs_gen__clean(idx->dir, idx->gen_name, prev);
 		free(prev);
 	}
-	if (!idx->writable && evs_cluster__is_sharded(idx->gen_path))
-		return evs_cluster__open_gen(idx, opts);
+	if (evs_cluster__is_sharded(idx->gen_path)) {
+		if (!idx->writable)
+			return evs_cluster__open_gen(idx, opts);
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "%s: the index is built as shards: renew it "
+		                       "with evindex --rebuild --shards N",
+		                       idx->dir);
+	}
 	st = idx->writable
 	         ? xs_db_open_writer(&idx->db, idx->gen_path, 0, idx->errmsg)
 	         : xs_db_open_reader(&idx->db, idx->gen_path, idx->errmsg);

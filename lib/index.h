@@ -75,6 +75,7 @@ struct evs_index {
 	/* A reader of shards (cluster.h): what idx->db is made of; NULL for
 	 * one database. */
 	struct evs_cluster *cluster;
+	unsigned shards; /* a rebuild with shards: how many; else 0 */
 	/* Ranking settings (ranking.h): zero, the defaults. */
 	evs_ranking ranking;
 	char errmsg[EVS_ERRLEN];

@@ -1322,6 +1322,16 @@ evs_status xs_db_open_empty(xs_db **out, char *err) noexcept
 	}
 }
 
+evs_status xs_db_add_path(xs_db *db, const char *path, char *err) noexcept
+{
+	try {
+		db->db->add_database(Xapian::Database(path));
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 int xs_db_is_remote(const xs_db *db) noexcept
 {
 	return db->remote;

@@ -245,6 +245,8 @@ evs_status xs_db_open_empty(xs_db **out, char *err) XS_NOEXCEPT;
  * its own reference to them (part stays the caller's to close). Their
  * docids then interleave: docid d of the whole is in part (d - 1) % n. */
 evs_status xs_db_add(xs_db *db, const xs_db *part, char *err) XS_NOEXCEPT;
+/* Adds the local database at path to the reader db. */
+evs_status xs_db_add_path(xs_db *db, const char *path, char *err) XS_NOEXCEPT;
 /* Whether some database of db is remote. */
 int xs_db_is_remote(const xs_db *db) XS_NOEXCEPT;
 /* Which of the databases searched together (in the order they were
