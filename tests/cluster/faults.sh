@@ -14,12 +14,7 @@ cli_init "$@"
 shared_data_or_skip
 tcpsrv_or_skip
 
-n=0
-for f in "$SHARED_EVENTS"/*.jsonl; do
-	run "$EVINDEX" --index "$TMP/shard-$n" "$f"
-	expect_rc 0 || exit 1
-	n=$((n + 1))
-done
+shard_per_file
 PIDS=()
 PORTS=()
 for i in 0 1 2; do

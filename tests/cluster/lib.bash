@@ -46,6 +46,18 @@ serve() {
 	return 1
 }
 
+# shard_per_file: an index $TMP/shard-K of each schedule file (K from 0),
+# or exit; checks that there are 3.
+shard_per_file() {
+	local f n=0
+	for f in "$SHARED_EVENTS"/*.jsonl; do
+		run "$EVINDEX" --index "$TMP/shard-$n" "$f"
+		expect_rc 0 || exit 1
+		n=$((n + 1))
+	done
+	expect_eq "shards" 3 "$n"
+}
+
 # same_json WHAT INDEX-A INDEX-B ARGS...: evsearch --json over both
 # indexes gives the same document.
 same_json() {

@@ -18,13 +18,7 @@ tcpsrv_or_skip
 # One index of all the events, and one shard per schedule file.
 run "$EVINDEX" --index "$TMP/one" "$SHARED_EVENTS"
 expect_rc 0 || exit 1
-n=0
-for f in "$SHARED_EVENTS"/*.jsonl; do
-	run "$EVINDEX" --index "$TMP/shard-$n" "$f"
-	expect_rc 0 || exit 1
-	n=$((n + 1))
-done
-expect_eq "shards" 3 "$n"
+shard_per_file
 
 # Local shards: relative paths, comments and blank lines.
 cat >"$TMP/local.cluster" <<END
