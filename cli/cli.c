@@ -72,6 +72,7 @@ int cli_exit_status(evs_status st)
 	case EVS_E_READONLY: return CLI_EXIT_IO;
 	case EVS_E_CANCELLED: return CLI_EXIT_INTERRUPTED;
 	case EVS_E_REJECTED: return CLI_EXIT_REJECTED;
+	case EVS_E_UNAVAILABLE: return CLI_EXIT_UNAVAILABLE;
 	case EVS_E_MODIFIED:
 	case EVS_E_NOMEM:
 	case EVS_E_BACKEND: return CLI_EXIT_INTERNAL;

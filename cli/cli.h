@@ -21,6 +21,7 @@ enum {
 	CLI_EXIT_INTERNAL = 8, /* out of memory or an unexpected error */
 	CLI_EXIT_REJECTED = 9, /* evindex: a rebuild failed its checks; the
 	                          live index is unchanged */
+	CLI_EXIT_UNAVAILABLE = 10, /* a shard of a cluster does not answer */
 	CLI_EXIT_INTERRUPTED = 130
 };
 

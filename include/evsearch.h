@@ -68,8 +68,11 @@ typedef enum evs_status {
 	EVS_E_READONLY,     /* a write was asked of a handle opened read-only */
 	EVS_E_CANCELLED,    /* the caller's cancel callback asked to stop */
 	EVS_E_BACKEND,      /* an unexpected error inside Xapian */
-	EVS_E_REJECTED      /* a new generation failed its checks; the live
+	EVS_E_REJECTED,     /* a new generation failed its checks; the live
 	                       index is unchanged (evs_index_switch) */
+	EVS_E_UNAVAILABLE   /* a shard of a cluster could not be reached or
+	                       did not answer in time: retry later, or search
+	                       with EVS_OPEN_ALLOW_PARTIAL */
 } evs_status;
 
 /* Returns a short constant English name for a status ("locked", ...).
@@ -104,6 +107,11 @@ typedef struct evs_index evs_index;
  * the live one (the speed and size of a rebuild; readers see the batch
  * whole or not at all). Closing without switching throws it away. */
 #define EVS_OPEN_BATCH 16
+/* Reading a cluster (a cluster file, or an index built with shards: see
+ * docs/scaling.md): search the shards that answer when some do not,
+ * instead of failing with EVS_E_UNAVAILABLE; evs_results_missing()
+ * names the others. */
+#define EVS_OPEN_ALLOW_PARTIAL 32
 
 typedef struct evs_open_options {
 	int version;          /* EVS_OPEN_OPTIONS_VERSION */
@@ -121,11 +129,22 @@ typedef struct evs_open_options {
 	 * (0: one per processor, at most 4). EVS_OPEN_WRITE writes on the
 	 * caller's thread. */
 	int threads;
+	/* Version 2. Remote shards (tcp://HOST:PORT in a cluster file): the
+	 * milliseconds a connection may take, and an answer (0: the
+	 * defaults, 10000 and 10000; -1: no limit). A shard past its time
+	 * is EVS_E_UNAVAILABLE. */
+	int connect_timeout_ms;
+	int timeout_ms;
+	/* Version 2. EVS_OPEN_REBUILD: build the new generation as this many
+	 * shards (2 to 16; 0 or 1: one database), DIR/gen-N/shard-K, each
+	 * event in the shard its id's hash gives. Readers search them as
+	 * one index; other writers refuse such an index (docs/scaling.md). */
+	int shards;
 } evs_open_options;
 
-#define EVS_OPEN_OPTIONS_VERSION 1
+#define EVS_OPEN_OPTIONS_VERSION 2
 #define EVS_OPEN_OPTIONS_INIT \
-	{EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL, 0, 0}
+	{EVS_OPEN_OPTIONS_VERSION, EVS_OPEN_READ, NULL, 0, 0, 0, 0, 0}
 
 /* Sets *opts to EVS_OPEN_OPTIONS_INIT as of version (pass
  * EVS_OPEN_OPTIONS_VERSION: the struct as this header declares it, which
@@ -455,6 +474,13 @@ EVS_API uint64_t evs_results_total(const evs_results *res);
 EVS_API size_t evs_results_count(const evs_results *res);
 EVS_API size_t evs_results_offset(const evs_results *res);
 EVS_API size_t evs_results_limit(const evs_results *res);
+
+/* The shards of a cluster that were left out of these results (opened
+ * with EVS_OPEN_ALLOW_PARTIAL; see docs/scaling.md): the i-th of them, as
+ * its cluster file names it ("tcp://10.0.0.2:7001", a path), valid until
+ * res is freed; NULL past the last. Totals and facets then count the
+ * other shards only. */
+EVS_API const char *evs_results_missing(const evs_results *res, size_t i);
 
 /* The query with its misspelt words corrected from the index's own words
  * (docs/query-syntax.md, "Spelling"), or NULL when no word needed it or

@@ -31,6 +31,7 @@ enum {
 	OPT_REPORT,
 	OPT_WAIT,
 	OPT_JOBS,
+	OPT_SHARDS,
 	OPT_FORMAT,
 	OPT_EXPAND_FROM,
 	OPT_EXPAND_TO,
@@ -74,6 +75,9 @@ static const cli_option options[] = {
     [OPT_JOBS] = {"jobs", 'j', 1, "N",
                   "rebuild, sync, a first build or a large batch: build "
                   "on N threads (default: one per processor, at most 4)"},
+    [OPT_SHARDS] = {"shards", 0, 1, "N",
+                    "rebuild: build the generation as N shards (2 to 16), "
+                    "searched as one index (docs/scaling.md)"},
     [OPT_FORMAT] = {"format", 'f', 1, "FORMAT",
                     "jsonl or ics (default: by file name; else ics when the "
                     "input begins with BEGIN:VCALENDAR)"},
@@ -95,6 +99,7 @@ typedef struct args {
 	int delete_ids, info, rebuild, sync, rollback, quiet, version, help;
 	int wait;
 	int jobs;
+	int shards;
 	evs_format format;
 	const char *expand_from, *expand_to;
 	evs_switch_options checks;
@@ -154,6 +159,19 @@ static int on_option(void *ctx, int which, const char *arg)
 		if (parse_number("jobs", arg, 1, &d) < 0)
 			return -1;
 		a->jobs = d > 64 ? 64 : (int)d;
+		break;
+	}
+	case OPT_SHARDS: {
+		double d;
+		if (parse_number("shards", arg, 2, &d) < 0)
+			return -1;
+		if (d > 16 || d != (int)d) {
+			cli_error(prog, "--shards: \"%s\" is not a whole number from 2 "
+			                "to 16",
+			          arg);
+			return -1;
+		}
+		a->shards = (int)d;
 		break;
 	}
 	case OPT_FORMAT:
@@ -772,6 +790,8 @@ int main(int argc, char **argv)
 		                                  "standard input)");
 	if (a.report && !a.rebuild && !a.sync)
 		return usage_error("--report goes with --rebuild or --sync");
+	if (a.shards && !a.rebuild)
+		return usage_error("--shards goes with --rebuild");
 	dir = a.index ? strdup(a.index) : cli_default_index();
 	if (!dir) {
 		cli_error(prog, "no index directory: give --index DIR or set "
@@ -790,6 +810,7 @@ int main(int argc, char **argv)
 	oo.stemmer = a.stemmer;
 	oo.wait_seconds = a.wait;
 	oo.threads = a.jobs;
+	oo.shards = a.shards;
 	evs_status st;
 	if (a.rollback) {
 		st = evs_index_rollback(dir, &oo, &msg);

@@ -210,8 +210,9 @@ int evs_gen__remove(const char *path)
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		char *p = evs_util__join(dir, e->d_name);
-		if (p)
-			unlink(p);
+		/* A generation of shards holds a directory per shard. */
+		if (p && unlink(p) < 0 && errno == EISDIR)
+			evs_gen__remove(p);
 		free(p);
 	}
 	closedir(d);
@@ -361,6 +362,8 @@ uint64_t evs_gen__bytes(const char *path)
 		struct stat sb;
 		if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
 			total += (uint64_t)sb.st_size;
+		else if (p && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			total += evs_gen__bytes(p); /* a shard */
 		free(p);
 	}
 	closedir(d);

@@ -80,6 +80,10 @@ struct evs_index {
 	struct evs_record *held;
 	int *held_seen;
 	size_t nheld, held_cap;
+	/* A reader of shards (cluster.h): what idx->db is made of; NULL for
+	 * one database. */
+	struct evs_cluster *cluster;
+	unsigned shards; /* a rebuild with shards: how many; else 0 */
 	/* Ranking settings (ranking.h): zero, the defaults. */
 	evs_ranking ranking;
 	/* Synonyms (synonyms.h): the rules, read at the first query and again

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "docdata.h"
 #include "event.h"
 #include "generation.h"
@@ -57,6 +58,7 @@ const char *evs_status_str(evs_status status)
 	case EVS_E_CANCELLED: return "cancelled";
 	case EVS_E_BACKEND: return "backend error";
 	case EVS_E_REJECTED: return "rejected";
+	case EVS_E_UNAVAILABLE: return "shard unavailable";
 	}
 	return "unknown status";
 }
@@ -357,6 +359,7 @@ static void index_free(evs_index *idx)
 	char ignore[XS_ERRLEN];
 	if (idx->db)
 		xs_db_close(idx->db, ignore);
+	evs_cluster__free(idx->cluster);
 	if (idx->live)
 		xs_db_close(idx->live, ignore);
 	if (idx->lock_fd >= 0)
@@ -408,6 +411,14 @@ static evs_status open_live(evs_index *idx, const evs_open_options *opts)
 		evs_gen__read_link(idx->dir, "previous", &prev, ignore);
 		evs_gen__clean(idx->dir, idx->gen_name, prev);
 		free(prev);
+	}
+	if (evs_cluster__is_sharded(idx->gen_path)) {
+		if (!idx->writable)
+			return evs_cluster__open_gen(idx, opts);
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "%s: the index is built as shards: renew it "
+		                       "with evindex --rebuild --shards N",
+		                       idx->dir);
 	}
 	st = idx->writable
 	         ? xs_db_open_writer(&idx->db, idx->gen_path, 0, idx->errmsg)
@@ -529,6 +540,8 @@ evs_status evs_index_open(evs_index **out, const char *path,
 	}
 	if (idx->mode == EVS_MODE_REBUILD || idx->mode == EVS_MODE_SYNC) {
 		st = evs_index__open_rebuild(idx, opts);
+	} else if (idx->mode == EVS_MODE_READ && evs_cluster__is_file(path)) {
+		st = evs_cluster__open_file(idx, opts);
 	} else {
 		st = open_live(idx, opts);
 		/* A reader that lost a race with two quick switches (the link
@@ -548,6 +561,8 @@ evs_status evs_index_open(evs_index **out, const char *path,
 			if (idx->db)
 				xs_db_close(idx->db, ignore);
 			idx->db = NULL;
+			evs_cluster__free(idx->cluster);
+			idx->cluster = NULL;
 			st = open_live(idx, opts);
 		}
 	}
@@ -629,6 +644,10 @@ evs_status evs_index_reopen(evs_index *idx)
 		st = xs_db_reopen(idx->db, idx->errmsg);
 		goto done;
 	}
+	if (idx->cluster) {
+		st = evs_cluster__reopen(idx);
+		goto done;
+	}
 	/* A writer may give a generation without one its dictionary. */
 	if (idx->docdict.len == 0)
 		idx->docdict_read = 0;
@@ -642,6 +661,10 @@ evs_status evs_index_reopen(evs_index *idx)
 	}
 	if (!(path = join(idx->dir, target))) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+		goto done;
+	}
+	if (evs_cluster__is_sharded(path)) {
+		st = evs_cluster__reopen(idx);
 		goto done;
 	}
 	/* The new generation is checked before the handle lets go of the old:

@@ -23,7 +23,9 @@ static evs_status fill(void *opts, int version, int latest, const void *init,
 evs_status evs_open_options_init(evs_open_options *opts, int version)
 {
 	const evs_open_options init = EVS_OPEN_OPTIONS_INIT;
-	return fill(opts, version, EVS_OPEN_OPTIONS_VERSION, &init, sizeof init);
+	size_t size = version == 1 ? offsetof(evs_open_options, connect_timeout_ms)
+	                           : sizeof init;
+	return fill(opts, version, EVS_OPEN_OPTIONS_VERSION, &init, size);
 }
 
 evs_status evs_add_options_init(evs_add_options *opts, int version)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "forms.h"
 #include "ranking.h"
 #include "query-dates.h"
@@ -464,8 +465,13 @@ static void collect_forms(parser *p, forms *fs, const char *stem, size_t sl)
 	char key[EVS_TERM_BUF];
 	size_t kl = evs_schema__term(key, EVS_PREFIX_FORMS, stem, sl);
 	if (p->st == EVS_OK) {
+		/* A remote shard serves no synonym table (cluster.h). */
 		evs_status st =
-		    xs_db_each_form(p->idx->db, key, kl, on_form, fs, p->idx->errmsg);
+		    xs_db_is_remote(p->idx->db)
+		        ? evs_cluster__each_form(p->idx, fs->prefix, stem, sl, on_form,
+		                                 fs)
+		        : xs_db_each_form(p->idx->db, key, kl, on_form, fs,
+		                          p->idx->errmsg);
 		if (st != EVS_OK && p->st == EVS_OK)
 			p->st = st;
 	}

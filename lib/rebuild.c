@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "generation.h"
 #include "handle.h"
 #include "parallel.h"
@@ -56,7 +57,7 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 			goto done;
 		}
-		st = xs_db_open_reader(&idx->live, path, idx->errmsg);
+		st = evs_cluster__open_local(&idx->live, path, idx->errmsg);
 		free(path);
 		if (st == EVS_OK)
 			st = xs_db_doccount(idx->live, &idx->live_events, idx->errmsg);
@@ -82,6 +83,18 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 	}
 	if (idx->mode == EVS_MODE_SYNC && !idx->live)
 		idx->mode = EVS_MODE_REBUILD; /* nothing to start from */
+	if (idx->mode == EVS_MODE_SYNC) {
+		char *live_path = join(idx->dir, idx->live_name);
+		int sharded = live_path && evs_cluster__is_sharded(live_path);
+		free(live_path);
+		if (sharded) {
+			st = evs_index__fail(idx, EVS_E_INVALID,
+			                     "%s: the index is built as shards: renew it "
+			                     "with evindex --rebuild --shards N",
+			                     idx->dir);
+			goto done;
+		}
+	}
 	/* The new generation is written as parts, merged into gen_path at the
 	 * switch: a rebuild has one per worker thread; a sync (or a batch) has
 	 * a copy of the live generation first, then one per worker for the
@@ -92,6 +105,17 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 		n = 16;
 	if (idx->mode == EVS_MODE_SYNC)
 		n++;
+	/* Shards: a part each (the pool gives each id the part of its hash),
+	 * kept apart at the switch. */
+	if (opts->version >= 2 && opts->shards > 1) {
+		if (idx->mode != EVS_MODE_REBUILD || opts->shards > EVS_MAX_SHARDS) {
+			st = evs_index__fail(idx, EVS_E_INVALID,
+			                     "shards: %d; a rebuild makes 2 to %d",
+			                     opts->shards, EVS_MAX_SHARDS);
+			goto done;
+		}
+		n = idx->shards = (unsigned)opts->shards;
+	}
 	idx->parts = calloc(n, sizeof *idx->parts);
 	if (!idx->parts) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
@@ -201,8 +225,12 @@ static evs_status merge_parts(evs_index *idx)
 		if (st != EVS_OK)
 			return evs_index__fail(idx, st, "%s: %s", idx->parts[0], err);
 	}
-	st = xs_compact((const char *const *)idx->parts, idx->nparts, idx->gen_path,
-	                err);
+	if (idx->shards)
+		st = evs_cluster__make_shards(idx->gen_path, idx->parts, idx->nparts,
+		                              err);
+	else
+		st = xs_compact((const char *const *)idx->parts, idx->nparts,
+		                idx->gen_path, err);
 	if (st != EVS_OK)
 		return evs_index__fail(idx, st, "%s: merging the new generation: %s",
 		                       idx->dir, err);
@@ -346,7 +374,7 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 
 	/* Check what readers will get: open it as they will. */
 	xs_db *check = NULL;
-	st = xs_db_open_reader(&check, idx->gen_path, err);
+	st = evs_cluster__open_local(&check, idx->gen_path, err);
 	if (st == EVS_OK)
 		st = xs_db_doccount(check, &events, err);
 	char *schema = NULL;
@@ -454,7 +482,7 @@ evs_status evs_index_rollback(const char *path, const evs_open_options *opts,
 		snprintf(err, sizeof err, "out of memory");
 		goto done;
 	}
-	if ((st = xs_db_open_reader(&check, prev_path, err)) != EVS_OK) {
+	if ((st = evs_cluster__open_local(&check, prev_path, err)) != EVS_OK) {
 		char detail[XS_ERRLEN];
 		snprintf(detail, sizeof detail, "%s", err);
 		snprintf(err, sizeof err,

@@ -161,6 +161,10 @@ char *evs_results_json(const evs_results *res)
 		json_object_set_new(facets, evs_facet_name((evs_facet)f), a);
 	}
 	json_object_set(doc, "facets", facets);
+	/* Only partial results of a cluster have it (docs/output-format.md). */
+	if (res->nmissing)
+		json_object_set_new(doc, "missing_shards",
+		                    string_array(res->missing, res->nmissing));
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (text) {
 		size_t n = strlen(text);

@@ -56,6 +56,9 @@ struct evs_results {
 	size_t nfacets[EVS_N_FACETS];
 	evs_highlight hl;
 	char *stemmer; /* to stem words of snippets */
+	/* The shards of a cluster left out (EVS_OPEN_ALLOW_PARTIAL). */
+	char **missing;
+	size_t nmissing;
 };
 
 /* A snippet of hit i with each match wrapped in open/close; with html,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "date.h"
 #include "docdata.h"
 #include "handle.h"
@@ -63,6 +64,9 @@ void evs_results_free(evs_results *res)
 	free(res->from);
 	free(res->to);
 	free(res->stemmer);
+	for (size_t i = 0; i < res->nmissing; i++)
+		free(res->missing[i]);
+	free(res->missing);
 	evs_highlight__dispose(&res->hl);
 	free(res);
 }
@@ -757,9 +761,12 @@ done:
 	return st;
 }
 
-/* Runs q: the page of hits, their records and the facets into res. */
+/* Runs q: the page of hits, their records and the facets into res.
+ * attempts: the searches of this call so far (a shard lost mid-search is
+ * left out and the search run again, at most three times). */
 static evs_status run_query(evs_index *idx, const evs_search_options *opts,
-                            xs_query *q, int text, evs_results *res)
+                            xs_query *q, int text, evs_results *res,
+                            int attempts)
 {
 	xs_mset *ms = NULL;
 	evs_buf record = EVS_BUF_INIT;
@@ -797,6 +804,12 @@ static evs_status run_query(evs_index *idx, const evs_search_options *opts,
 	if ((st = evs_index__docdict(idx, &dict, &dlen)) != EVS_OK)
 		goto done;
 	if ((st = xs_search(&ms, idx->db, q, &sp, idx->errmsg)) != EVS_OK) {
+		/* A shard that stopped answering: named, or left out. */
+		if (st == EVS_E_UNAVAILABLE && idx->cluster && attempts < 3 &&
+		    (st = evs_cluster__lost(idx)) == EVS_OK) {
+			st = EVS_E_MODIFIED; /* again, on the shards that answer */
+			goto done;
+		}
 		if (st == EVS_E_CORRUPT) {
 			char detail[EVS_ERRLEN];
 			snprintf(detail, sizeof detail, "%s", idx->errmsg);
@@ -817,6 +830,10 @@ static evs_status run_query(evs_index *idx, const evs_search_options *opts,
 		const char *data = xs_mset_data(ms, i, &len);
 		res->nhits++;
 		res->hits[i].score = xs_mset_weight(ms, i);
+		/* Each shard packs its records with its own dictionary. */
+		if (idx->cluster && (st = evs_cluster__docdict(idx, xs_mset_part(ms, i),
+		                                               &dict, &dlen)) != EVS_OK)
+			goto done;
 		int rc = evs_docdata__unpack(dict, dlen, data, len, &record);
 		if (rc == -1 && !dict) {
 			/* xs_search reopened the handle on a revision that has the
@@ -834,7 +851,8 @@ static evs_status run_query(evs_index *idx, const evs_search_options *opts,
 			goto done;
 		}
 	}
-	if (collect_facets(res, ms) < 0)
+	if (collect_facets(res, ms) < 0 ||
+	    (idx->cluster && evs_cluster__note_missing(idx->cluster, res) < 0))
 		goto nomem;
 	goto done;
 nomem:
@@ -885,7 +903,7 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 			break;
 		}
 		if (st == EVS_OK)
-			st = run_query(idx, opts, q, text, res);
+			st = run_query(idx, opts, q, text, res, attempts);
 		xs_query_free(q);
 		if (st != EVS_E_MODIFIED || res->hits || attempts == 3 ||
 		    xs_db_reopen(idx->db, idx->errmsg) != EVS_OK)

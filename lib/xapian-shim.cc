@@ -39,6 +39,9 @@ struct xs_db {
 	Xapian::Database *db;          // reader, or the writer below
 	Xapian::WritableDatabase *wdb; // NULL for readers
 	std::unordered_set<std::string> forms_seen;
+	// Some of its databases are remote (xs_db_open_remote): facets are
+	// counted with a spy the server knows (see count_lists).
+	bool remote = false;
 };
 
 struct xs_doc {
@@ -61,6 +64,10 @@ struct xs_mset {
 	// The hits, in order: weights and document data.
 	std::vector<double> weights;
 	std::vector<std::string> data;
+	// Their docids, and the number of databases searched together, whose
+	// docids interleave (xs_mset_part).
+	std::vector<Xapian::docid> docids;
+	Xapian::doccount nparts = 1;
 	// The counted items of each group of the list slot.
 	std::vector<std::pair<std::string, uint64_t>> counts[XS_MAX_GROUPS];
 };
@@ -115,6 +122,13 @@ static evs_status xs_fail(char *err) noexcept
 	} catch (const Xapian::InvalidArgumentError &e) {
 		set_err(err, e.get_msg());
 		return EVS_E_INVALID;
+	} catch (const Xapian::NetworkError &e) {
+		// A remote database that cannot be reached or did not answer in
+		// time (NetworkTimeoutError is one).
+		const char *sys = e.get_error_string();
+		set_err(err, e.get_msg() + (sys && *sys ? std::string(" (") + sys + ")"
+		                                        : std::string()));
+		return EVS_E_UNAVAILABLE;
 	} catch (const Xapian::WildcardError &e) {
 		set_err(err, e.get_msg());
 		return EVS_E_QUERY_SYNTAX;
@@ -726,7 +740,7 @@ void xs_query_free(xs_query *q) noexcept
 class CountTable
 {
   public:
-	void add(const char *p, size_t len)
+	void add(const char *p, size_t len, uint64_t n = 1)
 	{
 		if (slots_.empty())
 			slots_.resize(64);
@@ -735,7 +749,7 @@ class CountTable
 		for (size_t i = h & mask;; i = (i + 1) & mask) {
 			slot &s = slots_[i];
 			if (s.count == 0) {
-				s = {h, arena_.size(), len, 1};
+				s = {h, arena_.size(), len, n};
 				arena_.append(p, len);
 				if (++used_ * 2 > slots_.size())
 					grow();
@@ -743,7 +757,7 @@ class CountTable
 			}
 			if (s.hash == h && s.len == len &&
 			    memcmp(arena_.data() + s.off, p, len) == 0) {
-				s.count++;
+				s.count += n;
 				return;
 			}
 		}
@@ -817,10 +831,16 @@ class CountTable
 class ListCountSpy : public Xapian::MatchSpy
 {
   public:
-	ListCountSpy(const Xapian::Database &db, unsigned slot, unsigned groups)
-	    : slot_(slot), groups_(groups), forward_(db.size() == 1),
-	      it_(db.valuestream_begin(slot)), end_(db.valuestream_end(slot))
+	// whole: the spy only adds up what take_whole() is given (a remote
+	// database has no value streams to open).
+	ListCountSpy(const Xapian::Database &db, unsigned slot, unsigned groups,
+	             bool whole = false)
+	    : slot_(slot), groups_(groups), forward_(db.size() == 1 && !whole)
 	{
+		if (forward_) {
+			it_ = db.valuestream_begin(slot);
+			end_ = db.valuestream_end(slot);
+		}
 	}
 
 	void operator()(const Xapian::Document &doc, double) override
@@ -844,8 +864,9 @@ class ListCountSpy : public Xapian::MatchSpy
 		counts_[g].take(out);
 	}
 
-  private:
-	void count(const std::string &list)
+	// Counts the items of list (n documents hold it) into counts.
+	static void count_list(const std::string &list, unsigned groups,
+	                       CountTable *counts, uint64_t n)
 	{
 		const char *p = list.data(), *e = p + list.size();
 		while (p < e) {
@@ -863,10 +884,26 @@ class ListCountSpy : public Xapian::MatchSpy
 			if (len > static_cast<size_t>(e - p))
 				throw Xapian::DatabaseCorruptError(
 				    "a facet list value is damaged");
-			if (g < XS_MAX_GROUPS && (groups_ >> g & 1u))
-				counts_[g].add(p, len);
+			if (g < XS_MAX_GROUPS && (groups >> g & 1u))
+				counts[g].add(p, len, n);
 			p += len;
 		}
+	}
+
+	// Counts the lists that Xapian's ValueCountMatchSpy counted whole
+	// (each distinct list with the number of matches that hold it): the
+	// same counts as this spy's, from a spy a remote server runs too.
+	void take_whole(const Xapian::ValueCountMatchSpy &whole)
+	{
+		for (Xapian::TermIterator it = whole.values_begin();
+		     it != whole.values_end(); ++it)
+			count_list(*it, groups_, counts_, it.get_termfreq());
+	}
+
+  private:
+	void count(const std::string &list)
+	{
+		count_list(list, groups_, counts_, 1);
 	}
 
 	unsigned slot_, groups_;
@@ -898,8 +935,10 @@ static void take_hits(xs_mset *r, const Xapian::MSet &ms,
 {
 	r->weights.clear();
 	r->data.clear();
+	r->docids.clear();
 	for (Xapian::doccount i : order) {
 		Xapian::MSetIterator it = ms[i];
+		r->docids.push_back(*it);
 		r->weights.push_back(it.get_weight());
 		r->data.push_back(it.get_document().get_data());
 	}
@@ -983,9 +1022,95 @@ static void relevance_hits(xs_mset *r, Xapian::Database &db, const xs_query *q,
 }
 
 // One attempt at a search; DatabaseModifiedError escapes to the caller.
-static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
-                       const xs_search_params *p)
+// A search sorted by value on databases of which some are remote, which
+// run no KeyMaker: Xapian sorts by the value alone (ties in docid order,
+// which differs from one index's), and the ties that reach into the page
+// are ordered here by the tiebreak value, as the KeyMaker would. The top
+// matches are asked for until the run of equal values at their end
+// starts past the page (or they are all the matches). Facets are counted
+// by a search of their own: a ValueCountMatchSpy on a search sorted by
+// value with remote databases counted some matches twice (Xapian 1.4.22,
+// with fewer hits asked for than there were matches).
+static void remote_sorted(xs_mset *r, Xapian::Database &db, const xs_query *q,
+                          const xs_search_params *p)
 {
+	Xapian::doccount all = db.get_doccount();
+	size_t page_end = p->offset + p->limit;
+	Xapian::doccount want =
+	    static_cast<Xapian::doccount>(page_end + XS_TIE_MARGIN);
+	std::unique_ptr<ListCountSpy> spy;
+	std::unique_ptr<Xapian::ValueCountMatchSpy> whole;
+	if (p->count_groups) {
+		spy.reset(new ListCountSpy(db, p->count_slot, p->count_groups, true));
+		whole.reset(new Xapian::ValueCountMatchSpy(p->count_slot));
+		Xapian::Enquire enq(db);
+		setup_enquire(enq, q, p);
+		enq.add_matchspy(whole.get());
+		enq.get_mset(0, 0, all);
+	}
+	Xapian::MSet ms;
+	Xapian::doccount n;
+	for (;; want = want > all / 4 ? all : want * 4) {
+		Xapian::Enquire enq(db);
+		setup_enquire(enq, q, p);
+		enq.set_sort_by_value(p->sort_slot, p->sort_reverse != 0);
+		ms = enq.get_mset(0, want, all);
+		n = ms.size();
+		if (n < want || want >= all)
+			break;
+		std::string last = ms[n - 1].get_sort_key();
+		while (n > 0 && ms[n - 1].get_sort_key() == last)
+			n--;
+		if (n >= page_end)
+			break;
+	}
+	r->total = ms.get_matches_estimated();
+	r->nparts = db.size();
+	struct item {
+		std::string key, id;
+		Xapian::doccount i;
+	};
+	std::vector<item> items;
+	items.reserve(n);
+	for (Xapian::doccount i = 0, run; i < n; i = run) {
+		std::string key = ms[i].get_sort_key();
+		for (run = i + 1; run < n && ms[run].get_sort_key() == key; run++)
+			;
+		bool read = run - i > 1 && run > p->offset && i < page_end;
+		for (Xapian::doccount k = i; k < run; k++)
+			items.push_back(
+			    {key,
+			     read ? ms[k].get_document().get_value(p->tiebreak_slot)
+			          : std::string(),
+			     k});
+	}
+	bool desc = p->sort_reverse != 0;
+	std::stable_sort(items.begin(), items.end(),
+	                 [desc](const item &a, const item &b) {
+		                 if (a.key != b.key)
+			                 return desc ? a.key > b.key : a.key < b.key;
+		                 return a.id < b.id;
+	                 });
+	std::vector<Xapian::doccount> order;
+	for (size_t k = p->offset; k < items.size() && k < page_end; k++)
+		order.push_back(items[k].i);
+	take_hits(r, ms, order);
+	if (spy)
+		spy->take_whole(*whole);
+	for (unsigned g = 0; g < XS_MAX_GROUPS; g++) {
+		r->counts[g].clear();
+		if (spy && (p->count_groups >> g & 1u))
+			spy->take(g, r->counts[g]);
+	}
+}
+
+static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
+                       const xs_search_params *p, bool remote)
+{
+	if (remote && p->sort) {
+		remote_sorted(r, db, q, p);
+		return;
+	}
 	Xapian::Enquire enq(db);
 	setup_enquire(enq, q, p);
 	std::unique_ptr<Xapian::KeyMaker> keys;
@@ -999,10 +1124,18 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 		enq.set_sort_by_relevance();
 	}
 	std::unique_ptr<ListCountSpy> spy;
+	std::unique_ptr<Xapian::ValueCountMatchSpy> whole;
 	if (p->count_groups) {
-		spy.reset(new ListCountSpy(db, p->count_slot, p->count_groups));
-		enq.add_matchspy(spy.get());
+		spy.reset(
+		    new ListCountSpy(db, p->count_slot, p->count_groups, remote));
+		if (remote) {
+			whole.reset(new Xapian::ValueCountMatchSpy(p->count_slot));
+			enq.add_matchspy(whole.get());
+		} else {
+			enq.add_matchspy(spy.get());
+		}
 	}
+	r->nparts = db.size();
 	// Counting every match makes the total and the facets exact.
 	Xapian::doccount all = db.get_doccount();
 	if (p->sort) {
@@ -1019,6 +1152,8 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 		r->total = ms.get_matches_estimated();
 		relevance_hits(r, db, q, p, ms, want);
 	}
+	if (whole)
+		spy->take_whole(*whole);
 	for (unsigned g = 0; g < XS_MAX_GROUPS; g++) {
 		r->counts[g].clear();
 		if (spy && (p->count_groups >> g & 1u))
@@ -1036,7 +1171,7 @@ evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
 		// DatabaseModifiedError: reopen on the newest state and retry.
 		for (int attempt = 0;; attempt++) {
 			try {
-				run_search(r.get(), *db->db, q, p);
+				run_search(r.get(), *db->db, q, p, db->remote);
 				break;
 			} catch (const Xapian::DatabaseModifiedError &) {
 				if (attempt >= 5)
@@ -1147,6 +1282,69 @@ evs_status xs_expand(xs_db *db, const xs_query *q, const xs_search_params *p,
 	} catch (...) {
 		return xs_fail(err);
 	}
+}
+
+evs_status xs_db_open_remote(xs_db **out, const char *host, unsigned port,
+                             unsigned timeout_ms, unsigned connect_timeout_ms,
+                             char *err) noexcept
+{
+	*out = NULL;
+	try {
+		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL, {}});
+		h->db = new Xapian::Database(
+		    Xapian::Remote::open(host, port, timeout_ms, connect_timeout_ms));
+		h->remote = true;
+		*out = h.release();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_add(xs_db *db, const xs_db *part, char *err) noexcept
+{
+	try {
+		db->db->add_database(*part->db);
+		db->remote = db->remote || part->remote;
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_open_empty(xs_db **out, char *err) noexcept
+{
+	*out = NULL;
+	try {
+		std::unique_ptr<xs_db> h(new xs_db{NULL, NULL, {}});
+		h->db = new Xapian::Database();
+		*out = h.release();
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+evs_status xs_db_add_path(xs_db *db, const char *path, char *err) noexcept
+{
+	try {
+		db->db->add_database(Xapian::Database(path));
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
+int xs_db_is_remote(const xs_db *db) noexcept
+{
+	return db->remote;
+}
+
+size_t xs_mset_part(const xs_mset *ms, size_t i) noexcept
+{
+	if (i >= ms->docids.size() || ms->nparts < 2)
+		return 0;
+	return (ms->docids[i] - 1) % ms->nparts;
 }
 
 } // extern "C"

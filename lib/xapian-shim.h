@@ -231,6 +231,28 @@ evs_status xs_expand(xs_db *db, const xs_query *q, const xs_search_params *p,
                                double weight),
                      void *ctx, char *err) XS_NOEXCEPT;
 
+/* Remote databases and databases searched together (shards). Opens the
+ * database a xapian-tcpsrv serves at host:port; timeout_ms bounds each
+ * exchange with it, connect_timeout_ms the connection (0: no limit).
+ * A server that cannot be reached or does not answer in time gives
+ * EVS_E_UNAVAILABLE, here and in any later call on the handle. */
+evs_status xs_db_open_remote(xs_db **out, const char *host, unsigned port,
+                             unsigned timeout_ms, unsigned connect_timeout_ms,
+                             char *err) XS_NOEXCEPT;
+/* A reader of no database, to xs_db_add shards to. */
+evs_status xs_db_open_empty(xs_db **out, char *err) XS_NOEXCEPT;
+/* Adds the databases of the reader part to the reader db, which keeps
+ * its own reference to them (part stays the caller's to close). Their
+ * docids then interleave: docid d of the whole is in part (d - 1) % n. */
+evs_status xs_db_add(xs_db *db, const xs_db *part, char *err) XS_NOEXCEPT;
+/* Adds the local database at path to the reader db. */
+evs_status xs_db_add_path(xs_db *db, const char *path, char *err) XS_NOEXCEPT;
+/* Whether some database of db is remote. */
+int xs_db_is_remote(const xs_db *db) XS_NOEXCEPT;
+/* Which of the databases searched together (in the order they were
+ * added, from 0) hit i of ms came from. */
+size_t xs_mset_part(const xs_mset *ms, size_t i) XS_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,13 +36,16 @@ enum {
 	OPT_CANCELLED,
 	OPT_OCCURRENCES,
 	OPT_COLOR,
+	OPT_ALLOW_PARTIAL,
+	OPT_TIMEOUT,
 	OPT_VERSION,
 	OPT_HELP
 };
 
 static const cli_option options[] = {
     [OPT_INDEX] = {"index", 'i', 1, "DIR",
-                   "index directory (default: see Environment below)"},
+                   "index directory, or a cluster file of shards "
+                   "(default: see Environment below)"},
     [OPT_ALL] = {"all", 'a', 0, NULL, "require every word (default: any word)"},
     [OPT_PLAIN] = {"plain", 'p', 0, NULL,
                    "plain words: no operators, fields, phrases or wildcards"},
@@ -88,6 +91,12 @@ static const cli_option options[] = {
     [OPT_COLOR] = {"color", 0, 1, "WHEN",
                    "auto (default: on a terminal, unless NO_COLOR), always, "
                    "never"},
+    [OPT_ALLOW_PARTIAL] = {"allow-partial", 0, 0, NULL,
+                           "cluster: search the shards that answer when "
+                           "some do not (--json lists the others)"},
+    [OPT_TIMEOUT] = {"timeout", 0, 1, "MS",
+                     "cluster: milliseconds a remote shard may take to "
+                     "connect and to answer (default 10000)"},
     [OPT_VERSION] = {"version", 'V', 0, NULL, "print the version and exit"},
     [OPT_HELP] = {"help", 'h', 0, NULL, "print this help and exit"},
     {0},
@@ -103,6 +112,7 @@ typedef struct args {
 	const char *organisers[MAX_VALUES];
 	const char *tags[MAX_VALUES];
 	size_t facet_limit; /* format_text()'s: 0 its defaults, SIZE_MAX all */
+	evs_open_options oo;
 	int json, color, version, help;
 } args;
 
@@ -212,6 +222,14 @@ static int on_option(void *ctx, int which, const char *arg)
 			return -1;
 		}
 		break;
+	case OPT_ALLOW_PARTIAL: a->oo.flags |= EVS_OPEN_ALLOW_PARTIAL; break;
+	case OPT_TIMEOUT: {
+		size_t ms;
+		if (parse_count("timeout", arg, 1, 3600000, &ms) < 0)
+			return -1;
+		a->oo.timeout_ms = a->oo.connect_timeout_ms = (int)ms;
+		break;
+	}
 	case OPT_VERSION: a->version = 1; break;
 	case OPT_HELP: a->help = 1; break;
 	}
@@ -336,6 +354,8 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	evs_search_options init = EVS_SEARCH_OPTIONS_INIT;
 	a.so = init;
+	evs_open_options oinit = EVS_OPEN_OPTIONS_INIT;
+	a.oo = oinit;
 	a.color = -1;
 	int nargs = 0, rc = CLI_EXIT_OK;
 	char *dir = NULL, *query = NULL, *msg = NULL;
@@ -381,7 +401,7 @@ int main(int argc, char **argv)
 		free(query); /* blanks: a listing, as with no QUERY */
 		query = NULL;
 	}
-	evs_status st = evs_index_open(&idx, dir, NULL, &msg);
+	evs_status st = evs_index_open(&idx, dir, &a.oo, &msg);
 	if (st != EVS_OK) {
 		cli_error(prog, "%s", msg ? msg : evs_status_str(st));
 		status = evs_status_str(st);
@@ -401,6 +421,10 @@ int main(int argc, char **argv)
 		rc = cli_exit_status(st);
 		goto done;
 	}
+	for (size_t i = 0; evs_results_missing(res, i); i++)
+		fprintf(stderr, "%s: warning: partial results: shard %s does not "
+		                "answer\n",
+		        prog, evs_results_missing(res, i));
 	int werr;
 	if (a.json) {
 		char *doc = evs_results_json(res);
