@@ -527,25 +527,21 @@ evs_status evs_cluster__each_form(
 	return xs_db_each_term(idx->db, start, on_term, &f, idx->errmsg);
 }
 
-int evs_cluster__note_missing(const evs_cluster *c, evs_results *res)
+int evs_cluster__missing(const evs_cluster *c, char ***names, size_t *count)
 {
 	size_t n = 0;
+	*names = NULL;
+	*count = 0;
 	for (size_t i = 0; i < c->n; i++)
 		n += c->s[i].db == NULL;
 	if (!n)
 		return 0;
-	if (!(res->missing = calloc(n, sizeof *res->missing)))
+	if (!(*names = calloc(n, sizeof **names)))
 		return -1;
 	for (size_t i = 0; i < c->n; i++)
-		if (!c->s[i].db &&
-		    !(res->missing[res->nmissing++] = strdup(c->s[i].name)))
+		if (!c->s[i].db && !((*names)[(*count)++] = strdup(c->s[i].name)))
 			return -1;
 	return 0;
-}
-
-const char *evs_results_missing(const evs_results *res, size_t i)
-{
-	return res && i < res->nmissing ? res->missing[i] : NULL;
 }
 
 evs_status evs_cluster__open_local(xs_db **out, const char *gen, char *err)

@@ -16,7 +16,6 @@
 
 #include "evsearch.h"
 #include "handle.h"
-#include "results.h"
 
 typedef struct evs_cluster evs_cluster;
 
@@ -67,9 +66,10 @@ evs_status evs_cluster__each_form(
     evs_index *idx, const char *prefix, const char *stem, size_t sl,
     int (*fn)(void *ctx, const char *w, size_t len), void *ctx);
 
-/* Copies the names of the shards left out into res. Returns 0, or -1
- * when out of memory. */
-int evs_cluster__note_missing(const evs_cluster *c, evs_results *res);
+/* The names of the shards left out, as a new array of *count new
+ * strings (NULL and 0 when none). Returns 0, or -1 when out of memory
+ * (what was copied is in *names and *count, for the caller to free). */
+int evs_cluster__missing(const evs_cluster *c, char ***names, size_t *count);
 
 /* Opens the generation directory gen as its readers will: one database,
  * or all its shards together (for the checks of a writer; records are

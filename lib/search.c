@@ -852,7 +852,8 @@ static evs_status run_query(evs_index *idx, const evs_search_options *opts,
 		}
 	}
 	if (collect_facets(res, ms) < 0 ||
-	    (idx->cluster && evs_cluster__note_missing(idx->cluster, res) < 0))
+	    (idx->cluster &&
+	     evs_cluster__missing(idx->cluster, &res->missing, &res->nmissing) < 0))
 		goto nomem;
 	goto done;
 nomem:
@@ -922,6 +923,11 @@ evs_status evs_search(evs_results **out, evs_index *idx, const char *query,
 uint64_t evs_results_total(const evs_results *res)
 {
 	return res ? res->total : 0;
+}
+
+const char *evs_results_missing(const evs_results *res, size_t i)
+{
+	return res && i < res->nmissing ? res->missing[i] : NULL;
 }
 
 size_t evs_results_count(const evs_results *res)

@@ -211,7 +211,9 @@ static evs_status read_file(evs_index *idx, const char *path, int required,
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		if (errno == ENOENT && !required)
+		/* ENOTDIR: the index is a cluster file, which has no
+		 * directory of its own (--synonyms names a file then). */
+		if ((errno == ENOENT || errno == ENOTDIR) && !required)
 			return EVS_OK;
 		return evs_index__fail(idx, EVS_E_IO, "%s: %s", path, strerror(errno));
 	}
