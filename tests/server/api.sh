@@ -100,4 +100,21 @@ if [ -d "$SHARED/data/events" ]; then
 else
 	echo "note: $SHARED/data/events absent: FOSDEM comparisons skipped"
 fi
+# Caching: an ETag from the generation; If-None-Match gives 304 with no
+# body; gzip when asked, the same document once decompressed.
+curl -s -D "$T/headers" -o "$T/plain.json" "http://$ADDR/api/search?q=cyber"
+etag=$(tr -d '\r' <"$T/headers" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+case $etag in W/\"gen-*) ;; *) fail "no ETag from the generation: '$etag'" ;; esac
+rm -f "$T/body"
+code=$(status "/api/search?q=cyber" -H "If-None-Match: $etag")
+[ "$code" = 304 ] || fail "If-None-Match: status $code, not 304"
+[ ! -s "$T/body" ] || fail "a 304 with a body: $(head -c 200 "$T/body")"
+code=$(status "/api/search?q=cyber" -H 'If-None-Match: W/"gen-0-0-0-1970-01-01"')
+[ "$code" = 200 ] || fail "a stale ETag: status $code, not 200"
+curl -s -D "$T/headers" -H 'Accept-Encoding: gzip' -o "$T/body.gz" \
+	"http://$ADDR/api/search?q=cyber"
+tr -d '\r' <"$T/headers" | grep -qi '^Content-Encoding: gzip$' ||
+	fail "Accept-Encoding: gzip: no Content-Encoding: gzip"
+gzip -dc "$T/body.gz" | cmp -s - "$T/plain.json" ||
+	fail "the gzip body is not the plain one"
 echo "ok: $n comparisons of /api/search with evsearch --json"
