@@ -225,6 +225,48 @@ int cli_parse(const char *prog, int argc, char **argv, const cli_option *opts,
 	return 0;
 }
 
+int cli_parse_count(const char *prog, const char *opt, const char *v,
+                    unsigned long long min, unsigned long long max,
+                    unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end || end == v || v[0] == '-' || n < min || n > max) {
+		cli_error(prog, "--%s: \"%s\" is not a number from %llu to %llu", opt,
+		          v, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+int cli_parse_number(const char *prog, const char *opt, const char *v,
+                     double min, double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+	if (end == v || *end || !(d >= min && d <= 1e15)) { /* NaN too */
+		cli_error(prog, "--%s: \"%s\" is not a number of %g or more", opt, v,
+		          min);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+int cli_help_or_version(const char *prog, const char *name, int help,
+                        int version, void (*usage)(FILE *out))
+{
+	if (help)
+		usage(stdout);
+	else if (version)
+		printf("%s %s\n", name, evs_version());
+	else
+		return -1;
+	return cli_finish_stdout(prog, CLI_EXIT_OK);
+}
+
 void cli_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);

@@ -57,6 +57,25 @@ int cli_parse(const char *prog, int argc, char **argv, const cli_option *opts,
               int (*on_option)(void *ctx, int which, const char *arg),
               void *ctx, int *nargs);
 
+/* Reads the value v of option --opt as a whole number from min to max
+ * into *out. Returns 0, or -1 after "PROG: --opt: "v" is not a number
+ * from MIN to MAX". */
+int cli_parse_count(const char *prog, const char *opt, const char *v,
+                    unsigned long long min, unsigned long long max,
+                    unsigned long long *out);
+
+/* Reads v as a number (fractions allowed) of min or more into *out.
+ * Returns 0, or -1 after "PROG: --opt: "v" is not a number of MIN or
+ * more". */
+int cli_parse_number(const char *prog, const char *opt, const char *v,
+                     double min, double *out);
+
+/* After cli_parse: prints the usage (help) or "NAME VERSION" (version)
+ * to stdout and returns the exit status; returns -1 when neither was
+ * asked for. */
+int cli_help_or_version(const char *prog, const char *name, int help,
+                        int version, void (*usage)(FILE *out));
+
 /* Prints the option table, aligned. */
 void cli_print_options(FILE *out, const cli_option *opts);
 

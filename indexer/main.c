@@ -105,19 +105,6 @@ typedef struct args {
 	evs_switch_options checks;
 } args;
 
-static int parse_number(const char *opt, const char *v, double min, double *out)
-{
-	char *end;
-	double d = strtod(v, &end);
-	if (end == v || *end || d < min || d > 1e15) {
-		cli_error(prog, "--%s: \"%s\" is not a number of %g or more", opt, v,
-		          min);
-		return -1;
-	}
-	*out = d;
-	return 0;
-}
-
 static int on_option(void *ctx, int which, const char *arg)
 {
 	args *a = ctx;
@@ -132,46 +119,40 @@ static int on_option(void *ctx, int which, const char *arg)
 	case OPT_REPORT: a->report = arg; break;
 	case OPT_MIN_EVENTS: {
 		double d;
-		if (parse_number("min-events", arg, 0, &d) < 0)
+		if (cli_parse_number(prog, "min-events", arg, 0, &d) < 0)
 			return -1;
 		a->checks.min_events = (uint64_t)d;
 		break;
 	}
 	case OPT_MAX_SHRINK:
-		return parse_number("max-shrink", arg, -1,
+		return cli_parse_number(prog, "max-shrink", arg, -1,
 		                    &a->checks.max_shrink_percent);
 	case OPT_MAX_ERRORS: {
 		double d;
-		if (parse_number("max-errors", arg, -1, &d) < 0)
+		if (cli_parse_number(prog, "max-errors", arg, -1, &d) < 0)
 			return -1;
 		a->checks.max_errors = (int64_t)d;
 		break;
 	}
 	case OPT_WAIT: {
 		double d = -1;
-		if (arg && parse_number("wait", arg, 0, &d) < 0)
+		if (arg && cli_parse_number(prog, "wait", arg, 0, &d) < 0)
 			return -1;
 		a->wait = arg ? (int)(d < 1 && d > 0 ? 1 : d) : -1;
 		break;
 	}
 	case OPT_JOBS: {
-		double d;
-		if (parse_number("jobs", arg, 1, &d) < 0)
+		unsigned long long n;
+		if (cli_parse_count(prog, "jobs", arg, 1, 4096, &n) < 0)
 			return -1;
-		a->jobs = d > 64 ? 64 : (int)d;
+		a->jobs = n > 64 ? 64 : (int)n;
 		break;
 	}
 	case OPT_SHARDS: {
-		double d;
-		if (parse_number("shards", arg, 2, &d) < 0)
+		unsigned long long n;
+		if (cli_parse_count(prog, "shards", arg, 2, 16, &n) < 0)
 			return -1;
-		if (d > 16 || d != (int)d) {
-			cli_error(prog, "--shards: \"%s\" is not a whole number from 2 "
-			                "to 16",
-			          arg);
-			return -1;
-		}
-		a->shards = (int)d;
+		a->shards = (int)n;
 		break;
 	}
 	case OPT_FORMAT:
@@ -769,14 +750,10 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0)
 		return CLI_EXIT_USAGE;
-	if (a.help) {
-		usage(stdout);
-		return cli_finish_stdout(prog, CLI_EXIT_OK);
-	}
-	if (a.version) {
-		printf("evindex (evsearch) %s\n", evs_version());
-		return cli_finish_stdout(prog, CLI_EXIT_OK);
-	}
+	int done = cli_help_or_version(prog, "evindex (evsearch)", a.help,
+	                               a.version, usage);
+	if (done >= 0)
+		return done;
 	int modes = a.info + a.delete_ids + a.rebuild + a.sync + a.rollback;
 	if (modes > 1)
 		return usage_error("--info, --delete, --rebuild, --sync and "

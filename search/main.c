@@ -132,14 +132,9 @@ static int print_organisers_meant(const evs_results *res, const args *a)
 static int parse_count(const char *name, const char *v, size_t min, size_t max,
                        size_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (errno || *end || end == v || v[0] == '-' || n < min || n > max) {
-		cli_error(prog, "--%s: \"%s\" is not a number from %zu to %zu", name, v,
-		          min, max);
+	unsigned long long n;
+	if (cli_parse_count(prog, name, v, min, max, &n) < 0)
 		return -1;
-	}
 	*out = (size_t)n;
 	return 0;
 }
@@ -374,14 +369,9 @@ int main(int argc, char **argv)
 			print_json_error(status, CLI_EXIT_USAGE);
 		return cli_finish_stdout(prog, CLI_EXIT_USAGE);
 	}
-	if (a.help) {
-		usage(stdout);
-		return cli_finish_stdout(prog, CLI_EXIT_OK);
-	}
-	if (a.version) {
-		printf("evsearch %s\n", evs_version());
-		return cli_finish_stdout(prog, CLI_EXIT_OK);
-	}
+	int done = cli_help_or_version(prog, "evsearch", a.help, a.version, usage);
+	if (done >= 0)
+		return done;
 	a.so.organisers = a.organisers;
 	a.so.tags = a.tags;
 	dir = a.index ? strdup(a.index) : cli_default_index();

@@ -56,14 +56,9 @@ typedef struct args {
 static int parse_uint(const char *name, const char *v, unsigned min,
                       unsigned max, unsigned *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long n = strtoul(v, &end, 10);
-	if (errno || *end || end == v || v[0] == '-' || n < min || n > max) {
-		cli_error(prog, "--%s: \"%s\" is not a number from %u to %u", name, v,
-		          min, max);
+	unsigned long long n;
+	if (cli_parse_count(prog, name, v, min, max, &n) < 0)
 		return -1;
-	}
 	*out = (unsigned)n;
 	return 0;
 }
@@ -166,14 +161,10 @@ int main(int argc, char **argv)
 	char *dir = NULL;
 	if (cli_parse(prog, argc, argv, options, on_option, &a, &nargs) < 0)
 		return CLI_EXIT_USAGE;
-	if (a.help) {
-		usage(stdout);
-		return cli_finish_stdout(prog, CLI_EXIT_OK);
-	}
-	if (a.version) {
-		printf("evsearchd %s\n", evs_version());
-		return cli_finish_stdout(prog, CLI_EXIT_OK);
-	}
+	int done = cli_help_or_version(prog, "evsearchd", a.help, a.version,
+	                               usage);
+	if (done >= 0)
+		return done;
 	if (nargs) {
 		cli_error(prog, "unexpected argument \"%s\" (see --help)", argv[0]);
 		return CLI_EXIT_USAGE;

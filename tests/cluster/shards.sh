@@ -72,7 +72,7 @@ expect_rc 2
 expect_match "--shards alone" "^evindex: --shards goes with --rebuild" "$ERR"
 run "$EVINDEX" --index "$IDX" --rebuild --shards 17 "$TMP/x.jsonl"
 expect_rc 2
-expect_match "--shards 17" 'not a whole number from 2 to 16' "$ERR"
+expect_match "--shards 17" 'is not a number from 2 to 16' "$ERR"
 
 # Served by xapian-tcpsrv: DIR/current/shard-K, opened for every
 # connection, so the rebuild below is seen by the next search.
