@@ -116,6 +116,14 @@ evs_results *th_search(evs_index *idx, const char *query,
 	return res;
 }
 
+void th_hit_ids(const evs_results *res, char *out, size_t cap)
+{
+	*out = '\0';
+	for (size_t i = 0; i < evs_results_count(res); i++)
+		snprintf(out + strlen(out), cap - strlen(out), "%s%s", i ? " " : "",
+		         evs_hit_id(res, i));
+}
+
 int th_hit_rank(const evs_results *res, const char *id)
 {
 	for (size_t i = 0; i < evs_results_count(res); i++)
@@ -298,6 +306,15 @@ int th_corpus_teardown(void **state)
 	assert_int_equal(evs_index_close(f->idx), EVS_OK);
 	th_rmrf(f->dir);
 	free(f);
+	return 0;
+}
+
+int th_jsonl_setup(void **state, const char *events)
+{
+	th_corpus *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->idx = th_index_jsonl(events, &f->dir);
+	*state = f;
 	return 0;
 }
 

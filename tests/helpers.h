@@ -54,6 +54,10 @@ evs_index *th_open(const char *dir);
 evs_results *th_search(evs_index *idx, const char *query,
                        const evs_search_options *opts);
 
+/* The ids of the hits of res, best first, space-separated, into out (cut
+ * at cap). */
+void th_hit_ids(const evs_results *res, char *out, size_t cap);
+
 /* Index of the hit with this id in res, or -1. */
 int th_hit_rank(const evs_results *res, const char *id);
 
@@ -68,6 +72,11 @@ typedef struct th_corpus {
 
 int th_corpus_setup(void **state);
 int th_corpus_teardown(void **state);
+
+/* The same fixture over the JSON Lines text events instead of the corpus
+ * (th_index_jsonl: the index is DIR/index): a test file's group setup
+ * returns th_jsonl_setup(state, its_events); th_corpus_teardown frees it. */
+int th_jsonl_setup(void **state, const char *events);
 
 /* A group or test fixture: a temporary directory with a new index in
  * dir/idx open for writing; reach it as (th_writer *)*state. */

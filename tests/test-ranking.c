@@ -20,15 +20,6 @@ static void add_records(const char *dir, const char *const *recs)
 	assert_int_equal(evs_index_close(w), EVS_OK);
 }
 
-/* The ids of the hits, best first, space-separated, into out. */
-static void hit_ids(const evs_results *r, char *out, size_t cap)
-{
-	*out = '\0';
-	for (size_t i = 0; i < evs_results_count(r); i++)
-		snprintf(out + strlen(out), cap - strlen(out), "%s%s", i ? " " : "",
-		         evs_hit_id(r, i));
-}
-
 static void test_ranking__stopword_table(void **state)
 {
 	(void)state;
@@ -77,8 +68,8 @@ static void test_ranking__stopwords_left_out(void **state)
 	evs_results *a = th_search(idx, "the compiler", NULL);
 	evs_results *b = th_search(idx, "compiler", NULL);
 	char ga[64], gb[64];
-	hit_ids(a, ga, sizeof ga);
-	hit_ids(b, gb, sizeof gb);
+	th_hit_ids(a, ga, sizeof ga);
+	th_hit_ids(b, gb, sizeof gb);
 	assert_string_equal(ga, "r2 r3");
 	assert_string_equal(gb, "r3 r2");
 	assert_int_equal(evs_results_total(a), 2);
@@ -102,7 +93,7 @@ static void test_ranking__stopwords_left_out(void **state)
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
 		evs_results *r = th_search(idx, cases[c].query, NULL);
 		char got[64];
-		hit_ids(r, got, sizeof got);
+		th_hit_ids(r, got, sizeof got);
 		if (strcmp(got, cases[c].ids) != 0)
 			fail_msg("%s: got \"%s\", want \"%s\"", cases[c].query, got,
 			         cases[c].ids);

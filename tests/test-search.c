@@ -634,10 +634,8 @@ static void test_search__phrases_in_every_field(void **state)
 		evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
 		o.sort = EVS_SORT_DATE;
 		evs_results *r = th_search(idx, cases[c].query, &o);
-		char got[64] = "";
-		for (size_t i = 0; i < evs_results_count(r); i++)
-			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s",
-			         i ? " " : "", evs_hit_id(r, i));
+		char got[64];
+		th_hit_ids(r, got, sizeof got);
 		if (strcmp(got, cases[c].ids) != 0)
 			fail_msg("%s: got \"%s\", want \"%s\"", cases[c].query, got,
 			         cases[c].ids);

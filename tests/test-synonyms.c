@@ -14,11 +14,7 @@
 #include "helpers.h"
 #include "synonyms.h"
 
-typedef struct fixture {
-	char *dir;
-	char index[4096];
-	evs_index *idx;
-} fixture;
+typedef th_corpus fixture;
 
 static const char events[] =
     "{\"id\": \"e1\", \"title\": \"Tuning PostgreSQL\", "
@@ -44,20 +40,7 @@ static void write_file(const char *path, const char *text)
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	f->idx = th_index_jsonl(events, &f->dir);
-	snprintf(f->index, sizeof f->index, "%s/index", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	evs_index_close(f->idx);
-	th_rmrf(f->dir);
-	free(f);
-	return 0;
+	return th_jsonl_setup(state, events);
 }
 
 static uint64_t total_with(evs_index *idx, const char *q, unsigned flags)
@@ -149,11 +132,12 @@ static void test_synonyms__built_in(void **state)
 static void test_synonyms__operator_file(void **state)
 {
 	fixture *f = *state;
-	char path[4200], own[4200];
-	snprintf(path, sizeof path, "%s/" EVS_SYNONYMS_FILE, f->index);
+	char index[4200], path[4300], own[4200];
+	snprintf(index, sizeof index, "%s/index", f->dir);
+	snprintf(path, sizeof path, "%s/" EVS_SYNONYMS_FILE, index);
 	write_file(path, "widgets = gizmos\n");
 	/* Read at the first search of a handle, no rebuild. */
-	evs_index *idx = th_open(f->index);
+	evs_index *idx = th_open(index);
 	assert_int_equal(total(idx, "gizmos"), 1);
 	assert_int_equal(total(idx, "postgres"), 2);
 	/* Another file in its place, without the built-in rules. */
@@ -212,5 +196,5 @@ int main(void)
 	    cmocka_unit_test(test_synonyms__operator_file),
 	    cmocka_unit_test(test_synonyms__on_schedules),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, th_corpus_teardown);
 }

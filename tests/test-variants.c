@@ -14,10 +14,7 @@
 #include "helpers.h"
 #include "query-dates.h"
 
-typedef struct fixture {
-	char *dir;
-	evs_index *idx;
-} fixture;
+typedef th_corpus fixture;
 
 static const char events[] =
     "{\"id\": \"e1\", \"title\": \"Training LLMs on GPUs\", "
@@ -41,19 +38,7 @@ static const char events[] =
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	f->idx = th_index_jsonl(events, &f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	evs_index_close(f->idx);
-	th_rmrf(f->dir);
-	free(f);
-	return 0;
+	return th_jsonl_setup(state, events);
 }
 
 static uint64_t total(evs_index *idx, const char *q)
@@ -248,5 +233,5 @@ int main(void)
 	    cmocka_unit_test(test_variants__month_and_year),
 	    cmocka_unit_test(test_variants__surname_means_the_speaker),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, th_corpus_teardown);
 }
