@@ -30,7 +30,7 @@
 # usage: docs.sh EVINDEX EVSEARCH SOURCE_DIR  (as ctest calls it)
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 mkdir -p "$TMP/run/build" "$TMP/bin"
 ln -s "$SOURCE_DIR/corpus" "$TMP/run/corpus"

@@ -6,11 +6,7 @@
 #
 #   bash tests/cli/exit-status.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-if [ $# -ne 3 ]; then
-	echo "usage: bash ${0##*/} EVINDEX EVSEARCH SOURCE_DIR" >&2
-	exit 2
-fi
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 cd "$TMP" || exit 1
 

@@ -19,7 +19,7 @@
 #
 #   bash tests/cli/faults.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 cd "$TMP" || exit 1
 # In a sanitizer build, the leak that Xapian itself has when a write fails

@@ -9,11 +9,7 @@
 # UPDATE_GOLDEN=1, read the diff: a golden file is a claim that the output is
 # right, not a record of what the code happens to print.
 set -u
-if [ $# -ne 3 ]; then
-	echo "usage: bash ${0##*/} EVINDEX EVSEARCH SOURCE_DIR" >&2
-	exit 2
-fi
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 
 GOLDEN="$SOURCE_DIR/tests/golden"

@@ -6,7 +6,7 @@
 #   bash tests/cli/json-errors.sh EVINDEX EVSEARCH SOURCE_DIR
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 cd "$TMP" || exit 1
 IDX="$TMP/index"

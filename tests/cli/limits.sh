@@ -8,7 +8,7 @@
 #
 #   bash tests/cli/limits.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 cd "$TMP" || exit 1
 IDX="$TMP/index"

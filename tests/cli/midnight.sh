@@ -4,11 +4,7 @@
 #
 #   bash tests/cli/midnight.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-if [ $# -ne 3 ]; then
-	echo "usage: bash ${0##*/} EVINDEX EVSEARCH SOURCE_DIR" >&2
-	exit 2
-fi
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 
 IDX="$TMP/index"

@@ -7,7 +7,7 @@
 # usage: nightly-rebuild.sh EVINDEX EVSEARCH SOURCE_DIR  (as ctest calls it)
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 build=$(dirname "$(dirname "$EVINDEX")")
 prefix=$TMP/prefix

@@ -12,11 +12,7 @@
 #   bash tests/cli/pipe-and-signals.sh EVINDEX EVSEARCH SOURCE_DIR
 #   EVS_TEST_FULL=1 ...  # the second run indexes all ~200k records (minutes)
 set -u
-if [ $# -ne 3 ]; then
-	echo "usage: bash ${0##*/} EVINDEX EVSEARCH SOURCE_DIR" >&2
-	exit 2
-fi
-. "$3/tests/golden/lib.sh"
+. "$(dirname "$0")/../golden/lib.sh"
 cli_init "$@"
 shared_data_or_skip
 cd "$TMP" || exit 1
