@@ -15,9 +15,11 @@
 #include "cluster.h"
 #include "generation.h"
 #include "handle.h"
+#include "held.h"
 #include "parallel.h"
 #include "rebuild.h"
 #include "schema.h"
+#include "settings.h"
 
 static char *join(const char *a, const char *b)
 {
