@@ -220,8 +220,12 @@ static evs_status merge_parts(evs_index *idx)
 			return st;
 	}
 	if (idx->db) { /* a sync's copy of the live generation */
-		if ((st = evs_index_commit(idx)) != EVS_OK)
+		/* Its held records were released above: what is left is the
+		 * commit (not evs_index_commit, which open.c implements on top
+		 * of this file). */
+		if ((st = xs_db_commit(idx->db, idx->errmsg)) != EVS_OK)
 			return st;
+		idx->uncommitted = 0;
 		st = xs_db_close(idx->db, err);
 		idx->db = NULL;
 		if (st != EVS_OK)
