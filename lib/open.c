@@ -259,6 +259,108 @@ static evs_status open_live(evs_index *idx, const evs_open_options *opts)
 	return EVS_OK;
 }
 
+/* What evs_index_open checks before it touches the disk: the path, the
+ * options' version and the stemmer asked for; and what idx is opened for
+ * (idx->dir, mode, writable). */
+static evs_status check_open(evs_index *idx, const char *path,
+                             const evs_open_options *opts)
+{
+	if (!path || !*path)
+		return evs_index__fail(idx, EVS_E_INVALID, "no index path given");
+	if (opts->version < 1 || opts->version > EVS_OPEN_OPTIONS_VERSION)
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "evs_open_options version %d unknown",
+		                       opts->version);
+	idx->dir = strdup(path);
+	if (!idx->dir)
+		return EVS_E_NOMEM;
+	int f = opts->flags;
+	idx->batch = (f & EVS_OPEN_BATCH) && !(f & EVS_OPEN_SYNC);
+	idx->mode = f & (EVS_OPEN_SYNC | EVS_OPEN_BATCH) ? EVS_MODE_SYNC
+	            : f & EVS_OPEN_REBUILD ? EVS_MODE_REBUILD
+	            : f & EVS_OPEN_WRITE   ? EVS_MODE_WRITE
+	                                   : EVS_MODE_READ;
+	idx->writable = idx->mode != EVS_MODE_READ;
+	if (opts->stemmer && strcmp(opts->stemmer, "none") != 0) {
+		/* Refuse an unknown language before anything is created. */
+		xs_stem *probe = NULL;
+		if (xs_stem_new(&probe, opts->stemmer, idx->errmsg) != EVS_OK)
+			return evs_index__fail(idx, EVS_E_INVALID,
+			                       "unknown stemmer \"%s\" (try english, "
+			                       "french, german, ... or none)",
+			                       opts->stemmer);
+		xs_stem_free(probe);
+	}
+	return EVS_OK;
+}
+
+/* A writer's directory, made when missing (EVS_OPEN_CREATE), and its
+ * lock: one writer at a time, whatever it does. The lock is taken before
+ * anything is read, so that what is read stays true. */
+static evs_status lock_dir(evs_index *idx, const evs_open_options *opts)
+{
+	struct stat sb;
+	if (stat(idx->dir, &sb) < 0) {
+		if (!(opts->flags & EVS_OPEN_CREATE))
+			return evs_index__fail(idx, EVS_E_NOTFOUND,
+			                       "%s: no index there (create one with "
+			                       "evindex)",
+			                       idx->dir);
+		if (mkdir_p(idx->dir) < 0)
+			return evs_index__fail(idx, EVS_E_IO, "%s: cannot create: %s",
+			                       idx->dir, strerror(errno));
+	} else if (!S_ISDIR(sb.st_mode)) {
+		return evs_index__fail(idx, EVS_E_INVALID, "%s: not a directory",
+		                       idx->dir);
+	}
+	char *link = join(idx->dir, "current");
+	struct stat lb;
+	int fresh = link && lstat(link, &lb) < 0;
+	free(link);
+	if (fresh && !only_generations(idx->dir))
+		return evs_index__fail(idx, EVS_E_INVALID,
+		                       "%s: exists and is not an evsearch index "
+		                       "(no \"current\" link); refusing to write "
+		                       "into it",
+		                       idx->dir);
+	return evs_gen__lock(idx->dir, opts->wait_seconds, &idx->lock_fd,
+	                     idx->errmsg);
+}
+
+/* Sets up what idx was opened for: a new generation (rebuild, sync), a
+ * reader of a cluster file, or the live generation. */
+static evs_status open_for(evs_index *idx, const char *path,
+                           const evs_open_options *opts)
+{
+	if (idx->mode == EVS_MODE_REBUILD || idx->mode == EVS_MODE_SYNC)
+		return evs_index__open_rebuild(idx, opts);
+	if (idx->mode == EVS_MODE_READ && evs_cluster__is_file(path))
+		return evs_cluster__open_file(idx, opts);
+	evs_status st = open_live(idx, opts);
+	/* A reader that lost a race with two quick switches (the link
+	 * read, then its generation removed) opens the new one. */
+	for (int tries = 0;
+	     tries < 3 && st == EVS_E_CORRUPT && idx->mode == EVS_MODE_READ;
+	     tries++) {
+		char *now = NULL, ignore[XS_ERRLEN];
+		evs_gen__read_link(idx->dir, "current", &now, ignore);
+		int moved = now && idx->gen_name && strcmp(now, idx->gen_name) != 0;
+		free(now);
+		if (!moved)
+			break;
+		free(idx->gen_name);
+		free(idx->gen_path);
+		idx->gen_name = idx->gen_path = NULL;
+		if (idx->db)
+			xs_db_close(idx->db, ignore);
+		idx->db = NULL;
+		evs_cluster__free(idx->cluster);
+		idx->cluster = NULL;
+		st = open_live(idx, opts);
+	}
+	return st;
+}
+
 evs_status evs_index_open(evs_index **out, const char *path,
                           const evs_open_options *opts, char **errmsg_out)
 {
@@ -276,108 +378,11 @@ evs_status evs_index_open(evs_index **out, const char *path,
 		goto done;
 	}
 	idx->lock_fd = -1;
-	if (!path || !*path) {
-		st = evs_index__fail(idx, EVS_E_INVALID, "no index path given");
+	if ((st = check_open(idx, path, opts)) != EVS_OK ||
+	    (idx->writable && (st = lock_dir(idx, opts)) != EVS_OK) ||
+	    (st = open_for(idx, path, opts)) != EVS_OK)
 		goto done;
-	}
-	if (opts->version < 1 || opts->version > EVS_OPEN_OPTIONS_VERSION) {
-		st = evs_index__fail(idx, EVS_E_INVALID,
-		                     "evs_open_options version %d unknown",
-		                     opts->version);
-		goto done;
-	}
-	idx->dir = strdup(path);
-	if (!idx->dir) {
-		st = EVS_E_NOMEM;
-		goto done;
-	}
-	int f = opts->flags;
-	idx->batch = (f & EVS_OPEN_BATCH) && !(f & EVS_OPEN_SYNC);
-	idx->mode = f & (EVS_OPEN_SYNC | EVS_OPEN_BATCH) ? EVS_MODE_SYNC
-	            : f & EVS_OPEN_REBUILD ? EVS_MODE_REBUILD
-	            : f & EVS_OPEN_WRITE   ? EVS_MODE_WRITE
-	                                   : EVS_MODE_READ;
-	idx->writable = idx->mode != EVS_MODE_READ;
-	if (opts->stemmer && strcmp(opts->stemmer, "none") != 0) {
-		/* Refuse an unknown language before anything is created. */
-		xs_stem *probe = NULL;
-		if (xs_stem_new(&probe, opts->stemmer, idx->errmsg) != EVS_OK) {
-			st = evs_index__fail(idx, EVS_E_INVALID,
-			                     "unknown stemmer \"%s\" (try english, "
-			                     "french, german, ... or none)",
-			                     opts->stemmer);
-			goto done;
-		}
-		xs_stem_free(probe);
-	}
-	if (idx->writable) {
-		/* One writer at a time, whatever it does: the lock is taken before
-		 * anything is read, so that what is read stays true. */
-		struct stat sb;
-		if (stat(idx->dir, &sb) < 0) {
-			if (!(f & EVS_OPEN_CREATE)) {
-				st = evs_index__fail(idx, EVS_E_NOTFOUND,
-				                     "%s: no index there (create one with "
-				                     "evindex)",
-				                     idx->dir);
-				goto done;
-			}
-			if (mkdir_p(idx->dir) < 0) {
-				st = evs_index__fail(idx, EVS_E_IO, "%s: cannot create: %s",
-				                     idx->dir, strerror(errno));
-				goto done;
-			}
-		} else if (!S_ISDIR(sb.st_mode)) {
-			st = evs_index__fail(idx, EVS_E_INVALID, "%s: not a directory",
-			                     idx->dir);
-			goto done;
-		}
-		char *link = join(idx->dir, "current");
-		struct stat lb;
-		int fresh = link && lstat(link, &lb) < 0;
-		free(link);
-		if (fresh && !only_generations(idx->dir)) {
-			st = evs_index__fail(idx, EVS_E_INVALID,
-			                     "%s: exists and is not an evsearch index "
-			                     "(no \"current\" link); refusing to write "
-			                     "into it",
-			                     idx->dir);
-			goto done;
-		}
-		st = evs_gen__lock(idx->dir, opts->wait_seconds, &idx->lock_fd,
-		                   idx->errmsg);
-		if (st != EVS_OK)
-			goto done;
-	}
-	if (idx->mode == EVS_MODE_REBUILD || idx->mode == EVS_MODE_SYNC) {
-		st = evs_index__open_rebuild(idx, opts);
-	} else if (idx->mode == EVS_MODE_READ && evs_cluster__is_file(path)) {
-		st = evs_cluster__open_file(idx, opts);
-	} else {
-		st = open_live(idx, opts);
-		/* A reader that lost a race with two quick switches (the link
-		 * read, then its generation removed) opens the new one. */
-		for (int tries = 0;
-		     tries < 3 && st == EVS_E_CORRUPT && idx->mode == EVS_MODE_READ;
-		     tries++) {
-			char *now = NULL, ignore[XS_ERRLEN];
-			evs_gen__read_link(idx->dir, "current", &now, ignore);
-			int moved = now && idx->gen_name && strcmp(now, idx->gen_name) != 0;
-			free(now);
-			if (!moved)
-				break;
-			free(idx->gen_name);
-			free(idx->gen_path);
-			idx->gen_name = idx->gen_path = NULL;
-			if (idx->db)
-				xs_db_close(idx->db, ignore);
-			idx->db = NULL;
-			evs_cluster__free(idx->cluster);
-			idx->cluster = NULL;
-			st = open_live(idx, opts);
-		}
-	}
-	if (st == EVS_OK && idx->writable)
+	if (idx->writable)
 		st = evs_index__docdict_writer(idx);
 done:
 	if (st != EVS_OK) {
