@@ -1301,6 +1301,77 @@ static xs_query *near_boost(parser *p, xs_query *main)
 	return near ? combine2(p, XS_OP_OR, main, near) : main;
 }
 
+/* One item of a sequence, with its operators, and its sign: '+'
+ * (required), '-' (excluded) or 0. */
+static node parse_item(parser *p, tok *t, const evs_query_field *f,
+                       unsigned items, int *sign)
+{
+	/* '+' binds to the item; '-' to the word, phrase or group it is
+	 * on (parse_primary), so that "-a AND -b" excludes both. */
+	*sign = t->sign == '+' ? '+' : 0;
+	if (*sign)
+		t->sign = 0;
+	if (t->type == T_NOT && items == 0) {
+		/* A leading NOT excludes, like '-'. */
+		next(p);
+		*sign = '-';
+		p->negated++;
+	}
+	p->required += *sign == '+';
+	node nd = parse_or(p, f);
+	p->required -= *sign == '+';
+	if (*sign == '-')
+		p->negated--;
+	if (p->st == EVS_OK && nd.q && nd.neg) {
+		/* A lone "-word": excluded from the whole query. */
+		nd.neg = 0;
+		*sign = '-';
+	}
+	return nd;
+}
+
+/* The free words of a sequence (opt), ORed (ANDed with
+ * EVS_SEARCH_ALL_WORDS), with the boost of the events that have them
+ * all, a year typed among them (weak) and, at the top, their proximity. */
+static xs_query *seq_words(parser *p, qlist *opt, qlist *weak, int inner)
+{
+	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
+	size_t nopt = opt->n;
+	xs_query *every = NULL;
+	if (!all && !inner && opt->n >= 1 && opt->n + p->nstops >= 2)
+		every = every_word(p, opt);
+	xs_query *main = take(p, opt, all ? XS_OP_AND : XS_OP_OR);
+	if (every && main)
+		main = combine2(p, XS_OP_OR, main, every);
+	else
+		xs_query_free(every);
+	/* "rust 2025": the events of 2025 first, and the year as a word that
+	 * does not count as one of the words an event must all have
+	 * (query-dates.h). Typed alone, a year is a word. */
+	if (weak->n && (!main || nopt == 0 || all)) {
+		xs_query *y = take(p, weak, XS_OP_OR);
+		main = main ? combine2(p, all ? XS_OP_AND : XS_OP_OR, main, y) : y;
+		p->hl->year = p->hl->month = 0;
+	} else if (weak->n) {
+		xs_query *y = take(p, weak, XS_OP_OR);
+		if (y && (p->st = xs_query_scale(&y, y, EVS_YEAR_WORD_SCALE,
+		                                 p->idx->errmsg)) != EVS_OK)
+			y = NULL;
+		main = combine2(p, XS_OP_OR, main, y);
+		if (main && p->st == EVS_OK)
+			p->st = evs_query_dates__boost(p->idx, p->hl->year, p->hl->month,
+			                               &main);
+	} else if (!inner) {
+		/* inside an operator: a word like any other */
+		p->hl->year = p->hl->month = 0;
+	}
+	if (!inner && main)
+		main = near_boost(p, main);
+	return main;
+}
+
+/* A sequence of items: its free words (seq_words), then what is
+ * required, the filters and what is excluded. */
 static node parse_seq(parser *p, const evs_query_field *f, int inner)
 {
 	qlist opt = {0}, req = {0}, excl = {0}, weak = {0};
@@ -1324,22 +1395,8 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 			fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('", t->col);
 			break;
 		}
-		/* '+' binds to the item; '-' to the word, phrase or group it is
-		 * on (parse_primary), so that "-a AND -b" excludes both. */
-		int sign = t->sign == '+' ? '+' : 0;
-		if (sign)
-			t->sign = 0;
-		if (t->type == T_NOT && items == 0) {
-			/* A leading NOT excludes, like '-'. */
-			next(p);
-			sign = '-';
-			p->negated++;
-		}
-		p->required += sign == '+';
-		node nd = parse_or(p, f);
-		p->required -= sign == '+';
-		if (sign == '-')
-			p->negated--;
+		int sign;
+		node nd = parse_item(p, t, f, items, &sign);
 		items++;
 		if (p->st != EVS_OK) {
 			xs_query_free(nd.q);
@@ -1347,11 +1404,6 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		}
 		if (!nd.q)
 			continue;
-		if (nd.neg) {
-			/* A lone "-word": excluded from the whole query. */
-			nd.neg = 0;
-			sign = '-';
-		}
 		if (sign == '-') {
 			qpush(p, &excl, nd.q);
 		} else if (sign == '+') {
@@ -1378,38 +1430,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 	if (p->st != EVS_OK)
 		goto done;
 
-	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
-	size_t nopt = opt.n;
-	xs_query *every = NULL;
-	if (!all && !inner && opt.n >= 1 && opt.n + p->nstops >= 2)
-		every = every_word(p, &opt);
-	xs_query *main = take(p, &opt, all ? XS_OP_AND : XS_OP_OR);
-	if (every && main)
-		main = combine2(p, XS_OP_OR, main, every);
-	else
-		xs_query_free(every);
-	/* "rust 2025": the events of 2025 first, and the year as a word that
-	 * does not count as one of the words an event must all have
-	 * (query-dates.h). Typed alone, a year is a word. */
-	if (weak.n && (!main || nopt == 0 || all)) {
-		xs_query *y = take(p, &weak, XS_OP_OR);
-		main = main ? combine2(p, all ? XS_OP_AND : XS_OP_OR, main, y) : y;
-		p->hl->year = p->hl->month = 0;
-	} else if (weak.n) {
-		xs_query *y = take(p, &weak, XS_OP_OR);
-		if (y && (p->st = xs_query_scale(&y, y, EVS_YEAR_WORD_SCALE,
-		                                 p->idx->errmsg)) != EVS_OK)
-			y = NULL;
-		main = combine2(p, XS_OP_OR, main, y);
-		if (main && p->st == EVS_OK)
-			p->st = evs_query_dates__boost(p->idx, p->hl->year, p->hl->month,
-			                               &main);
-	} else if (!inner) {
-		/* inside an operator: a word like any other */
-		p->hl->year = p->hl->month = 0;
-	}
-	if (!inner && main)
-		main = near_boost(p, main);
+	xs_query *main = seq_words(p, &opt, &weak, inner);
 	xs_query *must = take(p, &req, XS_OP_AND);
 	if (must)
 		main = main ? combine2(p, XS_OP_AND_MAYBE, must, main) : must;
