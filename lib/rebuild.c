@@ -43,11 +43,14 @@ static char *live_stemmer(xs_db *live)
 	return v;
 }
 
-evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
+/* The live generation (idx->live; none, or a damaged one, for a
+ * rebuild) and the new one's name, with what killed writers left behind
+ * cleared. */
+static evs_status open_generations(evs_index *idx)
 {
-	evs_status st;
-	char *previous = NULL, *stemmer = NULL;
-	st = evs_gen__read_link(idx->dir, "current", &idx->live_name, idx->errmsg);
+	char *previous = NULL;
+	evs_status st =
+	    evs_gen__read_link(idx->dir, "current", &idx->live_name, idx->errmsg);
 	if (st != EVS_OK)
 		goto done;
 	if ((st = evs_gen__read_link(idx->dir, "previous", &previous,
@@ -97,6 +100,14 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 			goto done;
 		}
 	}
+done:
+	free(previous);
+	return st;
+}
+
+/* The paths of the parts the new generation is written as. */
+static evs_status make_parts(evs_index *idx, const evs_open_options *opts)
+{
 	/* The new generation is written as parts, merged into gen_path at the
 	 * switch: a rebuild has one per worker thread; a sync (or a batch) has
 	 * a copy of the live generation first, then one per worker for the
@@ -111,54 +122,59 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 	 * kept apart at the switch. */
 	if (opts->version >= 2 && opts->shards > 1) {
 		if (idx->mode != EVS_MODE_REBUILD || opts->shards > EVS_MAX_SHARDS) {
-			st = evs_index__fail(idx, EVS_E_INVALID,
-			                     "shards: %d; a rebuild makes 2 to %d",
-			                     opts->shards, EVS_MAX_SHARDS);
-			goto done;
+			return evs_index__fail(idx, EVS_E_INVALID,
+			                       "shards: %d; a rebuild makes 2 to %d",
+			                       opts->shards, EVS_MAX_SHARDS);
 		}
 		n = idx->shards = (unsigned)opts->shards;
 	}
 	idx->parts = calloc(n, sizeof *idx->parts);
-	if (!idx->parts) {
-		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-		goto done;
-	}
+	if (!idx->parts)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	for (unsigned k = 0; k < n; k++) {
 		if (asprintf(&idx->parts[k], "%s.part-%u", idx->gen_path, k) < 0) {
 			idx->parts[k] = NULL;
-			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-			goto done;
+			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		}
 		idx->nparts = k + 1;
 	}
-	if (idx->mode == EVS_MODE_SYNC) {
-		/* The writer lock is held, so the live files do not change while
-		 * they are copied. */
-		char *live_path = join(idx->dir, idx->live_name);
-		if (!live_path) {
-			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-			goto done;
-		}
-		st = evs_gen__copy(live_path, idx->parts[0], idx->errmsg);
-		free(live_path);
-		if (st != EVS_OK ||
-		    (st = xs_db_open_fresh(&idx->db, idx->parts[0], 0, idx->errmsg)) !=
-		        EVS_OK ||
-		    (st = evs_index__load_settings(idx)) != EVS_OK)
-			goto done;
-		if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0) {
-			st = evs_index__fail(idx, EVS_E_VERSION,
-			                     "%s: index uses stemmer \"%s\", not \"%s\": "
-			                     "a sync keeps it; rebuild to change it",
-			                     idx->dir, idx->stemmer, opts->stemmer);
-			goto done;
-		}
-		st = evs_pool__start(&idx->pool, (const char *const *)idx->parts + 1,
-		                     idx->nparts - 1, idx->stemmer, idx->errmsg);
-		goto done;
-	}
-	stemmer = opts->stemmer ? strdup(opts->stemmer)
-	                        : (idx->live ? live_stemmer(idx->live) : NULL);
+	return EVS_OK;
+}
+
+/* A sync: the copy of the live generation, with its settings, and the
+ * workers for the records that are new or changed. */
+static evs_status start_sync(evs_index *idx, const evs_open_options *opts)
+{
+	evs_status st;
+	/* The writer lock is held, so the live files do not change while
+	 * they are copied. */
+	char *live_path = join(idx->dir, idx->live_name);
+	if (!live_path)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	st = evs_gen__copy(live_path, idx->parts[0], idx->errmsg);
+	free(live_path);
+	if (st != EVS_OK ||
+	    (st = xs_db_open_fresh(&idx->db, idx->parts[0], 0, idx->errmsg)) !=
+	        EVS_OK ||
+	    (st = evs_index__load_settings(idx)) != EVS_OK)
+		return st;
+	if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0)
+		return evs_index__fail(idx, EVS_E_VERSION,
+		                       "%s: index uses stemmer \"%s\", not \"%s\": "
+		                       "a sync keeps it; rebuild to change it",
+		                       idx->dir, idx->stemmer, opts->stemmer);
+	return evs_pool__start(&idx->pool, (const char *const *)idx->parts + 1,
+	                       idx->nparts - 1, idx->stemmer, idx->errmsg);
+}
+
+/* A rebuild: the settings of the new generation (the stemmer asked for,
+ * else the live generation's) and its workers. */
+static evs_status start_rebuild(evs_index *idx, const evs_open_options *opts)
+{
+	evs_status st;
+	char *stemmer = opts->stemmer
+	                    ? strdup(opts->stemmer)
+	                    : (idx->live ? live_stemmer(idx->live) : NULL);
 	if (!stemmer && !(stemmer = strdup("english"))) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
@@ -179,9 +195,18 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 	st = evs_pool__start(&idx->pool, (const char *const *)idx->parts,
 	                     idx->nparts, stemmer, idx->errmsg);
 done:
-	free(previous);
 	free(stemmer);
 	return st;
+}
+
+evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
+{
+	evs_status st;
+	if ((st = open_generations(idx)) != EVS_OK ||
+	    (st = make_parts(idx, opts)) != EVS_OK)
+		return st;
+	return idx->mode == EVS_MODE_SYNC ? start_sync(idx, opts)
+	                                  : start_rebuild(idx, opts);
 }
 
 void evs_index__discard(evs_index *idx)
