@@ -1,5 +1,5 @@
 /* add.c: adding one record (checked, then held or written) and deleting
- * one, with the set of ids added through the handle.
+ * one, with the set of ids added through the handle (idx->seen).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "add.h"
@@ -8,55 +8,8 @@
 #include <string.h>
 
 #include "held.h"
+#include "util.h"
 #include "write.h"
-
-/* FNV-1a: to notice repeated ids cheaply. A miss is exact (an id always
- * has the same hash), which lets a rebuild add an id's first record
- * without looking it up. A hit may be a collision: where a database is
- * at hand it is confirmed by the database having the id; in a rebuild it
- * costs only a replace_document lookup and a repeated-id warning. */
-/* Whether h is in the seen set. */
-static int seen_has(const evs_index *idx, uint64_t h)
-{
-	for (size_t j = h & (idx->seen_cap - 1); idx->seen_cap && idx->seen[j];
-	     j = (j + 1) & (idx->seen_cap - 1))
-		if (idx->seen[j] == h)
-			return 1;
-	return 0;
-}
-
-/* Adds h to the seen set; returns 1 when it was there already, 0 when
- * added, -1 when out of memory. */
-static int seen_add(evs_index *idx, uint64_t h)
-{
-	if (idx->nseen * 2 >= idx->seen_cap) {
-		size_t cap = idx->seen_cap ? idx->seen_cap * 2 : 1024;
-		uint64_t *t = calloc(cap, sizeof *t);
-		if (!t)
-			return -1;
-		for (size_t i = 0; i < idx->seen_cap; i++) {
-			uint64_t v = idx->seen[i];
-			if (!v)
-				continue;
-			size_t j = v & (cap - 1);
-			while (t[j])
-				j = (j + 1) & (cap - 1);
-			t[j] = v;
-		}
-		free(idx->seen);
-		idx->seen = t;
-		idx->seen_cap = cap;
-	}
-	size_t j = h & (idx->seen_cap - 1);
-	while (idx->seen[j]) {
-		if (idx->seen[j] == h)
-			return 1;
-		j = (j + 1) & (idx->seen_cap - 1);
-	}
-	idx->seen[j] = h;
-	idx->nseen++;
-	return 0;
-}
 
 evs_status evs_index__add_record(evs_index *idx, const char *json, size_t len,
                                  evs_outcome *outcome, int *dup,
@@ -87,11 +40,19 @@ evs_status evs_index__add_record(evs_index *idx, const char *json, size_t len,
 		evs_index__fail(idx, st, "out of memory");
 		goto done;
 	}
-	int seen = seen_add(idx, evs_schema__id_hash(rec.id.p, rec.id.len));
-	if (seen < 0) {
+	/* FNV-1a: to notice repeated ids cheaply. A miss is exact (an id
+	 * always has the same hash), which lets a rebuild add an id's first
+	 * record without looking it up. A hit may be a collision: where a
+	 * database is at hand it is confirmed by the database having the id;
+	 * in a rebuild it costs only a replace_document lookup and a
+	 * repeated-id warning. */
+	long long added =
+	    evs_hashset__add(&idx->seen, evs_schema__id_hash(rec.id.p, rec.id.len));
+	if (added < 0) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
 	}
+	int seen = added > 0;
 	if (idx->mode == EVS_MODE_REBUILD && idx->live && !seen) {
 		uint64_t live_freq = 0;
 		if ((st = xs_db_termfreq(idx->live, rec.uterm.p, rec.uterm.len,
@@ -163,7 +124,7 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
 	if (st == EVS_OK && freq == 0 && idx->pool &&
-	    seen_has(idx, evs_schema__id_hash(id, strlen(id))))
+	    evs_hashset__count(&idx->seen, evs_schema__id_hash(id, strlen(id))))
 		/* Its record went to a worker's part, which deletes nothing. */
 		st = evs_index__fail(idx, EVS_E_INVALID,
 		                     "\"%s\" was written through this sync or batch; "

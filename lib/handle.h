@@ -61,10 +61,9 @@ struct evs_index {
 	xs_stem *stem;        /* NULL when the stemmer is "none" */
 	uint64_t uncommitted; /* records since the last commit */
 	evs_normalizer nz;
-	/* Ids added through this handle (64-bit hashes, open addressing; 0 is
-	 * empty), to warn about a duplicate id within one run. */
-	uint64_t *seen;
-	size_t nseen, seen_cap;
+	/* Ids added through this handle (their 64-bit hashes), to warn about
+	 * a duplicate id within one run. */
+	evs_hashset seen;
 	/* Stored records (docdata.h): the dictionary of the generation (len
 	 * 0: none, or not read yet by a reader), and what packs with it. A
 	 * writer of a generation that has neither events nor a dictionary

@@ -9,6 +9,7 @@
 
 #include "docdata.h"
 #include "parallel.h"
+#include "util.h"
 #include "write.h"
 
 /* Writes the held records in order (so that a repeated id still
@@ -62,17 +63,19 @@ static evs_status make_docdict(evs_index *idx)
 
 evs_status evs_index__hold_record(evs_index *idx, evs_record *rec, int seen)
 {
-	if (idx->nheld == idx->held_cap) {
-		size_t c = idx->held_cap ? idx->held_cap * 2 : 16;
-		evs_record *h = realloc(idx->held, c * sizeof *h);
-		if (h)
-			idx->held = h;
-		int *hs = h ? realloc(idx->held_seen, c * sizeof *hs) : NULL;
-		if (!hs)
-			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-		idx->held_seen = hs;
-		idx->held_cap = c;
-	}
+	/* Two arrays of one capacity: each grows the same way. */
+	size_t rcap = idx->held_cap, scap = idx->held_cap;
+	evs_record *h =
+	    evs_util__grow(idx->held, &rcap, idx->nheld + 1, sizeof *h, 16);
+	if (h)
+		idx->held = h;
+	int *hs = h ? evs_util__grow(idx->held_seen, &scap, idx->nheld + 1,
+	                             sizeof *hs, 16)
+	            : NULL;
+	if (!hs)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	idx->held_seen = hs;
+	idx->held_cap = rcap;
 	char *json = json_dumps(rec->root, JSON_COMPACT);
 	int rc = json ? evs_buf__adds(&idx->dict_src, json) : -1;
 	free(json);

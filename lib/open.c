@@ -22,14 +22,7 @@
 #include "rebuild.h"
 #include "settings.h"
 #include "synonyms.h"
-
-static char *join(const char *a, const char *b)
-{
-	char *s;
-	if (asprintf(&s, "%s/%s", a, b) < 0)
-		return NULL;
-	return s;
-}
+#include "util.h"
 
 /* Creates path and its missing parents. */
 static int mkdir_p(const char *path)
@@ -116,7 +109,7 @@ static evs_status create_index(evs_index *idx, const char *stemmer)
 /* Reads where dir/current points. */
 static evs_status find_generation(evs_index *idx)
 {
-	char *link = join(idx->dir, "current");
+	char *link = evs_util__join(idx->dir, "current");
 	if (!link)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	char target[256];
@@ -134,7 +127,7 @@ static evs_status find_generation(evs_index *idx)
 			return evs_index__fail(idx, EVS_E_NOTFOUND,
 			                       "%s: no index there (not a directory)",
 			                       idx->dir);
-		char *glass = join(idx->dir, "iamglass");
+		char *glass = evs_util__join(idx->dir, "iamglass");
 		int bare = glass && access(glass, F_OK) == 0;
 		free(glass);
 		if (bare)
@@ -157,7 +150,7 @@ static evs_status find_generation(evs_index *idx)
 		                       "generation",
 		                       idx->dir, target);
 	idx->gen_name = strdup(target);
-	idx->gen_path = join(idx->dir, target);
+	idx->gen_path = evs_util__join(idx->dir, target);
 	if (!idx->gen_name || !idx->gen_path)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	return EVS_OK;
@@ -182,7 +175,7 @@ static void index_free(evs_index *idx)
 	free(idx->gen_path);
 	free(idx->stemmer);
 	free(idx->normalisation);
-	free(idx->seen);
+	evs_hashset__dispose(&idx->seen);
 	free(idx->given);
 	for (size_t i = 0; i < idx->nheld; i++)
 		evs_record__dispose(&idx->held[i]);
@@ -208,7 +201,7 @@ static evs_status open_live(evs_index *idx, const evs_open_options *opts)
 	if (st == EVS_E_NOTFOUND && idx->writable &&
 	    (opts->flags & EVS_OPEN_CREATE)) {
 		idx->gen_name = strdup("gen-1");
-		idx->gen_path = join(idx->dir, "gen-1");
+		idx->gen_path = evs_util__join(idx->dir, "gen-1");
 		if (!idx->gen_name || !idx->gen_path)
 			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		return create_index(idx, stemmer);
@@ -313,7 +306,7 @@ static evs_status lock_dir(evs_index *idx, const evs_open_options *opts)
 		return evs_index__fail(idx, EVS_E_INVALID, "%s: not a directory",
 		                       idx->dir);
 	}
-	char *link = join(idx->dir, "current");
+	char *link = evs_util__join(idx->dir, "current");
 	struct stat lb;
 	int fresh = link && lstat(link, &lb) < 0;
 	free(link);
@@ -475,7 +468,7 @@ evs_status evs_index_reopen(evs_index *idx)
 		st = xs_db_reopen(idx->db, idx->errmsg);
 		goto done;
 	}
-	if (!(path = join(idx->dir, target))) {
+	if (!(path = evs_util__join(idx->dir, target))) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
 	}

@@ -31,6 +31,7 @@
 #include "schema.h"
 #include "spelling.h"
 #include "synonyms.h"
+#include "util.h"
 
 typedef enum ttype {
 	T_END,
@@ -132,14 +133,10 @@ static int push(char ***arr, size_t *n, size_t *cap, const char *s, size_t len)
 	for (size_t i = 0; i < *n; i++)
 		if (strlen((*arr)[i]) == len && memcmp((*arr)[i], s, len) == 0)
 			return 0;
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 8;
-		char **a = realloc(*arr, c * sizeof *a);
-		if (!a)
-			return -1;
-		*arr = a;
-		*cap = c;
-	}
+	char **a = evs_util__grow(*arr, cap, *n + 1, sizeof *a, 8);
+	if (!a)
+		return -1;
+	*arr = a;
 	char *d = malloc(len + 1);
 	if (!d)
 		return -1;
@@ -375,19 +372,19 @@ typedef struct forms {
 static int add_form(forms *fs, const char *w, size_t len)
 {
 	parser *p = fs->p;
-	if (fs->n == fs->cap) {
-		size_t c = fs->cap ? fs->cap * 2 : 8;
-		xs_query **a = realloc(fs->q, c * sizeof *a);
-		if (a)
-			fs->q = a;
-		uint64_t *t = a ? realloc(fs->tf, c * sizeof *t) : NULL;
-		if (!t) {
-			p->st = EVS_E_NOMEM;
-			return -1;
-		}
-		fs->tf = t;
-		fs->cap = c;
+	/* Two arrays of one capacity: each grows the same way. */
+	size_t qcap = fs->cap, tcap = fs->cap;
+	xs_query **a = evs_util__grow(fs->q, &qcap, fs->n + 1, sizeof *a, 8);
+	if (a)
+		fs->q = a;
+	uint64_t *t =
+	    a ? evs_util__grow(fs->tf, &tcap, fs->n + 1, sizeof *t, 8) : NULL;
+	if (!t) {
+		p->st = EVS_E_NOMEM;
+		return -1;
 	}
+	fs->tf = t;
+	fs->cap = qcap;
 	char term[EVS_TERM_BUF];
 	size_t tl = evs_schema__term(term, fs->prefix, w, len);
 	evs_status st =
@@ -588,14 +585,10 @@ static int on_word(void *ctx, const evs_token *t)
 		}
 		return 0;
 	}
-	if (w->n == w->cap) {
-		size_t c = w->cap ? w->cap * 2 : 4;
-		char **a = realloc(w->parts, c * sizeof *a);
-		if (!a)
-			return -1;
-		w->parts = a;
-		w->cap = c;
-	}
+	char **a = evs_util__grow(w->parts, &w->cap, w->n + 1, sizeof *a, 4);
+	if (!a)
+		return -1;
+	w->parts = a;
 	w->parts[w->n] = strndup(t->term, t->len);
 	if (!w->parts[w->n])
 		return -1;
@@ -683,16 +676,13 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
  * that is kept is noted for the proximity boost. */
 static void keep_stop(parser *p, const char *prefix, const char *w, size_t len)
 {
-	if (p->nstops == p->stops_cap) {
-		size_t c = p->stops_cap ? p->stops_cap * 2 : 8;
-		xs_query **a = realloc(p->stops, c * sizeof *a);
-		if (!a) {
-			p->st = EVS_E_NOMEM;
-			return;
-		}
-		p->stops = a;
-		p->stops_cap = c;
+	xs_query **a =
+	    evs_util__grow(p->stops, &p->stops_cap, p->nstops + 1, sizeof *a, 8);
+	if (!a) {
+		p->st = EVS_E_NOMEM;
+		return;
 	}
+	p->stops = a;
 	xs_query *q = stem_query(p, prefix, w, len);
 	if (q)
 		p->stops[p->nstops++] = q;
@@ -1220,17 +1210,13 @@ typedef struct qlist {
 
 static int qpush(parser *p, qlist *l, xs_query *q)
 {
-	if (l->n == l->cap) {
-		size_t c = l->cap ? l->cap * 2 : 8;
-		xs_query **a = realloc(l->q, c * sizeof *a);
-		if (!a) {
-			xs_query_free(q);
-			p->st = EVS_E_NOMEM;
-			return -1;
-		}
-		l->q = a;
-		l->cap = c;
+	xs_query **a = evs_util__grow(l->q, &l->cap, l->n + 1, sizeof *a, 8);
+	if (!a) {
+		xs_query_free(q);
+		p->st = EVS_E_NOMEM;
+		return -1;
 	}
+	l->q = a;
 	l->q[l->n++] = q;
 	return 0;
 }

@@ -20,14 +20,7 @@
 #include "rebuild.h"
 #include "schema.h"
 #include "settings.h"
-
-static char *join(const char *a, const char *b)
-{
-	char *s;
-	if (asprintf(&s, "%s/%s", a, b) < 0)
-		return NULL;
-	return s;
-}
+#include "util.h"
 
 /* Reads the live generation's stemmer without judging its settings: a
  * rebuild is how an index of another schema version is renewed. */
@@ -57,7 +50,7 @@ static evs_status open_generations(evs_index *idx)
 	                             idx->errmsg)) != EVS_OK)
 		goto done;
 	if (idx->live_name) {
-		char *path = join(idx->dir, idx->live_name);
+		char *path = evs_util__join(idx->dir, idx->live_name);
 		if (!path) {
 			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 			goto done;
@@ -81,7 +74,8 @@ static evs_status open_generations(evs_index *idx)
 	 * generations stay. */
 	evs_gen__clean(idx->dir, idx->live_name, previous);
 	idx->gen_name = evs_gen__next_name(idx->dir);
-	idx->gen_path = idx->gen_name ? join(idx->dir, idx->gen_name) : NULL;
+	idx->gen_path =
+	    idx->gen_name ? evs_util__join(idx->dir, idx->gen_name) : NULL;
 	if (!idx->gen_path) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
@@ -89,7 +83,7 @@ static evs_status open_generations(evs_index *idx)
 	if (idx->mode == EVS_MODE_SYNC && !idx->live)
 		idx->mode = EVS_MODE_REBUILD; /* nothing to start from */
 	if (idx->mode == EVS_MODE_SYNC) {
-		char *live_path = join(idx->dir, idx->live_name);
+		char *live_path = evs_util__join(idx->dir, idx->live_name);
 		int sharded = live_path && evs_cluster__is_sharded(live_path);
 		free(live_path);
 		if (sharded) {
@@ -148,7 +142,7 @@ static evs_status start_sync(evs_index *idx, const evs_open_options *opts)
 	evs_status st;
 	/* The writer lock is held, so the live files do not change while
 	 * they are copied. */
-	char *live_path = join(idx->dir, idx->live_name);
+	char *live_path = evs_util__join(idx->dir, idx->live_name);
 	if (!live_path)
 		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	st = evs_gen__copy(live_path, idx->parts[0], idx->errmsg);
@@ -287,16 +281,12 @@ static int collect_vanished(void *ctx, unsigned docid, const char *val,
 	(void)len;
 	if (evs_index__given(v->idx, docid))
 		return 0;
-	if (v->n == v->cap) {
-		size_t c = v->cap ? v->cap * 2 : 256;
-		unsigned *d = realloc(v->docids, c * sizeof *d);
-		if (!d) {
-			v->failed = 1;
-			return 1;
-		}
-		v->docids = d;
-		v->cap = c;
+	unsigned *d = evs_util__grow(v->docids, &v->cap, v->n + 1, sizeof *d, 256);
+	if (!d) {
+		v->failed = 1;
+		return 1;
 	}
+	v->docids = d;
 	v->docids[v->n++] = docid;
 	return 0;
 }
@@ -351,7 +341,7 @@ static evs_status keep_live(evs_index *idx, evs_switch_report *report)
 		report->dropped = 0;
 		report->old_generation = NULL;
 		report->new_generation = idx->live_name;
-		char *path = join(idx->dir, idx->live_name);
+		char *path = evs_util__join(idx->dir, idx->live_name);
 		report->bytes = path ? evs_gen__bytes(path) : 0;
 		free(path);
 	}
@@ -360,7 +350,7 @@ static evs_status keep_live(evs_index *idx, evs_switch_report *report)
 	free(idx->gen_name);
 	free(idx->gen_path);
 	idx->gen_name = strdup(idx->live_name);
-	idx->gen_path = join(idx->dir, idx->live_name);
+	idx->gen_path = evs_util__join(idx->dir, idx->live_name);
 	if (idx->gen_path &&
 	    xs_db_open_reader(&idx->db, idx->gen_path, err) == EVS_OK)
 		evs_index__load_settings(idx);
@@ -507,7 +497,7 @@ evs_status evs_index_rollback(const char *path, const evs_open_options *opts,
 		st = EVS_E_NOTFOUND;
 		goto done;
 	}
-	prev_path = join(path, prev);
+	prev_path = evs_util__join(path, prev);
 	if (!prev_path) {
 		st = EVS_E_NOMEM;
 		snprintf(err, sizeof err, "out of memory");

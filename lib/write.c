@@ -9,15 +9,15 @@
 
 #include "parallel.h"
 #include "sha256.h"
+#include "util.h"
 
 /* Sync: notes that the document docid was given again. */
 static evs_status mark_docid(evs_index *idx, unsigned docid)
 {
 	if ((size_t)docid / 8 >= idx->given_len) {
-		size_t n = idx->given_len ? idx->given_len : 1024;
-		while (n <= (size_t)docid / 8)
-			n *= 2;
-		unsigned char *g = realloc(idx->given, n);
+		size_t n = idx->given_len;
+		unsigned char *g =
+		    evs_util__grow(idx->given, &n, (size_t)docid / 8 + 1, 1, 1024);
 		if (!g)
 			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		memset(g + idx->given_len, 0, n - idx->given_len);
