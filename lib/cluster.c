@@ -13,6 +13,7 @@
 #include "docdata.h"
 #include "generation.h"
 #include "schema.h"
+#include "settings.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 

@@ -1,9 +1,7 @@
 /* handle.h: the evs_index handle, shared by the files of lib/ that
  * implement the public API on it, and the helpers they all call on it
- * (messages, stemming, settings, stored records). Those helpers are
- * still implemented in index.c, with the public open/add/close; when
- * index.c is split by concern (docs/architecture.md) they move to a
- * handle.c below index.c, rebuild.c and parallel.c.
+ * (messages, stemming, what a sync was given), implemented in handle.c.
+ * The handle's settings are settings.h's, its stored records held.h's.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef EVS_HANDLE_H
 #define EVS_HANDLE_H
@@ -63,10 +61,9 @@ struct evs_index {
 	xs_stem *stem;        /* NULL when the stemmer is "none" */
 	uint64_t uncommitted; /* records since the last commit */
 	evs_normalizer nz;
-	/* Ids added through this handle (64-bit hashes, open addressing; 0 is
-	 * empty), to warn about a duplicate id within one run. */
-	uint64_t *seen;
-	size_t nseen, seen_cap;
+	/* Ids added through this handle (their 64-bit hashes), to warn about
+	 * a duplicate id within one run. */
+	evs_hashset seen;
 	/* Stored records (docdata.h): the dictionary of the generation (len
 	 * 0: none, or not read yet by a reader), and what packs with it. A
 	 * writer of a generation that has neither events nor a dictionary
@@ -107,29 +104,6 @@ void evs_index__reset(evs_index *idx);
  * stemmer the word is copied. */
 size_t evs_index__stem(evs_index *idx, const char *word, size_t len, char *out,
                        size_t cap);
-
-/* Reads the settings of the database idx->db into idx, refusing (with
- * EVS_E_VERSION) a schema or normalisation other than this library's. */
-evs_status evs_index__load_settings(evs_index *idx);
-
-/* Writes the settings of a new database (idx->db) and sets up idx's
- * stemmer: EVS_E_INVALID for an unknown stemmer. */
-evs_status evs_index__init_settings(evs_index *idx, const char *stemmer);
-
-/* The dictionary of idx's stored records (*len 0: none), read from the
- * generation's metadata the first time. */
-evs_status evs_index__docdict(evs_index *idx, const char **dict, size_t *len);
-
-/* Sets up how a writer stores records: with the generation's dictionary,
- * or (a generation without events or dictionary) holding the first
- * records until they make one. */
-evs_status evs_index__docdict_writer(evs_index *idx);
-
-/* Writes the held records: before a commit, a delete, a search or an
- * info through the handle as JSON (they still count towards the
- * dictionary); when last (closing, switching) packed with a dictionary
- * made of the records seen so far. */
-evs_status evs_index__release_held(evs_index *idx, int last);
 
 /* Whether sync was given the document docid again. */
 int evs_index__given(const evs_index *idx, unsigned docid);

@@ -111,16 +111,10 @@ static int fold_letter(int32_t c, int32_t out[2])
 
 static int ensure_cps(evs_normalizer *nz, size_t need)
 {
-	if (need <= nz->cap)
-		return 0;
-	size_t cap = nz->cap ? nz->cap : 64;
-	while (cap < need)
-		cap *= 2;
-	int32_t *p = realloc(nz->cps, cap * sizeof *p);
+	int32_t *p = evs_util__grow(nz->cps, &nz->cap, need, sizeof *p, 64);
 	if (!p)
 		return -1;
 	nz->cps = p;
-	nz->cap = cap;
 	return 0;
 }
 

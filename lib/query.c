@@ -31,6 +31,7 @@
 #include "schema.h"
 #include "spelling.h"
 #include "synonyms.h"
+#include "util.h"
 
 typedef enum ttype {
 	T_END,
@@ -132,14 +133,10 @@ static int push(char ***arr, size_t *n, size_t *cap, const char *s, size_t len)
 	for (size_t i = 0; i < *n; i++)
 		if (strlen((*arr)[i]) == len && memcmp((*arr)[i], s, len) == 0)
 			return 0;
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 8;
-		char **a = realloc(*arr, c * sizeof *a);
-		if (!a)
-			return -1;
-		*arr = a;
-		*cap = c;
-	}
+	char **a = evs_util__grow(*arr, cap, *n + 1, sizeof *a, 8);
+	if (!a)
+		return -1;
+	*arr = a;
 	char *d = malloc(len + 1);
 	if (!d)
 		return -1;
@@ -375,19 +372,19 @@ typedef struct forms {
 static int add_form(forms *fs, const char *w, size_t len)
 {
 	parser *p = fs->p;
-	if (fs->n == fs->cap) {
-		size_t c = fs->cap ? fs->cap * 2 : 8;
-		xs_query **a = realloc(fs->q, c * sizeof *a);
-		if (a)
-			fs->q = a;
-		uint64_t *t = a ? realloc(fs->tf, c * sizeof *t) : NULL;
-		if (!t) {
-			p->st = EVS_E_NOMEM;
-			return -1;
-		}
-		fs->tf = t;
-		fs->cap = c;
+	/* Two arrays of one capacity: each grows the same way. */
+	size_t qcap = fs->cap, tcap = fs->cap;
+	xs_query **a = evs_util__grow(fs->q, &qcap, fs->n + 1, sizeof *a, 8);
+	if (a)
+		fs->q = a;
+	uint64_t *t =
+	    a ? evs_util__grow(fs->tf, &tcap, fs->n + 1, sizeof *t, 8) : NULL;
+	if (!t) {
+		p->st = EVS_E_NOMEM;
+		return -1;
 	}
+	fs->tf = t;
+	fs->cap = qcap;
 	char term[EVS_TERM_BUF];
 	size_t tl = evs_schema__term(term, fs->prefix, w, len);
 	evs_status st =
@@ -588,14 +585,10 @@ static int on_word(void *ctx, const evs_token *t)
 		}
 		return 0;
 	}
-	if (w->n == w->cap) {
-		size_t c = w->cap ? w->cap * 2 : 4;
-		char **a = realloc(w->parts, c * sizeof *a);
-		if (!a)
-			return -1;
-		w->parts = a;
-		w->cap = c;
-	}
+	char **a = evs_util__grow(w->parts, &w->cap, w->n + 1, sizeof *a, 4);
+	if (!a)
+		return -1;
+	w->parts = a;
 	w->parts[w->n] = strndup(t->term, t->len);
 	if (!w->parts[w->n])
 		return -1;
@@ -683,16 +676,13 @@ static xs_query *phrase_of(parser *p, const char *prefix, words *w)
  * that is kept is noted for the proximity boost. */
 static void keep_stop(parser *p, const char *prefix, const char *w, size_t len)
 {
-	if (p->nstops == p->stops_cap) {
-		size_t c = p->stops_cap ? p->stops_cap * 2 : 8;
-		xs_query **a = realloc(p->stops, c * sizeof *a);
-		if (!a) {
-			p->st = EVS_E_NOMEM;
-			return;
-		}
-		p->stops = a;
-		p->stops_cap = c;
+	xs_query **a =
+	    evs_util__grow(p->stops, &p->stops_cap, p->nstops + 1, sizeof *a, 8);
+	if (!a) {
+		p->st = EVS_E_NOMEM;
+		return;
 	}
+	p->stops = a;
 	xs_query *q = stem_query(p, prefix, w, len);
 	if (q)
 		p->stops[p->nstops++] = q;
@@ -1220,17 +1210,13 @@ typedef struct qlist {
 
 static int qpush(parser *p, qlist *l, xs_query *q)
 {
-	if (l->n == l->cap) {
-		size_t c = l->cap ? l->cap * 2 : 8;
-		xs_query **a = realloc(l->q, c * sizeof *a);
-		if (!a) {
-			xs_query_free(q);
-			p->st = EVS_E_NOMEM;
-			return -1;
-		}
-		l->q = a;
-		l->cap = c;
+	xs_query **a = evs_util__grow(l->q, &l->cap, l->n + 1, sizeof *a, 8);
+	if (!a) {
+		xs_query_free(q);
+		p->st = EVS_E_NOMEM;
+		return -1;
 	}
+	l->q = a;
 	l->q[l->n++] = q;
 	return 0;
 }
@@ -1301,6 +1287,77 @@ static xs_query *near_boost(parser *p, xs_query *main)
 	return near ? combine2(p, XS_OP_OR, main, near) : main;
 }
 
+/* One item of a sequence, with its operators, and its sign: '+'
+ * (required), '-' (excluded) or 0. */
+static node parse_item(parser *p, tok *t, const evs_query_field *f,
+                       unsigned items, int *sign)
+{
+	/* '+' binds to the item; '-' to the word, phrase or group it is
+	 * on (parse_primary), so that "-a AND -b" excludes both. */
+	*sign = t->sign == '+' ? '+' : 0;
+	if (*sign)
+		t->sign = 0;
+	if (t->type == T_NOT && items == 0) {
+		/* A leading NOT excludes, like '-'. */
+		next(p);
+		*sign = '-';
+		p->negated++;
+	}
+	p->required += *sign == '+';
+	node nd = parse_or(p, f);
+	p->required -= *sign == '+';
+	if (*sign == '-')
+		p->negated--;
+	if (p->st == EVS_OK && nd.q && nd.neg) {
+		/* A lone "-word": excluded from the whole query. */
+		nd.neg = 0;
+		*sign = '-';
+	}
+	return nd;
+}
+
+/* The free words of a sequence (opt), ORed (ANDed with
+ * EVS_SEARCH_ALL_WORDS), with the boost of the events that have them
+ * all, a year typed among them (weak) and, at the top, their proximity. */
+static xs_query *seq_words(parser *p, qlist *opt, qlist *weak, int inner)
+{
+	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
+	size_t nopt = opt->n;
+	xs_query *every = NULL;
+	if (!all && !inner && opt->n >= 1 && opt->n + p->nstops >= 2)
+		every = every_word(p, opt);
+	xs_query *main = take(p, opt, all ? XS_OP_AND : XS_OP_OR);
+	if (every && main)
+		main = combine2(p, XS_OP_OR, main, every);
+	else
+		xs_query_free(every);
+	/* "rust 2025": the events of 2025 first, and the year as a word that
+	 * does not count as one of the words an event must all have
+	 * (query-dates.h). Typed alone, a year is a word. */
+	if (weak->n && (!main || nopt == 0 || all)) {
+		xs_query *y = take(p, weak, XS_OP_OR);
+		main = main ? combine2(p, all ? XS_OP_AND : XS_OP_OR, main, y) : y;
+		p->hl->year = p->hl->month = 0;
+	} else if (weak->n) {
+		xs_query *y = take(p, weak, XS_OP_OR);
+		if (y && (p->st = xs_query_scale(&y, y, EVS_YEAR_WORD_SCALE,
+		                                 p->idx->errmsg)) != EVS_OK)
+			y = NULL;
+		main = combine2(p, XS_OP_OR, main, y);
+		if (main && p->st == EVS_OK)
+			p->st = evs_query_dates__boost(p->idx, p->hl->year, p->hl->month,
+			                               &main);
+	} else if (!inner) {
+		/* inside an operator: a word like any other */
+		p->hl->year = p->hl->month = 0;
+	}
+	if (!inner && main)
+		main = near_boost(p, main);
+	return main;
+}
+
+/* A sequence of items: its free words (seq_words), then what is
+ * required, the filters and what is excluded. */
 static node parse_seq(parser *p, const evs_query_field *f, int inner)
 {
 	qlist opt = {0}, req = {0}, excl = {0}, weak = {0};
@@ -1324,22 +1381,8 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 			fail(p, EVS_E_QUERY_SYNTAX, "column %zu: ')' without '('", t->col);
 			break;
 		}
-		/* '+' binds to the item; '-' to the word, phrase or group it is
-		 * on (parse_primary), so that "-a AND -b" excludes both. */
-		int sign = t->sign == '+' ? '+' : 0;
-		if (sign)
-			t->sign = 0;
-		if (t->type == T_NOT && items == 0) {
-			/* A leading NOT excludes, like '-'. */
-			next(p);
-			sign = '-';
-			p->negated++;
-		}
-		p->required += sign == '+';
-		node nd = parse_or(p, f);
-		p->required -= sign == '+';
-		if (sign == '-')
-			p->negated--;
+		int sign;
+		node nd = parse_item(p, t, f, items, &sign);
 		items++;
 		if (p->st != EVS_OK) {
 			xs_query_free(nd.q);
@@ -1347,11 +1390,6 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 		}
 		if (!nd.q)
 			continue;
-		if (nd.neg) {
-			/* A lone "-word": excluded from the whole query. */
-			nd.neg = 0;
-			sign = '-';
-		}
 		if (sign == '-') {
 			qpush(p, &excl, nd.q);
 		} else if (sign == '+') {
@@ -1378,38 +1416,7 @@ static node parse_seq(parser *p, const evs_query_field *f, int inner)
 	if (p->st != EVS_OK)
 		goto done;
 
-	int all = (p->flags & EVS_SEARCH_ALL_WORDS) != 0;
-	size_t nopt = opt.n;
-	xs_query *every = NULL;
-	if (!all && !inner && opt.n >= 1 && opt.n + p->nstops >= 2)
-		every = every_word(p, &opt);
-	xs_query *main = take(p, &opt, all ? XS_OP_AND : XS_OP_OR);
-	if (every && main)
-		main = combine2(p, XS_OP_OR, main, every);
-	else
-		xs_query_free(every);
-	/* "rust 2025": the events of 2025 first, and the year as a word that
-	 * does not count as one of the words an event must all have
-	 * (query-dates.h). Typed alone, a year is a word. */
-	if (weak.n && (!main || nopt == 0 || all)) {
-		xs_query *y = take(p, &weak, XS_OP_OR);
-		main = main ? combine2(p, all ? XS_OP_AND : XS_OP_OR, main, y) : y;
-		p->hl->year = p->hl->month = 0;
-	} else if (weak.n) {
-		xs_query *y = take(p, &weak, XS_OP_OR);
-		if (y && (p->st = xs_query_scale(&y, y, EVS_YEAR_WORD_SCALE,
-		                                 p->idx->errmsg)) != EVS_OK)
-			y = NULL;
-		main = combine2(p, XS_OP_OR, main, y);
-		if (main && p->st == EVS_OK)
-			p->st = evs_query_dates__boost(p->idx, p->hl->year, p->hl->month,
-			                               &main);
-	} else if (!inner) {
-		/* inside an operator: a word like any other */
-		p->hl->year = p->hl->month = 0;
-	}
-	if (!inner && main)
-		main = near_boost(p, main);
+	xs_query *main = seq_words(p, &opt, &weak, inner);
 	xs_query *must = take(p, &req, XS_OP_AND);
 	if (must)
 		main = main ? combine2(p, XS_OP_AND_MAYBE, must, main) : must;

@@ -15,17 +15,12 @@
 #include "cluster.h"
 #include "generation.h"
 #include "handle.h"
+#include "held.h"
 #include "parallel.h"
 #include "rebuild.h"
 #include "schema.h"
-
-static char *join(const char *a, const char *b)
-{
-	char *s;
-	if (asprintf(&s, "%s/%s", a, b) < 0)
-		return NULL;
-	return s;
-}
+#include "settings.h"
+#include "util.h"
 
 /* Reads the live generation's stemmer without judging its settings: a
  * rebuild is how an index of another schema version is renewed. */
@@ -41,18 +36,21 @@ static char *live_stemmer(xs_db *live)
 	return v;
 }
 
-evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
+/* The live generation (idx->live; none, or a damaged one, for a
+ * rebuild) and the new one's name, with what killed writers left behind
+ * cleared. */
+static evs_status open_generations(evs_index *idx)
 {
-	evs_status st;
-	char *previous = NULL, *stemmer = NULL;
-	st = evs_gen__read_link(idx->dir, "current", &idx->live_name, idx->errmsg);
+	char *previous = NULL;
+	evs_status st =
+	    evs_gen__read_link(idx->dir, "current", &idx->live_name, idx->errmsg);
 	if (st != EVS_OK)
 		goto done;
 	if ((st = evs_gen__read_link(idx->dir, "previous", &previous,
 	                             idx->errmsg)) != EVS_OK)
 		goto done;
 	if (idx->live_name) {
-		char *path = join(idx->dir, idx->live_name);
+		char *path = evs_util__join(idx->dir, idx->live_name);
 		if (!path) {
 			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 			goto done;
@@ -76,7 +74,8 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 	 * generations stay. */
 	evs_gen__clean(idx->dir, idx->live_name, previous);
 	idx->gen_name = evs_gen__next_name(idx->dir);
-	idx->gen_path = idx->gen_name ? join(idx->dir, idx->gen_name) : NULL;
+	idx->gen_path =
+	    idx->gen_name ? evs_util__join(idx->dir, idx->gen_name) : NULL;
 	if (!idx->gen_path) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
@@ -84,7 +83,7 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 	if (idx->mode == EVS_MODE_SYNC && !idx->live)
 		idx->mode = EVS_MODE_REBUILD; /* nothing to start from */
 	if (idx->mode == EVS_MODE_SYNC) {
-		char *live_path = join(idx->dir, idx->live_name);
+		char *live_path = evs_util__join(idx->dir, idx->live_name);
 		int sharded = live_path && evs_cluster__is_sharded(live_path);
 		free(live_path);
 		if (sharded) {
@@ -95,6 +94,14 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 			goto done;
 		}
 	}
+done:
+	free(previous);
+	return st;
+}
+
+/* The paths of the parts the new generation is written as. */
+static evs_status make_parts(evs_index *idx, const evs_open_options *opts)
+{
 	/* The new generation is written as parts, merged into gen_path at the
 	 * switch: a rebuild has one per worker thread; a sync (or a batch) has
 	 * a copy of the live generation first, then one per worker for the
@@ -109,54 +116,59 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 	 * kept apart at the switch. */
 	if (opts->version >= 2 && opts->shards > 1) {
 		if (idx->mode != EVS_MODE_REBUILD || opts->shards > EVS_MAX_SHARDS) {
-			st = evs_index__fail(idx, EVS_E_INVALID,
-			                     "shards: %d; a rebuild makes 2 to %d",
-			                     opts->shards, EVS_MAX_SHARDS);
-			goto done;
+			return evs_index__fail(idx, EVS_E_INVALID,
+			                       "shards: %d; a rebuild makes 2 to %d",
+			                       opts->shards, EVS_MAX_SHARDS);
 		}
 		n = idx->shards = (unsigned)opts->shards;
 	}
 	idx->parts = calloc(n, sizeof *idx->parts);
-	if (!idx->parts) {
-		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-		goto done;
-	}
+	if (!idx->parts)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 	for (unsigned k = 0; k < n; k++) {
 		if (asprintf(&idx->parts[k], "%s.part-%u", idx->gen_path, k) < 0) {
 			idx->parts[k] = NULL;
-			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-			goto done;
+			return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		}
 		idx->nparts = k + 1;
 	}
-	if (idx->mode == EVS_MODE_SYNC) {
-		/* The writer lock is held, so the live files do not change while
-		 * they are copied. */
-		char *live_path = join(idx->dir, idx->live_name);
-		if (!live_path) {
-			st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-			goto done;
-		}
-		st = evs_gen__copy(live_path, idx->parts[0], idx->errmsg);
-		free(live_path);
-		if (st != EVS_OK ||
-		    (st = xs_db_open_fresh(&idx->db, idx->parts[0], 0, idx->errmsg)) !=
-		        EVS_OK ||
-		    (st = evs_index__load_settings(idx)) != EVS_OK)
-			goto done;
-		if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0) {
-			st = evs_index__fail(idx, EVS_E_VERSION,
-			                     "%s: index uses stemmer \"%s\", not \"%s\": "
-			                     "a sync keeps it; rebuild to change it",
-			                     idx->dir, idx->stemmer, opts->stemmer);
-			goto done;
-		}
-		st = evs_pool__start(&idx->pool, (const char *const *)idx->parts + 1,
-		                     idx->nparts - 1, idx->stemmer, idx->errmsg);
-		goto done;
-	}
-	stemmer = opts->stemmer ? strdup(opts->stemmer)
-	                        : (idx->live ? live_stemmer(idx->live) : NULL);
+	return EVS_OK;
+}
+
+/* A sync: the copy of the live generation, with its settings, and the
+ * workers for the records that are new or changed. */
+static evs_status start_sync(evs_index *idx, const evs_open_options *opts)
+{
+	evs_status st;
+	/* The writer lock is held, so the live files do not change while
+	 * they are copied. */
+	char *live_path = evs_util__join(idx->dir, idx->live_name);
+	if (!live_path)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	st = evs_gen__copy(live_path, idx->parts[0], idx->errmsg);
+	free(live_path);
+	if (st != EVS_OK ||
+	    (st = xs_db_open_fresh(&idx->db, idx->parts[0], 0, idx->errmsg)) !=
+	        EVS_OK ||
+	    (st = evs_index__load_settings(idx)) != EVS_OK)
+		return st;
+	if (opts->stemmer && strcmp(opts->stemmer, idx->stemmer) != 0)
+		return evs_index__fail(idx, EVS_E_VERSION,
+		                       "%s: index uses stemmer \"%s\", not \"%s\": "
+		                       "a sync keeps it; rebuild to change it",
+		                       idx->dir, idx->stemmer, opts->stemmer);
+	return evs_pool__start(&idx->pool, (const char *const *)idx->parts + 1,
+	                       idx->nparts - 1, idx->stemmer, idx->errmsg);
+}
+
+/* A rebuild: the settings of the new generation (the stemmer asked for,
+ * else the live generation's) and its workers. */
+static evs_status start_rebuild(evs_index *idx, const evs_open_options *opts)
+{
+	evs_status st;
+	char *stemmer = opts->stemmer
+	                    ? strdup(opts->stemmer)
+	                    : (idx->live ? live_stemmer(idx->live) : NULL);
 	if (!stemmer && !(stemmer = strdup("english"))) {
 		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
 		goto done;
@@ -177,9 +189,18 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 	st = evs_pool__start(&idx->pool, (const char *const *)idx->parts,
 	                     idx->nparts, stemmer, idx->errmsg);
 done:
-	free(previous);
 	free(stemmer);
 	return st;
+}
+
+evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
+{
+	evs_status st;
+	if ((st = open_generations(idx)) != EVS_OK ||
+	    (st = make_parts(idx, opts)) != EVS_OK)
+		return st;
+	return idx->mode == EVS_MODE_SYNC ? start_sync(idx, opts)
+	                                  : start_rebuild(idx, opts);
 }
 
 void evs_index__discard(evs_index *idx)
@@ -218,8 +239,12 @@ static evs_status merge_parts(evs_index *idx)
 			return st;
 	}
 	if (idx->db) { /* a sync's copy of the live generation */
-		if ((st = evs_index_commit(idx)) != EVS_OK)
+		/* Its held records were released above: what is left is the
+		 * commit (not evs_index_commit, which open.c implements on top
+		 * of this file). */
+		if ((st = xs_db_commit(idx->db, idx->errmsg)) != EVS_OK)
 			return st;
+		idx->uncommitted = 0;
 		st = xs_db_close(idx->db, err);
 		idx->db = NULL;
 		if (st != EVS_OK)
@@ -256,16 +281,12 @@ static int collect_vanished(void *ctx, unsigned docid, const char *val,
 	(void)len;
 	if (evs_index__given(v->idx, docid))
 		return 0;
-	if (v->n == v->cap) {
-		size_t c = v->cap ? v->cap * 2 : 256;
-		unsigned *d = realloc(v->docids, c * sizeof *d);
-		if (!d) {
-			v->failed = 1;
-			return 1;
-		}
-		v->docids = d;
-		v->cap = c;
+	unsigned *d = evs_util__grow(v->docids, &v->cap, v->n + 1, sizeof *d, 256);
+	if (!d) {
+		v->failed = 1;
+		return 1;
 	}
+	v->docids = d;
 	v->docids[v->n++] = docid;
 	return 0;
 }
@@ -320,7 +341,7 @@ static evs_status keep_live(evs_index *idx, evs_switch_report *report)
 		report->dropped = 0;
 		report->old_generation = NULL;
 		report->new_generation = idx->live_name;
-		char *path = join(idx->dir, idx->live_name);
+		char *path = evs_util__join(idx->dir, idx->live_name);
 		report->bytes = path ? evs_gen__bytes(path) : 0;
 		free(path);
 	}
@@ -329,7 +350,7 @@ static evs_status keep_live(evs_index *idx, evs_switch_report *report)
 	free(idx->gen_name);
 	free(idx->gen_path);
 	idx->gen_name = strdup(idx->live_name);
-	idx->gen_path = join(idx->dir, idx->live_name);
+	idx->gen_path = evs_util__join(idx->dir, idx->live_name);
 	if (idx->gen_path &&
 	    xs_db_open_reader(&idx->db, idx->gen_path, err) == EVS_OK)
 		evs_index__load_settings(idx);
@@ -476,7 +497,7 @@ evs_status evs_index_rollback(const char *path, const evs_open_options *opts,
 		st = EVS_E_NOTFOUND;
 		goto done;
 	}
-	prev_path = join(path, prev);
+	prev_path = evs_util__join(path, prev);
 	if (!prev_path) {
 		st = EVS_E_NOMEM;
 		snprintf(err, sizeof err, "out of memory");

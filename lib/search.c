@@ -14,6 +14,7 @@
 #include "date.h"
 #include "docdata.h"
 #include "handle.h"
+#include "held.h"
 #include "names.h"
 #include "ranking.h"
 #include "results.h"

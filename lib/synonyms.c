@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* Built in: words that name the same thing in event schedules, where
  * the short form is the usual one and rarely means anything else. Kept
  * in step with docs/query-syntax.md, "Synonyms". */
@@ -61,14 +63,10 @@ size_t evs_synonyms__max_words(const evs_synonyms *s)
 /* Grows an array of elements of size sz to hold one more. */
 static int grow(void **arr, size_t n, size_t *cap, size_t sz)
 {
-	if (n < *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : 16;
-	void *a = realloc(*arr, c * sz);
+	void *a = evs_util__grow(*arr, cap, n + 1, sz, 16);
 	if (!a)
 		return -1;
 	*arr = a;
-	*cap = c;
 	return 0;
 }
 

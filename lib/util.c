@@ -78,6 +78,11 @@ long long evs_hashset__add(evs_hashset *s, uint64_t key)
 	return (long long)s->v[j].count++;
 }
 
+size_t evs_hashset__count(const evs_hashset *s, uint64_t key)
+{
+	return s->cap ? s->v[slot_of(s->v, s->cap, key)].count : 0;
+}
+
 void evs_hashset__dispose(evs_hashset *s)
 {
 	free(s->v);

@@ -48,6 +48,9 @@ typedef struct evs_hashset {
  * -1 when out of memory (the set unchanged). */
 long long evs_hashset__add(evs_hashset *s, uint64_t key);
 
+/* How often key (not 0) was added: 0 when it is not in the set. */
+size_t evs_hashset__count(const evs_hashset *s, uint64_t key);
+
 void evs_hashset__dispose(evs_hashset *s);
 
 #endif

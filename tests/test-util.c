@@ -77,6 +77,24 @@ static void test_util__hashset_counts(void **state)
 	evs_hashset__dispose(&s); /* twice is harmless */
 }
 
+static void test_util__hashset_count(void **state)
+{
+	(void)state;
+	evs_hashset s = EVS_HASHSET_INIT;
+	assert_int_equal(evs_hashset__count(&s, 42), 0); /* empty, no table */
+	for (uint64_t k = 1; k <= 300; k++)
+		evs_hashset__add(&s, k << 20);
+	evs_hashset__add(&s, (uint64_t)9 << 20);
+	evs_hashset__add(&s, (uint64_t)9 << 20);
+	assert_int_equal(evs_hashset__count(&s, (uint64_t)9 << 20), 3);
+	assert_int_equal(evs_hashset__count(&s, (uint64_t)300 << 20), 1);
+	/* Absent keys, one colliding with the low bits of those present. */
+	assert_int_equal(evs_hashset__count(&s, (uint64_t)301 << 20), 0);
+	assert_int_equal(evs_hashset__count(&s, 42), 0);
+	assert_int_equal(s.n, 300); /* counting adds nothing */
+	evs_hashset__dispose(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -85,6 +103,7 @@ int main(void)
 	    cmocka_unit_test(test_util__join),
 	    cmocka_unit_test(test_util__utf8_cut),
 	    cmocka_unit_test(test_util__hashset_counts),
+	    cmocka_unit_test(test_util__hashset_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
