@@ -781,63 +781,78 @@ static xs_query *people_boost(parser *p, xs_query *q, const char *w)
 
 /* A word token (or a phrase when phrase != 0) under field f (NULL: free
  * text). */
+/* A wildcard may expand to EVS_MAX_WILDCARD terms, but most expand to
+ * few: it weighs a quarter of that against the term limit. Returns 0, or
+ * -1 after failing the parse when the query has too many terms. */
+static int count_wildcard(parser *p)
+{
+	p->terms += EVS_MAX_WILDCARD / 4;
+	if (p->terms <= EVS_MAX_QUERY_TERMS)
+		return 0;
+	fail(p, EVS_E_QUERY_SYNTAX,
+	     "the query has more than %d terms (a wildcard counts as %d)",
+	     EVS_MAX_QUERY_TERMS, EVS_MAX_WILDCARD / 4);
+	return -1;
+}
+
+/* The whole value of a filter field (organiser:"EU Cyber Direct",
+ * tag:cyber*, id:...): one exact term, or every term that begins so. */
+static node value_node(parser *p, const tok *t, const evs_query_field *f)
+{
+	node nd = {NULL, NULL, 0, 0};
+	evs_buf name = EVS_BUF_INIT;
+	if (evs_normalize__name(&p->idx->nz, t->s, t->n, &name) < 0) {
+		p->st = EVS_E_NOMEM;
+		return nd;
+	}
+	if (name.len) {
+		char term[EVS_MAX_ID_TERM + 1];
+		size_t tl;
+		if (f->kind == EVS_FIELD_ID) {
+			/* Ids are matched as given, not normalised. */
+			if (evs_schema__id_term(t->s, t->n, &name) < 0) {
+				p->st = EVS_E_NOMEM;
+				evs_buf__dispose(&name);
+				return nd;
+			}
+			tl = name.len < sizeof term ? name.len : sizeof term - 1;
+			memcpy(term, name.p, tl);
+		} else {
+			tl = evs_schema__exact_term(term, f->exact_prefix, name.p,
+			                            name.len);
+		}
+		if (t->wildcard && f->kind != EVS_FIELD_ID) {
+			/* tag:cyber* : every tag that begins so. */
+			term[tl] = '\0';
+			evs_status st = EVS_OK;
+			if (count_wildcard(p) == 0)
+				st = xs_query_wildcard(&nd.q, term, EVS_MAX_WILDCARD,
+				                       p->idx->errmsg);
+			if (st != EVS_OK)
+				p->st = st;
+		} else if (++p->terms > EVS_MAX_QUERY_TERMS) {
+			fail(p, EVS_E_QUERY_SYNTAX, "the query has more than %d terms",
+			     EVS_MAX_QUERY_TERMS);
+		} else {
+			evs_status st =
+			    xs_query_term(&nd.q, term, tl, 0, p->idx->errmsg);
+			if (st != EVS_OK)
+				p->st = st;
+		}
+		nd.filter = nd.q ? f : NULL;
+	}
+	evs_buf__dispose(&name);
+	return nd;
+}
+
 static node text_node(parser *p, const tok *t, const evs_query_field *f,
                       int phrase)
 {
 	node nd = {NULL, NULL, 0, 0};
 	int after_op = p->after_op;
 	p->after_op = 0;
-	if (f && evs_schema__whole_value(f)) {
-		evs_buf name = EVS_BUF_INIT;
-		if (evs_normalize__name(&p->idx->nz, t->s, t->n, &name) < 0) {
-			p->st = EVS_E_NOMEM;
-			return nd;
-		}
-		if (name.len) {
-			char term[EVS_MAX_ID_TERM + 1];
-			size_t tl;
-			if (f->kind == EVS_FIELD_ID) {
-				/* Ids are matched as given, not normalised. */
-				if (evs_schema__id_term(t->s, t->n, &name) < 0) {
-					p->st = EVS_E_NOMEM;
-					evs_buf__dispose(&name);
-					return nd;
-				}
-				tl = name.len < sizeof term ? name.len : sizeof term - 1;
-				memcpy(term, name.p, tl);
-			} else {
-				tl = evs_schema__exact_term(term, f->exact_prefix, name.p,
-				                            name.len);
-			}
-			if (t->wildcard && f->kind != EVS_FIELD_ID) {
-				/* tag:cyber* : every tag that begins so. */
-				term[tl] = '\0';
-				p->terms += EVS_MAX_WILDCARD / 4;
-				evs_status st = EVS_OK;
-				if (p->terms > EVS_MAX_QUERY_TERMS)
-					fail(p, EVS_E_QUERY_SYNTAX,
-					     "the query has more than %d terms (a wildcard "
-					     "counts as %d)",
-					     EVS_MAX_QUERY_TERMS, EVS_MAX_WILDCARD / 4);
-				else
-					st = xs_query_wildcard(&nd.q, term, EVS_MAX_WILDCARD,
-					                       p->idx->errmsg);
-				if (st != EVS_OK)
-					p->st = st;
-			} else if (++p->terms > EVS_MAX_QUERY_TERMS) {
-				fail(p, EVS_E_QUERY_SYNTAX, "the query has more than %d terms",
-				     EVS_MAX_QUERY_TERMS);
-			} else {
-				evs_status st =
-				    xs_query_term(&nd.q, term, tl, 0, p->idx->errmsg);
-				if (st != EVS_OK)
-					p->st = st;
-			}
-			nd.filter = nd.q ? f : NULL;
-		}
-		evs_buf__dispose(&name);
-		return nd;
-	}
+	if (f && evs_schema__whole_value(f))
+		return value_node(p, t, f);
 	const char *prefix = f ? f->prefix : "";
 	words w = {NULL, 0, 0, NULL, 0};
 	if (evs_tokenize__text(&p->idx->nz, t->s, t->n, on_word, &w) != 0) {
@@ -855,16 +870,8 @@ static node text_node(parser *p, const tok *t, const evs_query_field *f,
 			p->st = EVS_E_NOMEM;
 			goto done;
 		}
-		/* A wildcard may expand to EVS_MAX_WILDCARD terms, but most expand
-		 * to few: it weighs a quarter of that against the term limit. */
-		p->terms += EVS_MAX_WILDCARD / 4;
-		if (p->terms > EVS_MAX_QUERY_TERMS) {
-			fail(p, EVS_E_QUERY_SYNTAX,
-			     "the query has more than %d terms (a wildcard counts as "
-			     "%d)",
-			     EVS_MAX_QUERY_TERMS, EVS_MAX_WILDCARD / 4);
+		if (count_wildcard(p) < 0)
 			goto done;
-		}
 		evs_status st = xs_query_wildcard(
 		    &nd.q, term,
 		    t->wildcard == 2 ? EVS_PREFIX_EXPAND : EVS_MAX_WILDCARD,
