@@ -84,6 +84,9 @@ struct evs_index {
 	 * one database. */
 	struct evs_cluster *cluster;
 	unsigned shards; /* a rebuild with shards: how many; else 0 */
+	/* A writer of an index built as shards (shard-write.h): one writer
+	 * per shard, which records and deletes are routed to; else NULL. */
+	struct evs_shardw *shardw;
 	/* Ranking settings (ranking.h): zero, the defaults. */
 	evs_ranking ranking;
 	/* Synonyms (synonyms.h): the rules, read at the first query and again

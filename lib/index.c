@@ -30,6 +30,7 @@
 #include "rebuild.h"
 #include "schema.h"
 #include "sha256.h"
+#include "shard-write.h" /* issue 15 hook */
 #include "synonyms.h"
 
 #define DEFAULT_COMMIT_EVERY 10000
@@ -357,6 +358,7 @@ static void index_free(evs_index *idx)
 	if (!idx)
 		return;
 	char ignore[XS_ERRLEN];
+	evs_shardw__close(idx); /* issue 15 hook: after a failed open */
 	if (idx->db)
 		xs_db_close(idx->db, ignore);
 	evs_cluster__free(idx->cluster);
@@ -415,10 +417,7 @@ static evs_status open_live(evs_index *idx, const evs_open_options *opts)
 	if (evs_cluster__is_sharded(idx->gen_path)) {
 		if (!idx->writable)
 			return evs_cluster__open_gen(idx, opts);
-		return evs_index__fail(idx, EVS_E_INVALID,
-		                       "%s: the index is built as shards: renew it "
-		                       "with evindex --rebuild --shards N",
-		                       idx->dir);
+		return evs_shardw__open(idx, opts); /* issue 15 hook */
 	}
 	st = idx->writable
 	         ? xs_db_open_writer(&idx->db, idx->gen_path, 0, idx->errmsg)
@@ -594,6 +593,8 @@ evs_status evs_index_commit(evs_index *idx)
 		                       "the index is open read-only");
 	if (idx->pool || idx->switched)
 		return EVS_OK; /* parts flush themselves; the switch syncs */
+	if (idx->shardw) /* issue 15 hook */
+		return evs_shardw__commit(idx);
 	if (!idx->db)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation failed; open the index "
@@ -622,6 +623,9 @@ evs_status evs_index_close(evs_index *idx)
 			st = cst;
 		idx->db = NULL;
 	}
+	evs_status sst = evs_shardw__close(idx); /* issue 15 hook */
+	if (st == EVS_OK)
+		st = sst;
 	index_free(idx);
 	return st;
 }
@@ -1088,6 +1092,10 @@ static evs_status add_record(evs_index *idx, const char *json, size_t len,
 			goto done;
 		idx->kept += live_freq > 0;
 	}
+	if (idx->shardw) { /* issue 15 hook: to the shard of the id */
+		st = evs_shardw__add(idx, &rec, json, len, seen, outcome, dup);
+		goto done;
+	}
 	if (idx->docdict_pending) {
 		/* Counted now, written with the dictionary they make: it replaces
 		 * an event when one of its id is held, or in the index. */
@@ -1142,6 +1150,8 @@ evs_status evs_index_delete(evs_index *idx, const char *id)
 		                       "the index is open read-only");
 	if (!id)
 		return evs_index__fail(idx, EVS_E_INVALID, "no id given");
+	if (idx->shardw) /* issue 15 hook */
+		return evs_shardw__delete(idx, id);
 	if (!idx->db)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "a rebuild adds events; it deletes none");

@@ -18,6 +18,7 @@
 #include "parallel.h"
 #include "rebuild.h"
 #include "schema.h"
+#include "shard-write.h"
 
 static char *join(const char *a, const char *b)
 {
@@ -88,10 +89,8 @@ evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 		int sharded = live_path && evs_cluster__is_sharded(live_path);
 		free(live_path);
 		if (sharded) {
-			st = evs_index__fail(idx, EVS_E_INVALID,
-			                     "%s: the index is built as shards: renew it "
-			                     "with evindex --rebuild --shards N",
-			                     idx->dir);
+			/* A copy of each shard, written by a writer of its own. */
+			st = evs_shardw__open_sync(idx, opts);
 			goto done;
 		}
 	}
@@ -188,6 +187,7 @@ void evs_index__discard(evs_index *idx)
 	    idx->switched == 1)
 		return;
 	char ignore[XS_ERRLEN];
+	evs_shardw__close(idx); /* a sharded sync's copies stay, to go below */
 	evs_pool__free(idx->pool);
 	idx->pool = NULL;
 	if (idx->db) {
@@ -209,6 +209,8 @@ static evs_status merge_parts(evs_index *idx)
 	evs_status st = EVS_OK;
 	char err[XS_ERRLEN];
 	if ((st = evs_index__release_held(idx, 1)) != EVS_OK)
+		return st;
+	if (idx->shardw && (st = evs_shardw__finish(idx)) != EVS_OK)
 		return st;
 	if (idx->pool) {
 		st = evs_pool__finish(idx->pool, idx->errmsg);
@@ -270,7 +272,7 @@ static int collect_vanished(void *ctx, unsigned docid, const char *val,
 	return 0;
 }
 
-static evs_status delete_vanished(evs_index *idx)
+evs_status evs_index__delete_vanished(evs_index *idx)
 {
 	vanished v = {idx, NULL, 0, 0, 0};
 	evs_status st = xs_db_each_value(idx->db, EVS_SLOT_ID, collect_vanished, &v,
@@ -340,7 +342,7 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
                             evs_switch_report *report)
 {
 	evs_switch_options def = EVS_SWITCH_OPTIONS_INIT;
-	evs_status st;
+	evs_status st = EVS_OK;
 	uint64_t events = 0;
 	evs_index__reset(idx);
 	if (!opts)
@@ -355,7 +357,11 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 		                       "evs_switch_options version %d unknown",
 		                       opts->version);
 	if (idx->mode == EVS_MODE_SYNC) {
-		if (!idx->batch && (st = delete_vanished(idx)) != EVS_OK) {
+		if (idx->shardw)
+			st = evs_shardw__settle(idx);
+		else if (!idx->batch)
+			st = evs_index__delete_vanished(idx);
+		if (st != EVS_OK) {
 			evs_index__discard(idx);
 			idx->switched = -1;
 			return st;
