@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "held.h"
+#include "shard-write.h"
 #include "util.h"
 #include "write.h"
 
@@ -60,30 +61,11 @@ evs_status evs_index__add_record(evs_index *idx, const char *json, size_t len,
 			goto done;
 		idx->kept += live_freq > 0;
 	}
-	if (idx->docdict_pending) {
-		/* Counted now, written with the dictionary they make: it replaces
-		 * an event when one of its id is held, or in the index. */
-		int there = 0;
-		if (seen && !idx->pool) {
-			for (size_t i = 0; i < idx->nheld && !there; i++)
-				there = idx->held[i].uterm.len == rec.uterm.len &&
-				        memcmp(idx->held[i].uterm.p, rec.uterm.p,
-				               rec.uterm.len) == 0;
-			uint64_t freq = 0;
-			if (!there &&
-			    (st = xs_db_termfreq(idx->db, rec.uterm.p, rec.uterm.len, &freq,
-			                         idx->errmsg)) != EVS_OK)
-				goto done;
-			there = there || freq > 0;
-		} else {
-			there = seen; /* a fresh generation: what this run gave it */
-		}
-		*dup = there;
-		*outcome = there ? EVS_REPLACED : EVS_ADDED;
-		st = evs_index__hold_record(idx, &rec, seen);
+	if (idx->shardw) { /* to the shard of the id */
+		st = evs_shardw__add(idx, &rec, seen, outcome, dup);
 		goto done;
 	}
-	st = evs_index__write_record(idx, &rec, seen, outcome, dup);
+	st = evs_index__store_record(idx, &rec, seen, outcome, dup);
 done:
 	evs_record__dispose(&rec);
 	return st;
@@ -106,35 +88,17 @@ evs_status evs_index_add_json(evs_index *idx, const char *json, size_t len,
 
 evs_status evs_index_delete(evs_index *idx, const char *id)
 {
-	evs_buf term = EVS_BUF_INIT;
-	evs_status st;
-	uint64_t freq = 0;
 	evs_index__reset(idx);
 	if (!idx->writable)
 		return evs_index__fail(idx, EVS_E_READONLY,
 		                       "the index is open read-only");
 	if (!id)
 		return evs_index__fail(idx, EVS_E_INVALID, "no id given");
+	if (idx->shardw)
+		return evs_shardw__delete(idx, id);
 	if (!idx->db)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "a rebuild adds events; it deletes none");
-	if ((st = evs_index__release_held(idx, 0)) != EVS_OK)
-		return st;
-	if (evs_schema__id_term(id, strlen(id), &term) < 0)
-		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-	st = xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
-	if (st == EVS_OK && freq == 0 && idx->pool &&
-	    evs_hashset__count(&idx->seen, evs_schema__id_hash(id, strlen(id))))
-		/* Its record went to a worker's part, which deletes nothing. */
-		st = evs_index__fail(idx, EVS_E_INVALID,
-		                     "\"%s\" was written through this sync or batch; "
-		                     "only events it had as they were can be deleted",
-		                     id);
-	else if (st == EVS_OK && freq == 0)
-		st =
-		    evs_index__fail(idx, EVS_E_NOTFOUND, "no event with id \"%s\"", id);
-	if (st == EVS_OK)
-		st = xs_db_delete(idx->db, term.p, term.len, idx->errmsg);
-	evs_buf__dispose(&term);
-	return st;
+	evs_status st = evs_index__release_held(idx, 0);
+	return st == EVS_OK ? evs_index__delete_one(idx, id) : st;
 }

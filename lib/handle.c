@@ -4,9 +4,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "handle.h"
+
+#include "docdata.h"
+#include "event.h"
 
 evs_status evs_index__fail(evs_index *idx, evs_status status, const char *fmt,
                            ...)
@@ -43,4 +47,30 @@ int evs_index__given(const evs_index *idx, unsigned docid)
 {
 	return (size_t)docid / 8 < idx->given_len &&
 	       (idx->given[docid / 8] >> (docid % 8) & 1);
+}
+
+void evs_index__dispose(evs_index *idx)
+{
+	free(idx->live_name);
+	xs_stem_free(idx->stem);
+	free(idx->dir);
+	free(idx->gen_name);
+	free(idx->gen_path);
+	free(idx->stemmer);
+	free(idx->normalisation);
+	evs_hashset__dispose(&idx->seen);
+	free(idx->given);
+	for (size_t i = 0; i < idx->nheld; i++)
+		evs_record__dispose(&idx->held[i]);
+	free(idx->held);
+	free(idx->held_seen);
+	evs_buf__dispose(&idx->dict_src);
+	evs_buf__dispose(&idx->docdict);
+	evs_packer__free(idx->packer);
+	for (unsigned i = 0; i < idx->nparts; i++)
+		free(idx->parts[i]);
+	free(idx->parts);
+	evs_normalize__dispose(&idx->nz);
+	free(idx->synonyms_path);
+	free(idx);
 }

@@ -81,6 +81,9 @@ struct evs_index {
 	 * one database. */
 	struct evs_cluster *cluster;
 	unsigned shards; /* a rebuild with shards: how many; else 0 */
+	/* A writer of an index built as shards (shard-write.h): one writer
+	 * per shard, which records and deletes are routed to; else NULL. */
+	struct evs_shardw *shardw;
 	/* Ranking settings (ranking.h): zero, the defaults. */
 	evs_ranking ranking;
 	/* Synonyms (synonyms.h): the rules, read at the first query and again
@@ -99,6 +102,11 @@ evs_status evs_index__fail(evs_index *idx, evs_status status, const char *fmt,
 
 /* Clears the message before a new call. */
 void evs_index__reset(evs_index *idx);
+
+/* Frees what the handle owns below the cluster and the synonyms (its
+ * strings, held records, dictionary, hash sets, normaliser), and idx
+ * itself; the databases are closed by then. */
+void evs_index__dispose(evs_index *idx);
 
 /* Stems word into out (cap bytes); returns the stem's length. Without a
  * stemmer the word is copied. */

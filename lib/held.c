@@ -148,3 +148,31 @@ evs_status evs_index__docdict_writer(evs_index *idx)
 	idx->docdict_pending = len == 0 && events == 0;
 	return EVS_OK;
 }
+
+evs_status evs_index__store_record(evs_index *idx, evs_record *rec, int seen,
+                                   evs_outcome *outcome, int *dup)
+{
+	if (!idx->docdict_pending)
+		return evs_index__write_record(idx, rec, seen, outcome, dup);
+	/* Counted now, written with the dictionary they make: it replaces an
+	 * event when one of its id is held, or in the index. */
+	int there = 0;
+	if (seen && !idx->pool) {
+		for (size_t i = 0; i < idx->nheld && !there; i++)
+			there = idx->held[i].uterm.len == rec->uterm.len &&
+			        memcmp(idx->held[i].uterm.p, rec->uterm.p,
+			               rec->uterm.len) == 0;
+		uint64_t freq = 0;
+		evs_status st;
+		if (!there &&
+		    (st = xs_db_termfreq(idx->db, rec->uterm.p, rec->uterm.len, &freq,
+		                         idx->errmsg)) != EVS_OK)
+			return st;
+		there = there || freq > 0;
+	} else {
+		there = seen; /* a fresh generation: what this run gave it */
+	}
+	*dup = there;
+	*outcome = there ? EVS_REPLACED : EVS_ADDED;
+	return evs_index__hold_record(idx, rec, seen);
+}

@@ -26,4 +26,10 @@ evs_status evs_index__docdict(evs_index *idx, const char **dict, size_t *len);
  * records until they make one. */
 evs_status evs_index__docdict_writer(evs_index *idx);
 
+/* A checked record to idx's database: held while the dictionary of
+ * stored records is being made (idx->docdict_pending), else written
+ * (evs_index__write_record). outcome and dup as that says. */
+evs_status evs_index__store_record(evs_index *idx, evs_record *rec, int seen,
+                                   evs_outcome *outcome, int *dup);
+
 #endif

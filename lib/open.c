@@ -21,6 +21,7 @@
 #include "held.h"
 #include "rebuild.h"
 #include "settings.h"
+#include "shard-write.h"
 #include "synonyms.h"
 #include "util.h"
 
@@ -161,36 +162,17 @@ static void index_free(evs_index *idx)
 	if (!idx)
 		return;
 	char ignore[XS_ERRLEN];
+	evs_shardw__close(idx); /* after a failed open */
 	if (idx->db)
 		xs_db_close(idx->db, ignore);
+	idx->db = NULL;
 	evs_cluster__free(idx->cluster);
 	if (idx->live)
 		xs_db_close(idx->live, ignore);
 	if (idx->lock_fd >= 0)
 		close(idx->lock_fd);
-	free(idx->live_name);
-	xs_stem_free(idx->stem);
-	free(idx->dir);
-	free(idx->gen_name);
-	free(idx->gen_path);
-	free(idx->stemmer);
-	free(idx->normalisation);
-	evs_hashset__dispose(&idx->seen);
-	free(idx->given);
-	for (size_t i = 0; i < idx->nheld; i++)
-		evs_record__dispose(&idx->held[i]);
-	free(idx->held);
-	free(idx->held_seen);
-	evs_buf__dispose(&idx->dict_src);
-	evs_buf__dispose(&idx->docdict);
-	evs_packer__free(idx->packer);
-	for (unsigned i = 0; i < idx->nparts; i++)
-		free(idx->parts[i]);
-	free(idx->parts);
-	evs_normalize__dispose(&idx->nz);
 	evs_synonyms__free(idx->synonyms);
-	free(idx->synonyms_path);
-	free(idx);
+	evs_index__dispose(idx);
 }
 
 /* Opens the live generation of idx->dir, as a reader or a writer. */
@@ -219,10 +201,7 @@ static evs_status open_live(evs_index *idx, const evs_open_options *opts)
 	if (evs_cluster__is_sharded(idx->gen_path)) {
 		if (!idx->writable)
 			return evs_cluster__open_gen(idx, opts);
-		return evs_index__fail(idx, EVS_E_INVALID,
-		                       "%s: the index is built as shards: renew it "
-		                       "with evindex --rebuild --shards N",
-		                       idx->dir);
+		return evs_shardw__open(idx, opts);
 	}
 	st = idx->writable
 	         ? xs_db_open_writer(&idx->db, idx->gen_path, 0, idx->errmsg)
@@ -403,6 +382,8 @@ evs_status evs_index_commit(evs_index *idx)
 		                       "the index is open read-only");
 	if (idx->pool || idx->switched)
 		return EVS_OK; /* parts flush themselves; the switch syncs */
+	if (idx->shardw)
+		return evs_shardw__commit(idx);
 	if (!idx->db)
 		return evs_index__fail(idx, EVS_E_INVALID,
 		                       "the new generation failed; open the index "
@@ -431,6 +412,9 @@ evs_status evs_index_close(evs_index *idx)
 			st = cst;
 		idx->db = NULL;
 	}
+	evs_status sst = evs_shardw__close(idx);
+	if (st == EVS_OK)
+		st = sst;
 	index_free(idx);
 	return st;
 }

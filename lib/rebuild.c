@@ -20,7 +20,9 @@
 #include "rebuild.h"
 #include "schema.h"
 #include "settings.h"
+#include "shard-write.h"
 #include "util.h"
+#include "write.h"
 
 /* Reads the live generation's stemmer without judging its settings: a
  * rebuild is how an index of another schema version is renewed. */
@@ -82,18 +84,6 @@ static evs_status open_generations(evs_index *idx)
 	}
 	if (idx->mode == EVS_MODE_SYNC && !idx->live)
 		idx->mode = EVS_MODE_REBUILD; /* nothing to start from */
-	if (idx->mode == EVS_MODE_SYNC) {
-		char *live_path = evs_util__join(idx->dir, idx->live_name);
-		int sharded = live_path && evs_cluster__is_sharded(live_path);
-		free(live_path);
-		if (sharded) {
-			st = evs_index__fail(idx, EVS_E_INVALID,
-			                     "%s: the index is built as shards: renew it "
-			                     "with evindex --rebuild --shards N",
-			                     idx->dir);
-			goto done;
-		}
-	}
 done:
 	free(previous);
 	return st;
@@ -196,8 +186,16 @@ done:
 evs_status evs_index__open_rebuild(evs_index *idx, const evs_open_options *opts)
 {
 	evs_status st;
-	if ((st = open_generations(idx)) != EVS_OK ||
-	    (st = make_parts(idx, opts)) != EVS_OK)
+	if ((st = open_generations(idx)) != EVS_OK)
+		return st;
+	if (idx->mode == EVS_MODE_SYNC) {
+		char *live_path = evs_util__join(idx->dir, idx->live_name);
+		int sharded = live_path && evs_cluster__is_sharded(live_path);
+		free(live_path);
+		if (sharded) /* a copy of each shard, with a writer of its own */
+			return evs_shardw__open_sync(idx, opts);
+	}
+	if ((st = make_parts(idx, opts)) != EVS_OK)
 		return st;
 	return idx->mode == EVS_MODE_SYNC ? start_sync(idx, opts)
 	                                  : start_rebuild(idx, opts);
@@ -209,6 +207,7 @@ void evs_index__discard(evs_index *idx)
 	    idx->switched == 1)
 		return;
 	char ignore[XS_ERRLEN];
+	evs_shardw__close(idx); /* a sharded sync's copies stay, to go below */
 	evs_pool__free(idx->pool);
 	idx->pool = NULL;
 	if (idx->db) {
@@ -230,6 +229,8 @@ static evs_status merge_parts(evs_index *idx)
 	evs_status st = EVS_OK;
 	char err[XS_ERRLEN];
 	if ((st = evs_index__release_held(idx, 1)) != EVS_OK)
+		return st;
+	if (idx->shardw && (st = evs_shardw__finish(idx)) != EVS_OK)
 		return st;
 	if (idx->pool) {
 		st = evs_pool__finish(idx->pool, idx->errmsg);
@@ -262,48 +263,6 @@ static evs_status merge_parts(evs_index *idx)
 	for (unsigned k = 0; k < idx->nparts; k++)
 		evs_gen__remove(idx->parts[k]);
 	return EVS_OK;
-}
-
-/* Sync: the events of the copied live generation that the sources did not
- * give again. */
-typedef struct vanished {
-	evs_index *idx;
-	unsigned *docids;
-	size_t n, cap;
-	int failed;
-} vanished;
-
-static int collect_vanished(void *ctx, unsigned docid, const char *val,
-                            size_t len)
-{
-	vanished *v = ctx;
-	(void)val;
-	(void)len;
-	if (evs_index__given(v->idx, docid))
-		return 0;
-	unsigned *d = evs_util__grow(v->docids, &v->cap, v->n + 1, sizeof *d, 256);
-	if (!d) {
-		v->failed = 1;
-		return 1;
-	}
-	v->docids = d;
-	v->docids[v->n++] = docid;
-	return 0;
-}
-
-static evs_status delete_vanished(evs_index *idx)
-{
-	vanished v = {idx, NULL, 0, 0, 0};
-	evs_status st = xs_db_each_value(idx->db, EVS_SLOT_ID, collect_vanished, &v,
-	                                 idx->errmsg);
-	if (st == EVS_OK && v.failed)
-		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-	for (size_t i = 0; st == EVS_OK && i < v.n; i++)
-		st = xs_db_delete_docid(idx->db, v.docids[i], idx->errmsg);
-	if (st == EVS_OK)
-		idx->deleted = v.n;
-	free(v.docids);
-	return st;
 }
 
 /* Throws the new generation away after a failed check. */
@@ -361,7 +320,7 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
                             evs_switch_report *report)
 {
 	evs_switch_options def = EVS_SWITCH_OPTIONS_INIT;
-	evs_status st;
+	evs_status st = EVS_OK;
 	uint64_t events = 0;
 	evs_index__reset(idx);
 	if (!opts)
@@ -376,7 +335,11 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 		                       "evs_switch_options version %d unknown",
 		                       opts->version);
 	if (idx->mode == EVS_MODE_SYNC) {
-		if (!idx->batch && (st = delete_vanished(idx)) != EVS_OK) {
+		if (idx->shardw)
+			st = evs_shardw__settle(idx);
+		else if (!idx->batch)
+			st = evs_index__delete_vanished(idx);
+		if (st != EVS_OK) {
 			evs_index__discard(idx);
 			idx->switched = -1;
 			return st;

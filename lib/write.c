@@ -140,3 +140,69 @@ done:
 	free(old_hash);
 	return st;
 }
+
+/* Sync: the events of the copied live generation that the sources did not
+ * give again. */
+typedef struct vanished {
+	evs_index *idx;
+	unsigned *docids;
+	size_t n, cap;
+	int failed;
+} vanished;
+
+static int collect_vanished(void *ctx, unsigned docid, const char *val,
+                            size_t len)
+{
+	vanished *v = ctx;
+	(void)val;
+	(void)len;
+	if (evs_index__given(v->idx, docid))
+		return 0;
+	unsigned *d = evs_util__grow(v->docids, &v->cap, v->n + 1, sizeof *d, 256);
+	if (!d) {
+		v->failed = 1;
+		return 1;
+	}
+	v->docids = d;
+	v->docids[v->n++] = docid;
+	return 0;
+}
+
+evs_status evs_index__delete_vanished(evs_index *idx)
+{
+	vanished v = {idx, NULL, 0, 0, 0};
+	evs_status st = xs_db_each_value(idx->db, EVS_SLOT_ID, collect_vanished, &v,
+	                                 idx->errmsg);
+	if (st == EVS_OK && v.failed)
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	for (size_t i = 0; st == EVS_OK && i < v.n; i++)
+		st = xs_db_delete_docid(idx->db, v.docids[i], idx->errmsg);
+	if (st == EVS_OK)
+		idx->deleted = v.n;
+	free(v.docids);
+	return st;
+}
+
+evs_status evs_index__delete_one(evs_index *idx, const char *id)
+{
+	evs_buf term = EVS_BUF_INIT;
+	uint64_t freq = 0;
+	if (evs_schema__id_term(id, strlen(id), &term) < 0)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	evs_status st =
+	    xs_db_termfreq(idx->db, term.p, term.len, &freq, idx->errmsg);
+	if (st == EVS_OK && freq == 0 && idx->pool &&
+	    evs_hashset__count(&idx->seen, evs_schema__id_hash(id, strlen(id))))
+		/* Its record went to a worker's part, which deletes nothing. */
+		st = evs_index__fail(idx, EVS_E_INVALID,
+		                     "\"%s\" was written through this sync or batch; "
+		                     "only events it had as they were can be deleted",
+		                     id);
+	else if (st == EVS_OK && freq == 0)
+		st =
+		    evs_index__fail(idx, EVS_E_NOTFOUND, "no event with id \"%s\"", id);
+	if (st == EVS_OK)
+		st = xs_db_delete(idx->db, term.p, term.len, idx->errmsg);
+	evs_buf__dispose(&term);
+	return st;
+}

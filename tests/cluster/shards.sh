@@ -1,8 +1,8 @@
 # evindex --rebuild --shards N: the generation as N shards routed by the
-# id hash, searched as one index by evsearch --index DIR; writers that
-# cannot route refuse it; old sharded generations are removed and rolled
-# back to like others; xapian-tcpsrv processes serving DIR/current/shard-K
-# show a rebuild to the connections made after its switch.
+# id hash, searched as one index by evsearch --index DIR; old sharded
+# generations are removed and rolled back to like others; xapian-tcpsrv
+# processes serving DIR/current/shard-K show a rebuild to the connections
+# made after its switch.
 #
 #   bash tests/cluster/shards.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
@@ -53,16 +53,8 @@ print((h or 1) % 3)' "$id")
 	expect_match "$id in shard-$k" "\"id\": \"$id\"" "$OUT"
 done
 
-# Writers that add in place refuse it; --shards needs --rebuild.
+# --shards needs --rebuild (adds and syncs into shards: adds.sh).
 printf '{"id": "x1", "title": "Extra", "start": "2025-03-01"}\n' >"$TMP/x.jsonl"
-run "$EVINDEX" --index "$IDX" "$TMP/x.jsonl"
-expect_rc 2
-expect_eq "plain add" \
-	"evindex: $IDX: the index is built as shards: renew it with evindex --rebuild --shards N" \
-	"$ERR"
-run "$EVINDEX" --index "$IDX" --sync "$TMP/x.jsonl"
-expect_rc 2
-expect_match "sync" "the index is built as shards" "$ERR"
 run "$EVINDEX" --index "$IDX" --shards 2 "$TMP/x.jsonl"
 expect_rc 2
 expect_match "--shards alone" "^evindex: --shards goes with --rebuild" "$ERR"
