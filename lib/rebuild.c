@@ -272,7 +272,7 @@ static int collect_vanished(void *ctx, unsigned docid, const char *val,
 	return 0;
 }
 
-evs_status evs_index__delete_vanished(evs_index *idx)
+static evs_status delete_vanished(evs_index *idx)
 {
 	vanished v = {idx, NULL, 0, 0, 0};
 	evs_status st = xs_db_each_value(idx->db, EVS_SLOT_ID, collect_vanished, &v,
@@ -358,9 +358,9 @@ evs_status evs_index_switch(evs_index *idx, const evs_switch_options *opts,
 		                       opts->version);
 	if (idx->mode == EVS_MODE_SYNC) {
 		if (idx->shardw)
-			st = evs_shardw__settle(idx);
+			st = evs_shardw__settle(idx, delete_vanished);
 		else if (!idx->batch)
-			st = evs_index__delete_vanished(idx);
+			st = delete_vanished(idx);
 		if (st != EVS_OK) {
 			evs_index__discard(idx);
 			idx->switched = -1;

@@ -15,8 +15,4 @@ evs_status evs_index__open_rebuild(evs_index *idx,
  * (does nothing for others). */
 void evs_index__discard(evs_index *idx);
 
-/* Sync: deletes from idx->db the events that were not given again
- * (evs_index__given), counting them in idx->deleted. */
-evs_status evs_index__delete_vanished(evs_index *idx);
-
 #endif

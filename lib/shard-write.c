@@ -14,7 +14,6 @@
 
 #include "cluster.h"
 #include "generation.h"
-#include "rebuild.h"
 #include "schema.h"
 #include "shard-write.h"
 
@@ -241,17 +240,22 @@ evs_status evs_shardw__commit(evs_index *idx)
 			                       evs_errmsg(sw->w[k]));
 	}
 	idx->uncommitted = 0;
+	/* In place, the shards read together then show what was committed
+	 * (evs_index_info_get through this handle). */
+	if (sw->mode == EVS_MODE_WRITE)
+		return xs_db_reopen(idx->db, idx->errmsg);
 	return EVS_OK;
 }
 
-evs_status evs_shardw__settle(evs_index *idx)
+evs_status evs_shardw__settle(evs_index *idx,
+                              evs_status (*vanish)(evs_index *w))
 {
 	struct evs_shardw *sw = idx->shardw;
 	idx->written = idx->unchanged = idx->deleted = 0;
 	for (unsigned k = 0; k < sw->n; k++) {
 		evs_index *w = sw->w[k];
 		evs_status st;
-		if (!idx->batch && (st = evs_index__delete_vanished(w)) != EVS_OK)
+		if (!idx->batch && (st = vanish(w)) != EVS_OK)
 			return evs_index__fail(idx, st, "%s: shard %u: %s", idx->dir, k,
 			                       evs_errmsg(w));
 		idx->written += w->written;

@@ -43,10 +43,11 @@ evs_status evs_shardw__delete(evs_index *idx, const char *id);
 /* Commits every shard that was written, one after the other. */
 evs_status evs_shardw__commit(evs_index *idx);
 
-/* Sync and batch, before the switch: the deletes of a sync (the events
- * not given again, shard by shard), and the counts of the shards summed
- * into idx (written, unchanged, deleted). */
-evs_status evs_shardw__settle(evs_index *idx);
+/* Sync and batch, before the switch: the deletes of a sync (vanish on
+ * each shard's writer deletes the events not given again), and the
+ * counts of the shards summed into idx (written, unchanged, deleted). */
+evs_status evs_shardw__settle(evs_index *idx,
+                              evs_status (*vanish)(evs_index *w));
 
 /* Sync and batch: commits each copy and closes its writer, and the
  * read-only idx->db, so that the copies can be made shards. */
