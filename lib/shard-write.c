@@ -267,6 +267,10 @@ evs_status evs_shardw__commit(evs_index *idx)
 			                       sw->w[k]->errmsg);
 	}
 	idx->uncommitted = 0;
+	/* In place, the shards read together then show what was committed
+	 * (evs_index_info_get through this handle). */
+	if (sw->mode == EVS_MODE_WRITE)
+		return xs_db_reopen(idx->db, idx->errmsg);
 	return EVS_OK;
 }
 
