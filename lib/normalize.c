@@ -220,21 +220,39 @@ static int is_hyphen(int32_t c)
 
 static int32_t peek(const char *s, size_t n, size_t i, int *len);
 
-/* Whether the character at s[i] joins the word before it to the one
+static size_t scan_word(const char *s, size_t n, size_t i);
+
+/* Whether s[from..to) holds two characters or more. */
+static int two_chars(const char *s, size_t from, size_t to)
+{
+	int len;
+	if (to <= from)
+		return 0;
+	(void)peek(s, to, from, &len);
+	return from + (size_t)len < to;
+}
+
+/* Whether the character at s[i] joins the word s[start..i) to the one
  * after it into a compound, and its length in *len: hyphens and "_"
- * before any word character ("x86_64" is "x86-64"), "." before a letter
- * ("Node.js"; not "3.12"). */
-static int is_joiner(const char *s, size_t n, size_t i, int *len)
+ * before any word character ("x86_64" is "x86-64"), "." between two words
+ * of two characters or more that begins with a letter ("Node.js"; not
+ * "3.12", nor the abbreviations "e.g.", "i.e." and "U.S.", whose joins
+ * were rare words that matched every text using them). */
+static int is_joiner(const char *s, size_t n, size_t start, size_t i, int *len)
 {
 	int wl;
 	int32_t h = peek(s, n, i, len);
 	if (!*len || !(is_hyphen(h) || h == '_' || h == '.'))
 		return 0;
-	int32_t w = peek(s, n, i + (size_t)*len, &wl);
+	size_t next = i + (size_t)*len;
+	int32_t w = peek(s, n, next, &wl);
 	if (!wl || !is_word(w))
 		return 0;
-	return h != '.' || utf8proc_category(w) == UTF8PROC_CATEGORY_LU ||
-	       utf8proc_category(w) == UTF8PROC_CATEGORY_LL;
+	if (h != '.')
+		return 1;
+	return (utf8proc_category(w) == UTF8PROC_CATEGORY_LU ||
+	        utf8proc_category(w) == UTF8PROC_CATEGORY_LL) &&
+	       two_chars(s, start, i) && two_chars(s, next, scan_word(s, n, next));
 }
 
 /* The code point at s[i] (0 at the end or on invalid UTF-8) and its
@@ -323,7 +341,7 @@ int evs_tokenize__text(evs_normalizer *nz, const char *s, size_t n,
 		for (;;) {
 			size_t end = scan_word(s, n, i);
 			int hl;
-			int more = is_joiner(s, n, end, &hl);
+			int more = is_joiner(s, n, i, end, &hl);
 			if (evs_normalize__word(nz, s + i, end - i) < 0) {
 				rc = -1;
 				goto done;

@@ -12,7 +12,7 @@
 
 /* Stored in every index; a change to what the normalisation does must
  * change this name so that old indexes are refused, not silently wrong. */
-#define EVS_NORMALISATION_NAME "nfkc-casefold-strip-accents-latin-fold-2"
+#define EVS_NORMALISATION_NAME "nfkc-casefold-strip-accents-latin-fold-3"
 
 /* Longest term a word becomes, in bytes; longer words are cut at a
  * character boundary (Xapian refuses terms over 245 bytes, and prefixes

@@ -697,7 +697,8 @@ static int skip_word(parser *p, const char *prefix, const char *w)
 			keep_stop(p, prefix, w, len);
 		return 1;
 	}
-	if (!*prefix && !p->negated && p->rk->near > 0 &&
+	if (!*prefix && !p->negated &&
+	    (p->rk->near > 0 || p->rk->title_all > 0) &&
 	    push(&p->near, &p->nnear, &p->near_cap, w, len) < 0)
 		p->st = EVS_E_NOMEM;
 	return 0;
@@ -754,29 +755,16 @@ static char *fixed_text(const parser *p)
 	return out;
 }
 
-/* q (a free-text word w) OR w as a participant's name word, weighted
- * EVS_PEOPLE_BOOST: a surname typed most likely means that speaker's
- * talk, not one that mentions the name. Nothing is added when no
- * participant has the word (one term frequency read). Chosen on the
- * development schedules of scripts/known-item (docs/ranking.md): 1 took
- * surnames from 0.563 to 0.607, 3 to 0.613 but titles down 0.007. */
-#define EVS_PEOPLE_BOOST 1.0
-
+/* q (a free-text word w) OR w as a word of a participant's name and of
+ * the title, weighted as the ranking says (ranking.h: EVS_PEOPLE_BOOST,
+ * EVS_TITLE_BOOST). */
 static xs_query *people_boost(parser *p, xs_query *q, const char *w)
 {
-	const double k = EVS_PEOPLE_BOOST;
-	char term[EVS_TERM_BUF];
-	uint64_t f = 0;
-	size_t tl = evs_schema__term(term, "XP", w, strlen(w));
-	if (k <= 0 || p->st != EVS_OK ||
-	    (p->st = xs_db_termfreq(p->idx->db, term, tl, &f, p->idx->errmsg)) !=
-	        EVS_OK ||
-	    f == 0)
-		return q;
-	xs_query *b = extra_term(p, "XP", w);
-	if (b && (p->st = xs_query_scale(&b, b, k, p->idx->errmsg)) != EVS_OK)
-		b = NULL;
-	return b ? combine2(p, XS_OP_OR, q, b) : q;
+	if (p->st == EVS_OK)
+		p->st = evs_ranking__field_word(p->idx, "XP", w, p->rk->people, &q);
+	if (p->st == EVS_OK)
+		p->st = evs_ranking__field_word(p->idx, "S", w, p->rk->title, &q);
+	return q;
 }
 
 /* A word token (or a phrase when phrase != 0) under field f (NULL: free
@@ -1283,15 +1271,21 @@ static xs_query *every_word(parser *p, const qlist *opt)
 	return q;
 }
 
-/* main OR the proximity boost of the query's free-text words. */
+/* main OR the proximity and title boosts of the query's free-text
+ * words. */
 static xs_query *near_boost(parser *p, xs_query *main)
 {
-	xs_query *near = NULL;
+	xs_query *near = NULL, *title = NULL;
 	if (p->st == EVS_OK && p->nnear >= 2 &&
 	    (p->st = evs_ranking__near(p->idx, p->rk, p->near, p->nnear, &near)) !=
 	        EVS_OK)
 		near = NULL;
-	return near ? combine2(p, XS_OP_OR, main, near) : main;
+	main = near ? combine2(p, XS_OP_OR, main, near) : main;
+	if (p->st == EVS_OK && main &&
+	    (p->st = evs_ranking__title_all(p->idx, p->rk, p->near, p->nnear,
+	                                    &title)) != EVS_OK)
+		title = NULL;
+	return title ? combine2(p, XS_OP_OR, main, title) : main;
 }
 
 /* One item of a sequence, with its operators, and its sign: '+'

@@ -25,6 +25,12 @@ typedef struct evs_ranking {
 	double fb_weight;
 	int fb_or; /* 1: expansion terms also find documents; 0: they only
 	              reorder the matches of the query (the default) */
+	/* A free-text word also as a word of a participant's name (people)
+	 * and of the title (title), each such term weighted so (0: none). */
+	double people, title;
+	/* Events whose title has every free-text word of a query of two
+	 * words or more: that AND of title terms, weighted so (0: none). */
+	double title_all;
 } evs_ranking;
 
 #endif

@@ -29,6 +29,9 @@ void evs_ranking__defaults(evs_ranking *r)
 	r->fb_terms = 30;
 	r->fb_weight = 0.6;
 	r->fb_or = 0;
+	r->people = EVS_PEOPLE_BOOST;
+	r->title = EVS_TITLE_BOOST;
+	r->title_all = EVS_TITLE_ALL_BOOST;
 }
 
 const evs_ranking *evs_ranking__of(const evs_index *idx, evs_ranking *tmp)
@@ -89,6 +92,12 @@ static int parse_one(evs_ranking *r, const char *name, const char *v)
 		r->fb_weight = d;
 	else if (strcmp(name, "fbor") == 0)
 		r->fb_or = d != 0;
+	else if (strcmp(name, "people") == 0)
+		r->people = d;
+	else if (strcmp(name, "title") == 0)
+		r->title = d;
+	else if (strcmp(name, "titleall") == 0)
+		r->title_all = d;
 	else
 		return -1;
 	return 0;
@@ -226,6 +235,26 @@ int evs_ranking__stopword(const char *w, size_t len)
 	               sizeof *evs_ranking__stopwords, cmp_word) != NULL;
 }
 
+evs_status evs_ranking__field_word(evs_index *idx, const char *prefix,
+                                   const char *w, double k, xs_query **q)
+{
+	char term[EVS_TERM_BUF];
+	uint64_t f = 0;
+	xs_query *b = NULL;
+	if (k <= 0 || !*q)
+		return EVS_OK;
+	size_t tl = evs_schema__term(term, prefix, w, strlen(w));
+	evs_status st = xs_db_termfreq(idx->db, term, tl, &f, idx->errmsg);
+	if (st != EVS_OK || f == 0)
+		return st;
+	if ((st = xs_query_term(&b, term, tl, 0, idx->errmsg)) != EVS_OK ||
+	    (st = xs_query_scale(&b, b, k, idx->errmsg)) != EVS_OK)
+		return st;
+	xs_query *v[2] = {*q, b};
+	*q = NULL;
+	return xs_query_combine(q, XS_OP_OR, v, 2, idx->errmsg);
+}
+
 /* Two words near each other in the plain terms or in the terms of one
  * free-text field that has a prefix (a field's words keep their positions
  * in its own terms only: see phrase_of() in query.c). */
@@ -292,6 +321,37 @@ evs_status evs_ranking__near(evs_index *idx, const evs_ranking *r,
 	    EVS_OK)
 		return st;
 	return xs_query_scale(out, all, r->near, idx->errmsg);
+}
+
+evs_status evs_ranking__title_all(evs_index *idx, const evs_ranking *r,
+                                  char *const *w, size_t n, xs_query **out)
+{
+	*out = NULL;
+	if (r->title_all <= 0 || n < 2)
+		return EVS_OK;
+	xs_query **t = calloc(n, sizeof *t);
+	if (!t)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	evs_status st = EVS_OK;
+	size_t nt = 0;
+	for (; nt < n && st == EVS_OK; nt++) {
+		char term[EVS_TERM_BUF];
+		size_t tl = evs_schema__term(term, "S", w[nt], strlen(w[nt]));
+		st = xs_query_term(&t[nt], term, tl, 0, idx->errmsg);
+	}
+	xs_query *all = NULL;
+	if (st == EVS_OK)
+		st = xs_query_combine(&all, XS_OP_AND, t, n, idx->errmsg);
+	else
+		for (size_t i = 0; i < nt; i++)
+			xs_query_free(t[i]);
+	free(t);
+	if (st != EVS_OK)
+		return st;
+	/* Such events are among those with every word, whose words weigh
+	 * EVS_EVERY_WORD_BOOST times more (query.c, every_word). */
+	return xs_query_scale(out, all, r->title_all * EVS_EVERY_WORD_BOOST,
+	                      idx->errmsg);
 }
 
 /* The feedback terms collected from the ESet. */

@@ -14,6 +14,23 @@
 
 struct evs_index;
 
+/* A free-text word that is also a word of a participant's name adds that
+ * participant term with this weight: a surname typed most likely means
+ * that speaker's talk, not one that mentions the name. Chosen on the
+ * development schedules of scripts/known-item (docs/ranking.md): 1 took
+ * surnames from 0.563 to 0.607, 3 to 0.613 but titles down 0.007. */
+#define EVS_PEOPLE_BOOST 1.0
+/* The same for a word of the title (0: none): it lowered CISI's MAP at
+ * every weight tried (0.2300 to 0.2281 at 0.25, 0.2105 at 1), so only the
+ * title that has every word counts (EVS_TITLE_ALL_BOOST). */
+#define EVS_TITLE_BOOST 0.0
+/* Events whose title has every word of a query of two words or more,
+ * over EVS_EVERY_WORD_BOOST (docs/ranking.md, "Titles"): chosen on the
+ * development schedules of scripts/known-item from 0, 0.3, 1, 3 and 10
+ * (titles 0.823, 0.897, 0.903, 0.903, 0.903; misspelt 0.820, 0.883,
+ * 0.880, 0.877, 0.873); no change on CISI, whose questions are long. */
+#define EVS_TITLE_ALL_BOOST 1.0
+
 void evs_ranking__defaults(evs_ranking *r);
 
 /* The settings of idx (its own, or the defaults). */
@@ -22,7 +39,8 @@ const evs_ranking *evs_ranking__of(const struct evs_index *idx,
 
 /* Parses "name=value ..." settings over the defaults into *out (names:
  * scheme=bm25|bm25plus|dlh|dph|pl2|lm, k1, b, param, stopwords=0|1,
- * near, window, fbdocs, fbterms, fbweight, fbor=0|1). Returns 0, or -1
+ * near, window, fbdocs, fbterms, fbweight, fbor=0|1, people, title,
+ * titleall). Returns 0, or -1
  * with a message in err (errlen bytes). */
 int evs_ranking__parse(evs_ranking *out, const char *spec, char *err,
                        size_t errlen);
@@ -41,6 +59,19 @@ int evs_ranking__stopword(const char *w, size_t len);
 /* The stopword table, sorted (for tests). */
 extern const char *const evs_ranking__stopwords[];
 extern const size_t evs_ranking__nstopwords;
+
+/* *q OR the term of the word w under prefix weighted k, when k > 0 and
+ * the index has that term (one term-frequency read); *q is left alone
+ * otherwise. On failure *q may be NULL (freed). */
+evs_status evs_ranking__field_word(struct evs_index *idx, const char *prefix,
+                                   const char *w, double k, xs_query **q);
+
+/* The title boost of the free-text words w[0..n) of a query: the AND of
+ * their title terms, weighted r->title_all times EVS_EVERY_WORD_BOOST
+ * (the weight of the words in the events that have them all). *out is NULL when there is
+ * nothing to boost (fewer than two words, or the weight is 0). */
+evs_status evs_ranking__title_all(struct evs_index *idx, const evs_ranking *r,
+                                  char *const *w, size_t n, xs_query **out);
 
 /* The proximity boost of the free-text words w[0..n) of a query: the
  * documents where two successive words stand within r->window positions

@@ -147,6 +147,54 @@ static void test_ranking__near_boost(void **state)
 	th_rmrf(dir);
 }
 
+/* A query of two words or more whose words are all in a title ranks
+ * that event before one that only says them more often (ranking.c,
+ * evs_ranking__title_all); one word alone is left to BM25. */
+static void test_ranking__title_has_every_word(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	const char *recs[] =
+	    {"{\"id\": \"titled\", \"title\": \"Rust memory safety\", "
+	     "\"description\": \"A talk about how the borrow checker keeps "
+	     "programs from reading freed buffers, with many examples taken from "
+	     "real projects and their bug trackers\", \"start\": "
+	     "\"2024-01-01\"}",
+	     "{\"id\": \"mention\", \"title\": \"Systems news\", "
+	     "\"description\": \"rust memory safety: rust rust memory memory "
+	     "safety safety rust memory safety\", \"start\": \"2024-01-02\"}",
+	     NULL};
+	add_records(dir, recs);
+	evs_index *idx = th_open(dir);
+	evs_ranking r;
+	char err[128];
+	assert_int_equal(evs_ranking__parse(&r, "titleall=0", err, sizeof err),
+	                 0);
+	evs_ranking__set(idx, &r);
+	evs_results *plain = th_search(idx, "rust memory safety", NULL);
+	assert_int_equal(evs_results_count(plain), 2);
+	assert_string_equal(evs_hit_id(plain, 0), "mention");
+	evs_ranking__set(idx, NULL); /* the defaults */
+	assert_true(EVS_TITLE_ALL_BOOST > 0);
+	evs_results *boosted = th_search(idx, "rust memory safety", NULL);
+	assert_int_equal(evs_results_count(boosted), 2);
+	assert_string_equal(evs_hit_id(boosted, 0), "titled");
+	/* Only the event whose title has every word weighs more. */
+	assert_true(evs_hit_score(boosted, 1) == evs_hit_score(plain, 0));
+	assert_true(evs_hit_score(boosted, 0) > evs_hit_score(plain, 1));
+	/* Not every word in the title: no boost. */
+	evs_results *part = th_search(idx, "rust borrow", NULL);
+	evs_ranking__set(idx, &r);
+	evs_results *part0 = th_search(idx, "rust borrow", NULL);
+	assert_true(evs_hit_score(part, 0) == evs_hit_score(part0, 0));
+	evs_results_free(plain);
+	evs_results_free(boosted);
+	evs_results_free(part);
+	evs_results_free(part0);
+	evs_index_close(idx);
+	th_rmrf(dir);
+}
+
 /* Feedback reorders the matches of the query and finds no others. */
 static void test_ranking__expand_on_fosdem(void **state)
 {
@@ -188,6 +236,7 @@ int main(void)
 	    cmocka_unit_test(test_ranking__stopword_table),
 	    cmocka_unit_test(test_ranking__stopwords_left_out),
 	    cmocka_unit_test(test_ranking__near_boost),
+	    cmocka_unit_test(test_ranking__title_has_every_word),
 	    cmocka_unit_test(test_ranking__expand_on_fosdem),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
