@@ -14,6 +14,7 @@
 #include "generation.h"
 #include "schema.h"
 #include "settings.h"
+#include "util.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 
@@ -94,16 +95,12 @@ static shard *add_shard(evs_cluster *c, char *name)
 {
 	if (!name)
 		return NULL;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		shard *s = realloc(c->s, cap * sizeof *s);
-		if (!s) {
-			free(name);
-			return NULL;
-		}
-		c->s = s;
-		c->cap = cap;
+	shard *grown = evs_util__grow(c->s, &c->cap, c->n + 1, sizeof *grown, 8);
+	if (!grown) {
+		free(name);
+		return NULL;
 	}
+	c->s = grown;
 	shard *s = &c->s[c->n++];
 	memset(s, 0, sizeof *s);
 	s->name = name;
