@@ -1,19 +1,16 @@
 # Adds, --sync, --delete and large batches into an index built as shards
 # route each id to its shard: after every step the sharded index answers
-# exactly as an unsharded index given the same steps (evsearch --json byte
-# for byte), locally and through xapian-tcpsrv processes that serve
+# byte for byte as the same shards rebuilt from the final events, and with
+# the totals and facet counts of an unsharded index given the same steps,
+# locally and through xapian-tcpsrv processes that serve
 # DIR/current/shard-K the whole time; unchanged records are reported
 # unchanged and leave the shards as they were; Ctrl-C during an add
 # leaves every shard at its last commit.
 #
 #   bash tests/cluster/adds.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-if [ $# -ne 3 ]; then
-	echo "usage: bash ${0##*/} EVINDEX EVSEARCH SOURCE_DIR" >&2
-	exit 2
-fi
-. "$3/tests/golden/lib.sh"
-. "$3/tests/cluster/lib.bash"
+. "$(dirname "$0")/../golden/lib.sh"
+. "$(dirname "$0")/lib.bash"
 cli_init "$@"
 shared_data_or_skip
 tcpsrv_or_skip

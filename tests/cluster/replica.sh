@@ -7,12 +7,8 @@
 #
 #   bash tests/cluster/replica.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-if [ $# -ne 3 ]; then
-	echo "usage: bash ${0##*/} EVINDEX EVSEARCH SOURCE_DIR" >&2
-	exit 2
-fi
-. "$3/tests/golden/lib.sh"
-. "$3/tests/cluster/lib.bash"
+. "$(dirname "$0")/../golden/lib.sh"
+. "$(dirname "$0")/lib.bash"
 cli_init "$@"
 shared_data_or_skip
 if ! command -v xapian-replicate-server >/dev/null; then
