@@ -411,5 +411,17 @@ evs_index *th_index_schedules(const char *const *names, char **dir_out)
 	}
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
+	if (!idx)
+		skip();
 	return idx;
+}
+
+uint64_t th_total(evs_index *idx, const char *q, unsigned flags)
+{
+	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
+	o.flags = EVS_SEARCH_NO_FACETS | flags;
+	evs_results *r = th_search(idx, q, &o);
+	uint64_t n = evs_results_total(r);
+	evs_results_free(r);
+	return n;
 }

@@ -40,9 +40,12 @@ evs_index *th_index_jsonl(const char *events, char **dir_out);
 
 /* Indexes the shared schedules named (NULL-terminated: "fosdem-2025" for
  * ../shared/data/events/fosdem-2025.jsonl) in a new temporary directory
- * (*dir_out, free with th_rmrf) and opens it read-only; NULL when
- * ../shared/ is absent (the caller then calls skip()). */
+ * (*dir_out, free with th_rmrf) and opens it read-only; skips the test
+ * (cmocka's skip()) when ../shared/ is absent. */
 evs_index *th_index_schedules(const char *const *names, char **dir_out);
+
+/* The total of a search for q with EVS_SEARCH_NO_FACETS | flags. */
+uint64_t th_total(evs_index *idx, const char *q, unsigned flags);
 
 /* Opens dir for writing, creating the index, asserting success. */
 evs_index *th_open_writer(const char *dir);

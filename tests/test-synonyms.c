@@ -43,21 +43,6 @@ static int setup(void **state)
 	return th_jsonl_setup(state, events);
 }
 
-static uint64_t total_with(evs_index *idx, const char *q, unsigned flags)
-{
-	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
-	o.flags = EVS_SEARCH_NO_FACETS | flags;
-	evs_results *r = th_search(idx, q, &o);
-	uint64_t n = evs_results_total(r);
-	evs_results_free(r);
-	return n;
-}
-
-static uint64_t total(evs_index *idx, const char *q)
-{
-	return total_with(idx, q, 0);
-}
-
 static void test_synonyms__parse_and_find(void **state)
 {
 	evs_index *idx = ((fixture *)*state)->idx;
@@ -112,21 +97,21 @@ static void test_synonyms__built_in(void **state)
 {
 	evs_index *idx = ((fixture *)*state)->idx;
 	/* postgres = postgresql, both ways; --exact as typed. */
-	assert_int_equal(total(idx, "postgres"), 2);
-	assert_int_equal(total(idx, "postgresql"), 2);
-	assert_int_equal(total_with(idx, "postgres", EVS_SEARCH_EXACT), 1);
+	assert_int_equal(th_total(idx, "postgres", 0), 2);
+	assert_int_equal(th_total(idx, "postgresql", 0), 2);
+	assert_int_equal(th_total(idx, "postgres", EVS_SEARCH_EXACT), 1);
 	/* UN = United Nations: the two words typed are that phrase. */
-	assert_int_equal(total(idx, "UN"), 2);
-	assert_int_equal(total(idx, "united nations"), 2);
-	assert_int_equal(total_with(idx, "united nations", EVS_SEARCH_EXACT), 2);
-	assert_int_equal(total_with(idx, "un", EVS_SEARCH_EXACT), 1);
+	assert_int_equal(th_total(idx, "UN", 0), 2);
+	assert_int_equal(th_total(idx, "united nations", 0), 2);
+	assert_int_equal(th_total(idx, "united nations", EVS_SEARCH_EXACT), 2);
+	assert_int_equal(th_total(idx, "un", EVS_SEARCH_EXACT), 1);
 	/* In a field, excluded, and beside an operator. */
-	assert_int_equal(total(idx, "title:postgres"), 2);
-	assert_int_equal(total(idx, "talks -postgres"), 1);
-	assert_int_equal(total(idx, "tuning AND postgres"), 1);
+	assert_int_equal(th_total(idx, "title:postgres", 0), 2);
+	assert_int_equal(th_total(idx, "talks -postgres", 0), 1);
+	assert_int_equal(th_total(idx, "tuning AND postgres", 0), 1);
 	/* Not inside a quoted phrase, nor across an operator. */
-	assert_int_equal(total(idx, "\"postgres\""), 1);
-	assert_int_equal(total(idx, "united OR nations"), 2);
+	assert_int_equal(th_total(idx, "\"postgres\"", 0), 1);
+	assert_int_equal(th_total(idx, "united OR nations", 0), 2);
 }
 
 static void test_synonyms__operator_file(void **state)
@@ -138,16 +123,16 @@ static void test_synonyms__operator_file(void **state)
 	write_file(path, "widgets = gizmos\n");
 	/* Read at the first search of a handle, no rebuild. */
 	evs_index *idx = th_open(index);
-	assert_int_equal(total(idx, "gizmos"), 1);
-	assert_int_equal(total(idx, "postgres"), 2);
+	assert_int_equal(th_total(idx, "gizmos", 0), 1);
+	assert_int_equal(th_total(idx, "postgres", 0), 2);
 	/* Another file in its place, without the built-in rules. */
 	snprintf(own, sizeof own, "%s/mine.txt", f->dir);
 	write_file(own, "gadgets = doohickeys\n");
 	assert_int_equal(
 	    evs_index_set_synonyms(idx, own, EVS_SYNONYMS_NO_DEFAULTS), EVS_OK);
-	assert_int_equal(total(idx, "gizmos"), 0);
-	assert_int_equal(total(idx, "doohickeys"), 1);
-	assert_int_equal(total(idx, "postgres"), 1);
+	assert_int_equal(th_total(idx, "gizmos", 0), 0);
+	assert_int_equal(th_total(idx, "doohickeys", 0), 1);
+	assert_int_equal(th_total(idx, "postgres", 0), 1);
 	/* A bad file is refused with its line; a missing one too. */
 	write_file(own, "gadgets doohickeys\n");
 	assert_int_equal(evs_index_set_synonyms(idx, own, 0), EVS_E_INVALID);
@@ -162,8 +147,8 @@ static void test_synonyms__operator_file(void **state)
 	/* Back to the index directory's file, changed: reread. */
 	write_file(path, "widgets = thingamajigs\n");
 	assert_int_equal(evs_index_set_synonyms(idx, NULL, 0), EVS_OK);
-	assert_int_equal(total(idx, "thingamajigs"), 1);
-	assert_int_equal(total(idx, "gizmos"), 0);
+	assert_int_equal(th_total(idx, "thingamajigs", 0), 1);
+	assert_int_equal(th_total(idx, "gizmos", 0), 0);
 	evs_index_close(idx);
 	remove(path);
 }
@@ -176,13 +161,11 @@ static void test_synonyms__on_schedules(void **state)
 	const char *names[] = {"fosdem-2025", NULL};
 	char *dir = NULL;
 	evs_index *idx = th_index_schedules(names, &dir);
-	if (!idx)
-		skip();
-	uint64_t both = total(idx, "postgres");
-	assert_true(both > total_with(idx, "postgres", EVS_SEARCH_EXACT));
-	assert_true(both >= total_with(idx, "postgresql", EVS_SEARCH_EXACT));
-	assert_int_equal(both, total(idx, "postgresql"));
-	assert_int_equal(total(idx, "k8s"), total(idx, "kubernetes"));
+	uint64_t both = th_total(idx, "postgres", 0);
+	assert_true(both > th_total(idx, "postgres", EVS_SEARCH_EXACT));
+	assert_true(both >= th_total(idx, "postgresql", EVS_SEARCH_EXACT));
+	assert_int_equal(both, th_total(idx, "postgresql", 0));
+	assert_int_equal(th_total(idx, "k8s", 0), th_total(idx, "kubernetes", 0));
 	evs_index_close(idx);
 	th_rmrf(dir);
 }

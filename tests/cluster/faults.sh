@@ -4,10 +4,8 @@
 #
 #   bash tests/cluster/faults.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-. "$(dirname "$0")/../golden/lib.sh"
 . "$(dirname "$0")/lib.bash"
-cli_init "$@"
-shared_data_or_skip
+cluster_init "$@"
 tcpsrv_or_skip
 
 shard_per_file

@@ -1,5 +1,14 @@
-# Helpers of the cluster tests (sourced after tests/golden/lib.sh): remote
-# shards served by xapian-tcpsrv on free loopback ports.
+# Helpers of the cluster tests: remote shards served by xapian-tcpsrv on
+# free loopback ports. Sources tests/golden/lib.sh too.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../golden/lib.sh"
+
+# cluster_init EVINDEX EVSEARCH SOURCE_DIR: cli_init, and a skip (77)
+# where ../shared/data is absent: every cluster test shards its schedules.
+cluster_init() {
+	cli_init "$@"
+	shared_data_or_skip
+}
 
 # tcpsrv_or_skip: skip the whole test (77) where xapian-tcpsrv is absent.
 tcpsrv_or_skip() {

@@ -7,10 +7,8 @@
 #
 #   bash tests/cluster/replica.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-. "$(dirname "$0")/../golden/lib.sh"
 . "$(dirname "$0")/lib.bash"
-cli_init "$@"
-shared_data_or_skip
+cluster_init "$@"
 if ! command -v xapian-replicate-server >/dev/null; then
 	echo "SKIP: xapian-replicate-server is not installed (xapian-tools)"
 	exit 77

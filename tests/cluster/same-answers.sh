@@ -5,10 +5,8 @@
 #
 #   bash tests/cluster/same-answers.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-. "$(dirname "$0")/../golden/lib.sh"
 . "$(dirname "$0")/lib.bash"
-cli_init "$@"
-shared_data_or_skip
+cluster_init "$@"
 tcpsrv_or_skip
 
 # One index of all the events, and one shard per schedule file.

@@ -6,10 +6,8 @@
 #
 #   bash tests/cluster/shards.sh EVINDEX EVSEARCH SOURCE_DIR
 set -u
-. "$(dirname "$0")/../golden/lib.sh"
 . "$(dirname "$0")/lib.bash"
-cli_init "$@"
-shared_data_or_skip
+cluster_init "$@"
 
 run "$EVINDEX" --index "$TMP/one" "$SHARED_EVENTS"
 expect_rc 0 || exit 1
