@@ -203,15 +203,7 @@ while :; do
 done
 LAST_CMD="cat short.jsonl | evindex --index IDX - (kill -9 after the first commit)"
 BEFORE=$(index_count "$KIDX")
-if ! kill -0 "$PID" 2>/dev/null; then
-	RC="?"
-	ERR=$(cat "$TMP/k.err")
-	fail "evindex ended before kill -9"
-else
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
-	RC=$?
-	expect_rc 137
+if kill9 "$PID"; then
 	expect_eq "a batch was committed before kill -9" yes \
 		"$([ "${BEFORE:-0}" -ge $((SEED + BATCH)) ] && echo yes ||
 			echo "no (${BEFORE:-none})")"
@@ -249,11 +241,7 @@ else
 	done
 	sleep 2
 	LAST_CMD="evindex --index IDX big.jsonl (a batch; kill -9 while it writes)"
-	if kill -0 "$PID" 2>/dev/null; then
-		kill -KILL "$PID"
-		wait "$PID" 2>/dev/null
-		RC=$?
-		expect_rc 137
+	if kill9 "$PID"; then
 		expect_eq "live generation after the killed batch" "$GEN" \
 			"$(readlink "$KIDX/current")"
 		expect_eq "events after the killed batch" "$LIVE" \
@@ -270,6 +258,10 @@ else
 		ERR=$(cat "$TMP/k.err")
 		fail "the batch ended before kill -9"
 	fi
+else
+	RC="?"
+	ERR=$(cat "$TMP/k.err")
+	fail "evindex ended before kill -9"
 fi
 
 # A first build killed: nothing is live, and the next run builds it.
@@ -279,11 +271,7 @@ PID=$!
 CLI_PIDS+=("$PID")
 sleep 3
 LAST_CMD="evindex --index NEW big.jsonl (kill -9 during the first build)"
-if kill -0 "$PID" 2>/dev/null; then
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
-	RC=$?
-	expect_rc 137
+if kill9 "$PID"; then
 	expect_eq "no live generation" "none" \
 		"$(readlink "$K2/current" || echo none)"
 	run "$EVINDEX" --index "$K2" "$SHARED_EVENTS"

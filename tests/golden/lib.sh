@@ -111,6 +111,17 @@ expect_rc() {
 	expect_eq "exit status" "$1" "$RC"
 }
 
+# kill9 PID: kills the background process PID with SIGKILL and expects
+# it to die of it (status 137, in RC); returns 1 without a word when PID
+# had already ended.
+kill9() {
+	kill -0 "$1" 2>/dev/null || return 1
+	kill -KILL "$1"
+	wait "$1" 2>/dev/null
+	RC=$?
+	expect_rc 137
+}
+
 # shorten TEXT: TEXT, or its first 15 lines and how many there were.
 shorten() {
 	local n
