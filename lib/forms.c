@@ -138,29 +138,38 @@ static double bm25_idf(double n, double ndocs)
 	return log(tw);
 }
 
-/* Xapian's estimate of the frequency of an OR of terms: a tree of
- * binary ORs built like a Huffman code (the two least frequent first,
- * OrContext::postlist()), each node as if its two sides were independent
- * and rounded (OrPostList::get_termfreq_est_using_stats()). Mirrored
- * node for node, rounding included: off by one event, the idf of a rare
- * stem would be off by a sixth. tf is used as scratch. */
+size_t evs_forms__or_step(uint64_t *tf, void *items, size_t size, size_t k,
+                          double ndocs)
+{
+	unsigned char tmp[64];
+	/* The two least frequent to the end, their items with them. */
+	for (size_t pass = 0; pass < 2; pass++) {
+		size_t min = 0, last = k - 1 - pass;
+		for (size_t i = 1; i <= last; i++)
+			if (tf[i] < tf[min])
+				min = i;
+		uint64_t t = tf[min];
+		tf[min] = tf[last];
+		tf[last] = t;
+		if (items && size <= sizeof tmp) {
+			unsigned char *a = (unsigned char *)items + min * size;
+			unsigned char *b = (unsigned char *)items + last * size;
+			memcpy(tmp, a, size);
+			memcpy(a, b, size);
+			memcpy(b, tmp, size);
+		}
+	}
+	double a = (double)tf[k - 1], b = (double)tf[k - 2];
+	tf[k - 2] = (uint64_t)(a + b - (ndocs > 0 ? a * b / ndocs : 0) + 0.5);
+	return k - 1;
+}
+
+/* Xapian's estimate of the frequency of the synonym of k forms built by
+ * evs_forms__or_step. tf is used as scratch. */
 static double or_estimate(uint64_t *tf, size_t k, double ndocs)
 {
-	while (k > 1) {
-		/* The two least frequent to the end. */
-		for (size_t pass = 0; pass < 2; pass++) {
-			size_t min = 0;
-			for (size_t i = 1; i < k - pass; i++)
-				if (tf[i] < tf[min])
-					min = i;
-			uint64_t t = tf[min];
-			tf[min] = tf[k - 1 - pass];
-			tf[k - 1 - pass] = t;
-		}
-		double a = (double)tf[k - 1], b = (double)tf[k - 2];
-		tf[k - 2] = (uint64_t)(a + b - a * b / ndocs + 0.5);
-		k--;
-	}
+	while (k > 1)
+		k = evs_forms__or_step(tf, NULL, 0, k, ndocs);
 	return (double)tf[0];
 }
 

@@ -51,6 +51,19 @@ void evs_forms__dispose(evs_forms *f);
  * term. */
 uint64_t evs_forms__events(const uint64_t *tf, size_t k, uint64_t cf);
 
+/* One step of the synonym of k forms, as a tree of synonyms of two
+ * (Xapian weighs only the outermost; an inner one is an OR): moves the
+ * two least frequent of tf[0..k) to the end, with the items (of size
+ * bytes each, at most 64; items NULL: none) at the same indexes, and
+ * puts the frequency that Xapian estimates for the OR of the two, as if
+ * they were independent and rounded (OrPostList), at tf[k - 2]. The
+ * caller joins items k - 2 and k - 1 into item k - 2. Returns k - 1.
+ * The tree is built here, not by Xapian from each database's own
+ * frequencies, so that shards estimate the synonym's frequency alike
+ * (and as one index does) to the last rounding. */
+size_t evs_forms__or_step(uint64_t *tf, void *items, size_t size, size_t k,
+                          double ndocs);
+
 /* The factor by which to scale the weight of a synonym of k forms (term
  * frequencies tf[0..k), in n events, of a collection of ndocs) so that
  * BM25 gives it the weight of one term in n events. 1 when it needs

@@ -418,6 +418,25 @@ static uint64_t forms_cf(parser *p, forms *fs, const char *stem, size_t sl)
 	return cf;
 }
 
+/* The synonym of the forms in fs as a tree of synonyms of two
+ * (evs_forms__or_step), in a collection of ndocs events. */
+static xs_query *synonym_tree(parser *p, forms *fs, double ndocs)
+{
+	size_t k = fs->n;
+	if (k == 0)
+		return combine(p, XS_OP_SYNONYM, fs->q, 0);
+	while (k > 1 && p->st == EVS_OK) {
+		k = evs_forms__or_step(fs->tf, fs->q, sizeof *fs->q, k, ndocs);
+		fs->q[k - 1] = combine2(p, XS_OP_SYNONYM, fs->q[k - 1], fs->q[k]);
+	}
+	if (p->st != EVS_OK) {
+		for (size_t i = 0; i < k; i++)
+			xs_query_free(fs->q[i]);
+		return NULL;
+	}
+	return fs->q[0];
+}
+
 /* The synonym of the forms in fs, weighed as one term in as many events
  * as hold any of them (forms.h): those of stem and, when other is not
  * NULL, of the stem other (an acronym's plural, which has no
@@ -426,8 +445,9 @@ static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl,
                              const char *other)
 {
 	double scale = 1.0;
+	uint64_t ndocs = 0;
 	if (p->st == EVS_OK && fs->n > 1) {
-		uint64_t cf = forms_cf(p, fs, stem, sl), ndocs = 0;
+		uint64_t cf = forms_cf(p, fs, stem, sl);
 		if (other)
 			cf += forms_cf(p, fs, other, strlen(other));
 		evs_status st = p->st;
@@ -440,7 +460,7 @@ static xs_query *forms_query(parser *p, forms *fs, const char *stem, size_t sl,
 			    evs_forms__scale(fs->tf, fs->n,
 			                     evs_forms__events(fs->tf, fs->n, cf), ndocs);
 	}
-	xs_query *q = combine(p, XS_OP_SYNONYM, fs->q, fs->n);
+	xs_query *q = synonym_tree(p, fs, (double)ndocs);
 	if (q && scale != 1.0) {
 		evs_status st = xs_query_scale(&q, q, scale, p->idx->errmsg);
 		if (st != EVS_OK) {

@@ -23,8 +23,8 @@ typedef struct evs_ranking {
 	 * fb_terms of them, each weighing up to fb_weight of a query word. */
 	unsigned fb_docs, fb_terms;
 	double fb_weight;
-	int fb_or; /* 1: expansion terms also find documents; 0: they only
-	              reorder the matches of the query (the default) */
+	int fb_bo1;     /* 1: Bo1 expand weights (0: Xapian's trad) */
+	int fb_qterms;  /* 1: the query's terms may be expansion terms too */
 	/* A free-text word also as a word of a participant's name (people)
 	 * and of the title (title), each such term weighted so (0: none). */
 	double people, title;

@@ -28,7 +28,6 @@ void evs_ranking__defaults(evs_ranking *r)
 	r->fb_docs = 10;
 	r->fb_terms = 30;
 	r->fb_weight = 0.6;
-	r->fb_or = 0;
 	r->people = EVS_PEOPLE_BOOST;
 	r->title = EVS_TITLE_BOOST;
 	r->title_all = EVS_TITLE_ALL_BOOST;
@@ -90,8 +89,10 @@ static int parse_one(evs_ranking *r, const char *name, const char *v)
 		r->fb_terms = (unsigned)d;
 	else if (strcmp(name, "fbweight") == 0)
 		r->fb_weight = d;
-	else if (strcmp(name, "fbor") == 0)
-		r->fb_or = d != 0;
+	else if (strcmp(name, "fbbo1") == 0)
+		r->fb_bo1 = d != 0;
+	else if (strcmp(name, "fbq") == 0)
+		r->fb_qterms = d != 0;
 	else if (strcmp(name, "people") == 0)
 		r->people = d;
 	else if (strcmp(name, "title") == 0)
@@ -138,6 +139,16 @@ void evs_ranking__params(const evs_ranking *r, xs_search_params *sp)
 	sp->bm25_b = r->b;
 	sp->scheme = r->scheme;
 	sp->scheme_param[0] = r->param;
+}
+
+void evs_ranking__feedback(const evs_ranking *r, xs_search_params *sp)
+{
+	sp->fb_docs = r->fb_docs;
+	sp->fb_terms = r->fb_terms;
+	sp->fb_weight = r->fb_weight;
+	sp->fb_flags = (r->fb_bo1 ? XS_FB_BO1 : 0u) |
+	               (r->fb_qterms ? XS_FB_QUERY_TERMS : 0u);
+	sp->fb_skip = evs_ranking__stopword;
 }
 
 /* Function words of English and of the other languages of the shared
@@ -352,65 +363,4 @@ evs_status evs_ranking__title_all(evs_index *idx, const evs_ranking *r,
 	 * EVS_EVERY_WORD_BOOST times more (query.c, every_word). */
 	return xs_query_scale(out, all, r->title_all * EVS_EVERY_WORD_BOOST,
 	                      idx->errmsg);
-}
-
-/* The feedback terms collected from the ESet. */
-typedef struct fb_terms {
-	evs_index *idx;
-	const evs_ranking *r;
-	xs_query **q;
-	size_t n;
-	double top; /* the first (best) term's weight */
-	evs_status st;
-} fb_terms;
-
-static int on_fb_term(void *ctx, const char *term, size_t len, double weight)
-{
-	fb_terms *fb = ctx;
-	if (evs_ranking__stopword(term, len))
-		return 0;
-	if (fb->n == 0)
-		fb->top = weight > 0 ? weight : 1.0;
-	xs_query *t = NULL;
-	fb->st = xs_query_term(&t, term, len, 0, fb->idx->errmsg);
-	if (fb->st == EVS_OK)
-		fb->st = xs_query_scale(&fb->q[fb->n], t,
-		                        fb->r->fb_weight * weight / fb->top,
-		                        fb->idx->errmsg);
-	if (fb->st != EVS_OK)
-		return 1;
-	return ++fb->n >= fb->r->fb_terms;
-}
-
-evs_status evs_ranking__expand(evs_index *idx, const evs_ranking *r,
-                               xs_query **q)
-{
-	xs_search_params sp;
-	memset(&sp, 0, sizeof sp);
-	evs_ranking__params(r, &sp);
-	if (r->fb_terms == 0 || r->fb_weight <= 0)
-		return EVS_OK;
-	fb_terms fb = {idx, r,   calloc(r->fb_terms, sizeof(xs_query *)),
-	               0,   1.0, EVS_OK};
-	if (!fb.q)
-		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
-	/* Twice the terms wanted: stopwords among them are skipped. */
-	evs_status st = xs_expand(idx->db, *q, &sp, r->fb_docs, r->fb_terms * 2,
-	                          on_fb_term, &fb, idx->errmsg);
-	if (st == EVS_OK)
-		st = fb.st;
-	if (st != EVS_OK || fb.n == 0) {
-		for (size_t i = 0; i < fb.n; i++)
-			xs_query_free(fb.q[i]);
-		free(fb.q);
-		return st;
-	}
-	xs_query *v[2] = {*q, NULL};
-	st = xs_query_combine(&v[1], XS_OP_OR, fb.q, fb.n, idx->errmsg);
-	free(fb.q);
-	if (st != EVS_OK)
-		return st;
-	*q = NULL;
-	return xs_query_combine(q, r->fb_or ? XS_OP_OR : XS_OP_AND_MAYBE, v, 2,
-	                        idx->errmsg);
 }

@@ -39,7 +39,8 @@ const evs_ranking *evs_ranking__of(const struct evs_index *idx,
 
 /* Parses "name=value ..." settings over the defaults into *out (names:
  * scheme=bm25|bm25plus|dlh|dph|pl2|lm, k1, b, param, stopwords=0|1,
- * near, window, fbdocs, fbterms, fbweight, fbor=0|1, people, title,
+ * near, window, fbdocs, fbterms, fbweight, fbbo1=0|1, fbq=0|1, people,
+ * title,
  * titleall). Returns 0, or -1
  * with a message in err (errlen bytes). */
 int evs_ranking__parse(evs_ranking *out, const char *spec, char *err,
@@ -50,6 +51,10 @@ void evs_ranking__set(struct evs_index *idx, const evs_ranking *r);
 
 /* Fills the weighting fields of sp. */
 void evs_ranking__params(const evs_ranking *r, xs_search_params *sp);
+
+/* Fills the feedback fields of sp (xs_search_params.fb_*): the settings
+ * fb_* of r, stopwords never chosen. */
+void evs_ranking__feedback(const evs_ranking *r, xs_search_params *sp);
 
 /* Whether a normalised word (len bytes) is a stopword: an English,
  * German, French or Dutch function word that is not also an English
@@ -80,9 +85,5 @@ evs_status evs_ranking__title_all(struct evs_index *idx, const evs_ranking *r,
 evs_status evs_ranking__near(struct evs_index *idx, const evs_ranking *r,
                              char *const *w, size_t n, xs_query **out);
 
-/* Pseudo-relevance feedback: *q becomes *q with the best terms of the
- * top documents it finds added (see evs_ranking.fb_*). */
-evs_status evs_ranking__expand(struct evs_index *idx, const evs_ranking *r,
-                               xs_query **q);
 
 #endif

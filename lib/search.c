@@ -715,12 +715,6 @@ static evs_status build_query(xs_query **out, evs_index *idx, const char *query,
 		if ((st = evs_query__parse(idx, query, opts->flags, &q, &res->hl)) !=
 		    EVS_OK)
 			goto done;
-		if (q && (opts->flags & EVS_SEARCH_EXPAND)) {
-			evs_ranking rk;
-			if ((st = evs_ranking__expand(idx, evs_ranking__of(idx, &rk),
-			                              &q)) != EVS_OK)
-				goto done;
-		}
 		if (!q)
 			goto done;
 	} else if ((st = xs_query_match_all(&q, idx->errmsg)) != EVS_OK) {
@@ -797,7 +791,10 @@ static evs_status run_query(evs_index *idx, const evs_search_options *opts,
 	sp.bm25_k1 = EVS_BM25_K1;
 	sp.bm25_b = EVS_BM25_B;
 	evs_ranking rtmp;
-	evs_ranking__params(evs_ranking__of(idx, &rtmp), &sp);
+	const evs_ranking *rk = evs_ranking__of(idx, &rtmp);
+	evs_ranking__params(rk, &sp);
+	if ((opts->flags & EVS_SEARCH_EXPAND) && !sp.sort && text)
+		evs_ranking__feedback(rk, &sp);
 	sp.count_slot = EVS_SLOT_FACETS;
 	sp.count_groups = groups;
 	const char *dict = NULL;

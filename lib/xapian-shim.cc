@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -929,6 +930,22 @@ static void setup_enquire(Xapian::Enquire &enq, const xs_query *q,
 	set_scheme(enq, p);
 }
 
+// The weight of a match to 40 significant bits (about 12 digits). Shards
+// add a match's weights up in an order of their own (Xapian joins the
+// terms of an OR by each database's frequencies) and may differ from one
+// index in the last bits; settled, the weights and the order of equal
+// ones are those of one index.
+static double settled_weight(const Xapian::MSetIterator &it)
+{
+	double w = it.get_weight();
+	if (w == 0 || !std::isfinite(w))
+		return w;
+	int e;
+	std::frexp(w, &e);
+	double unit = std::ldexp(1.0, e - 40);
+	return std::round(w / unit) * unit;
+}
+
 // Keeps the hits of ms at the indexes in order.
 static void take_hits(xs_mset *r, const Xapian::MSet &ms,
                       const std::vector<Xapian::doccount> &order)
@@ -939,7 +956,7 @@ static void take_hits(xs_mset *r, const Xapian::MSet &ms,
 	for (Xapian::doccount i : order) {
 		Xapian::MSetIterator it = ms[i];
 		r->docids.push_back(*it);
-		r->weights.push_back(it.get_weight());
+		r->weights.push_back(settled_weight(it));
 		r->data.push_back(it.get_document().get_data());
 	}
 }
@@ -967,14 +984,15 @@ static void relevance_hits(xs_mset *r, Xapian::Database &db, const xs_query *q,
 	Xapian::doccount n = ms.size();
 	std::vector<Xapian::doccount> order;
 	if (n == want) {
-		double last = ms[n - 1].get_weight();
-		while (n > 0 && ms[n - 1].get_weight() == last)
+		double last = settled_weight(ms[n - 1]);
+		while (n > 0 && settled_weight(ms[n - 1]) == last)
 			n--;
 		if (n < p->offset + p->limit) {
 			Xapian::Enquire enq(db);
 			setup_enquire(enq, q, p);
 			enq.set_sort_by_relevance_then_value(p->tiebreak_slot, false);
-			enq.set_cutoff(0, last);
+			// Every match that settles to at least last.
+			enq.set_cutoff(0, last * (1 - 1e-11));
 			Xapian::MSet page = enq.get_mset(p->offset, p->limit);
 			for (Xapian::doccount i = 0; i < page.size(); i++)
 				order.push_back(i);
@@ -994,8 +1012,8 @@ static void relevance_hits(xs_mset *r, Xapian::Database &db, const xs_query *q,
 	items.reserve(n);
 	size_t page_end = p->offset + p->limit;
 	for (Xapian::doccount i = 0, run; i < n; i = run) {
-		double w = ms[i].get_weight();
-		for (run = i + 1; run < n && ms[run].get_weight() == w; run++)
+		double w = settled_weight(ms[i]);
+		for (run = i + 1; run < n && settled_weight(ms[run]) == w; run++)
 			;
 		bool read = run - i > 1 && run > p->offset && i < page_end;
 		for (Xapian::doccount k = i; k < run; k++) {
@@ -1104,6 +1122,70 @@ static void remote_sorted(xs_mset *r, Xapian::Database &db, const xs_query *q,
 	}
 }
 
+// Feedback words: no prefix, and not refused by the caller (stopwords).
+class FeedbackDecider : public Xapian::ExpandDecider
+{
+  public:
+	explicit FeedbackDecider(int (*skip)(const char *, size_t)) : skip_(skip)
+	{
+	}
+	bool operator()(const std::string &term) const override
+	{
+		return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z') &&
+		       !(skip_ && skip_(term.data(), term.size()));
+	}
+
+  private:
+	int (*skip_)(const char *, size_t);
+};
+
+// The query of p's feedback (xs_search_params) over the top matches of ms,
+// the matches of enq's query q, into out; false where p asks for none or
+// the top matches give no word.
+static bool feedback_query(Xapian::Enquire &enq, const Xapian::MSet &ms,
+                           const xs_query *q, const xs_search_params *p,
+                           Xapian::Query &out)
+{
+	if (!p->fb_terms || p->fb_weight <= 0 || ms.empty())
+		return false;
+	Xapian::RSet rs;
+	Xapian::doccount n = 0;
+	for (Xapian::MSetIterator it = ms.begin();
+	     it != ms.end() && n < p->fb_docs; ++it, ++n)
+		rs.add_document(*it);
+	if (p->fb_flags & XS_FB_BO1)
+		enq.set_expansion_scheme("bo1");
+	FeedbackDecider words(p->fb_skip);
+	// Exact term frequencies: Xapian otherwise estimates them from the
+	// shards that hold a feedback document, and shards would weigh the
+	// words otherwise than one index (one index: the same either way).
+	int flags = Xapian::Enquire::USE_EXACT_TERMFREQ;
+	if (p->fb_flags & XS_FB_QUERY_TERMS)
+		flags |= Xapian::Enquire::INCLUDE_QUERY_TERMS;
+	Xapian::ESet es = enq.get_eset(p->fb_terms, rs, flags, &words);
+	if (es.empty())
+		return false;
+	double top = es.begin().get_weight();
+	if (top <= 0)
+		top = 1.0;
+	// The share of the best word's weight is rounded to 6 digits: shards
+	// add up a word's expand weight in another order than one index, and
+	// the last bits that differ would then reorder events of equal weight.
+	std::vector<Xapian::Query> terms;
+	for (Xapian::ESetIterator it = es.begin(); it != es.end(); ++it) {
+		double share = std::round(1e6 * it.get_weight() / top) / 1e6;
+		if (share > 0)
+			terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+			                   Xapian::Query(*it), p->fb_weight * share);
+	}
+	if (terms.empty())
+		return false;
+	out = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->q,
+	                    Xapian::Query(Xapian::Query::OP_OR, terms.begin(),
+	                                  terms.end()));
+	return true;
+}
+
 static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
                        const xs_search_params *p, bool remote)
 {
@@ -1148,9 +1230,21 @@ static void run_search(xs_mset *r, Xapian::Database &db, const xs_query *q,
 	} else {
 		Xapian::doccount want =
 		    static_cast<Xapian::doccount>(p->offset + p->limit + XS_TIE_MARGIN);
+		if (p->fb_terms && want < p->fb_docs)
+			want = p->fb_docs;
 		Xapian::MSet ms = enq.get_mset(0, want, all);
 		r->total = ms.get_matches_estimated();
-		relevance_hits(r, db, q, p, ms, want);
+		xs_query expanded;
+		if (feedback_query(enq, ms, q, p, expanded.q)) {
+			// Only the order changes: no counting, so Xapian may skip
+			// the matches that cannot reach the page.
+			Xapian::Enquire again(db);
+			setup_enquire(again, &expanded, p);
+			relevance_hits(r, db, &expanded, p, again.get_mset(0, want),
+			               want);
+		} else {
+			relevance_hits(r, db, q, p, ms, want);
+		}
 	}
 	if (whole)
 		spy->take_whole(*whole);
@@ -1244,44 +1338,6 @@ evs_status xs_query_near(xs_query **out, xs_query **subs, size_t n,
 	}
 	free_subs(subs, n);
 	return st;
-}
-
-// Feedback terms: words only (our prefixes begin with an ASCII capital).
-class WordDecider : public Xapian::ExpandDecider
-{
-  public:
-	bool operator()(const std::string &term) const override
-	{
-		return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
-	}
-};
-
-evs_status xs_expand(xs_db *db, const xs_query *q, const xs_search_params *p,
-                     unsigned ndocs, unsigned nterms,
-                     int (*fn)(void *ctx, const char *term, size_t len,
-                               double weight),
-                     void *ctx, char *err) noexcept
-{
-	try {
-		Xapian::Enquire enq(*db->db);
-		setup_enquire(enq, q, p);
-		Xapian::MSet ms = enq.get_mset(0, ndocs);
-		if (ms.empty())
-			return EVS_OK;
-		Xapian::RSet rs;
-		for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it)
-			rs.add_document(*it);
-		WordDecider words;
-		Xapian::ESet es = enq.get_eset(nterms, rs, &words);
-		for (Xapian::ESetIterator it = es.begin(); it != es.end(); ++it) {
-			const std::string &t = *it;
-			if (fn(ctx, t.data(), t.size(), it.get_weight()))
-				break;
-		}
-		return EVS_OK;
-	} catch (...) {
-		return xs_fail(err);
-	}
 }
 
 evs_status xs_db_open_remote(xs_db **out, const char *host, unsigned port,

@@ -187,7 +187,22 @@ typedef struct xs_search_params {
 	 * and its parameters (see xs_scheme). */
 	int scheme;
 	double scheme_param[2];
+	/* Pseudo-relevance feedback, for the order by relevance only (0
+	 * fb_terms: none). The matches, their total and their counts stay
+	 * those of q; their order becomes that of q AND_MAYBE the fb_terms
+	 * best words (Xapian's ESet) of q's top fb_docs matches, each scaled
+	 * to at most fb_weight of the best one's weight. fb_flags: XS_FB_*.
+	 * A word is a term without a prefix (no ASCII capital first) and one
+	 * for which fb_skip, if set, returns 0. */
+	unsigned fb_docs, fb_terms, fb_flags;
+	double fb_weight;
+	int (*fb_skip)(const char *term, size_t len);
 } xs_search_params;
+
+enum {
+	XS_FB_BO1 = 1,        /* DFR's Bo1 expand weights, not Xapian's trad */
+	XS_FB_QUERY_TERMS = 2 /* the query's own terms may be chosen too */
+};
 
 evs_status xs_search(xs_mset **out, xs_db *db, const xs_query *q,
                      const xs_search_params *p, char *err) XS_NOEXCEPT;
@@ -219,17 +234,6 @@ typedef enum xs_scheme {
  * Takes ownership of the subqueries. */
 evs_status xs_query_near(xs_query **out, xs_query **subs, size_t n,
                          unsigned window, char *err) XS_NOEXCEPT;
-
-/* Pseudo-relevance feedback: runs q as a search with p's weighting and
- * calls fn with the best terms (Xapian's ESet, at most nterms) of its top
- * ndocs documents, best first, with their expand weights: only terms
- * without a prefix (a first byte that is not an ASCII capital), not the
- * query's own terms. fn returns nonzero to stop. */
-evs_status xs_expand(xs_db *db, const xs_query *q, const xs_search_params *p,
-                     unsigned ndocs, unsigned nterms,
-                     int (*fn)(void *ctx, const char *term, size_t len,
-                               double weight),
-                     void *ctx, char *err) XS_NOEXCEPT;
 
 /* Remote databases and databases searched together (shards). Opens the
  * database a xapian-tcpsrv serves at host:port; timeout_ms bounds each
