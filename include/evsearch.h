@@ -411,13 +411,16 @@ typedef enum evs_sort {
                                       matching occurrence of each hit */
 #define EVS_SEARCH_NO_HITS 64u /* no page of hits (limit is then 0): the
                                   total and the facets only */
-#define EVS_SEARCH_EXPAND 128u /* pseudo-relevance feedback: the best words
-                                  of the top matches reweigh the matches
-                                  (docs/ranking.md); slower */
+#define EVS_SEARCH_EXPAND 128u /* feedback, now the default (see
+                                  EVS_SEARCH_NO_EXPAND): changes nothing */
 #define EVS_SEARCH_EXACT 256u /* no spelling correction or suggestion,
                                  no synonyms */
 #define EVS_SEARCH_PREFIX 512u /* the last word, when nothing follows it,
                                   is a prefix (search as you type) */
+#define EVS_SEARCH_NO_EXPAND 1024u /* no pseudo-relevance feedback. By
+                                      default the best words of the top
+                                      matches reorder the matches (none
+                                      is added; docs/ranking.md) */
 
 typedef struct evs_search_options {
 	int version;   /* EVS_SEARCH_OPTIONS_VERSION */

@@ -25,9 +25,11 @@ void evs_ranking__defaults(evs_ranking *r)
 	r->stopwords = 1;
 	r->near = 0.0;
 	r->window = 8;
-	r->fb_docs = 10;
-	r->fb_terms = 30;
-	r->fb_weight = 0.6;
+	r->fb_docs = EVS_FB_DOCS;
+	r->fb_terms = EVS_FB_TERMS;
+	r->fb_weight = EVS_FB_WEIGHT;
+	r->fb_bo1 = 1;
+	r->fb_qterms = 1;
 	r->people = EVS_PEOPLE_BOOST;
 	r->title = EVS_TITLE_BOOST;
 	r->title_all = EVS_TITLE_ALL_BOOST;

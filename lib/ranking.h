@@ -30,6 +30,19 @@ struct evs_index;
  * (titles 0.823, 0.897, 0.903, 0.903, 0.903; misspelt 0.820, 0.883,
  * 0.880, 0.877, 0.873); no change on CISI, whose questions are long. */
 #define EVS_TITLE_ALL_BOOST 1.0
+/* Pseudo-relevance feedback, on unless EVS_SEARCH_NO_EXPAND: the
+ * EVS_FB_TERMS best words of the top EVS_FB_DOCS matches by DFR's Bo1,
+ * the query's own words among them, each weighing up to EVS_FB_WEIGHT
+ * times a query word; chosen by 5-fold cross-validation on CISI
+ * (docs/ranking.md, "Feedback"). */
+#define EVS_FB_DOCS 10
+#define EVS_FB_TERMS 20
+#define EVS_FB_WEIGHT 4.0
+/* Feedback reorders queries of at least this many words (stopwords not
+ * counted): on the known-item queries of 2-3 words it lowered "year"
+ * from 0.263 to 0.140 (development schedules), so short queries, which
+ * name what they look for, keep the order of their own words. */
+#define EVS_FB_MIN_WORDS 4
 
 void evs_ranking__defaults(evs_ranking *r);
 

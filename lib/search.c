@@ -756,6 +756,16 @@ done:
 	return st;
 }
 
+
+/* The words of a query that feedback counts: its positive stems that are
+ * not stopwords. */
+static size_t content_words(const evs_highlight *hl)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < hl->nstems; i++)
+		n += !evs_ranking__stopword(hl->stems[i], strlen(hl->stems[i]));
+	return n;
+}
 /* Runs q: the page of hits, their records and the facets into res.
  * attempts: the searches of this call so far (a shard lost mid-search is
  * left out and the search run again, at most three times). */
@@ -793,7 +803,8 @@ static evs_status run_query(evs_index *idx, const evs_search_options *opts,
 	evs_ranking rtmp;
 	const evs_ranking *rk = evs_ranking__of(idx, &rtmp);
 	evs_ranking__params(rk, &sp);
-	if ((opts->flags & EVS_SEARCH_EXPAND) && !sp.sort && text)
+	if (!(opts->flags & EVS_SEARCH_NO_EXPAND) && !sp.sort && text &&
+	    content_words(&res->hl) >= EVS_FB_MIN_WORDS)
 		evs_ranking__feedback(rk, &sp);
 	sp.count_slot = EVS_SLOT_FACETS;
 	sp.count_groups = groups;

@@ -18,6 +18,7 @@ enum {
 	OPT_ALL,
 	OPT_PLAIN,
 	OPT_EXPAND,
+	OPT_NO_EXPAND,
 	OPT_EXACT,
 	OPT_PREFIX,
 	OPT_SYNONYMS,
@@ -50,8 +51,10 @@ static const cli_option options[] = {
     [OPT_PLAIN] = {"plain", 'p', 0, NULL,
                    "plain words: no operators, fields, phrases or wildcards"},
     [OPT_EXPAND] = {"expand", 0, 0, NULL,
-                    "reweigh by the words of the top matches (feedback; "
-                    "slower)"},
+                    "reorder by the words of the top matches (feedback: "
+                    "the default)"},
+    [OPT_NO_EXPAND] = {"no-expand", 0, 0, NULL,
+                       "no feedback: order by the query's words alone"},
     [OPT_EXACT] = {"exact", 'e', 0, NULL,
                    "words as typed: no spelling correction, suggestion or "
                    "synonyms"},
@@ -145,7 +148,8 @@ static int on_option(void *ctx, int which, const char *arg)
 	switch (which) {
 	case OPT_INDEX: a->index = arg; break;
 	case OPT_ALL: a->so.flags |= EVS_SEARCH_ALL_WORDS; break;
-	case OPT_EXPAND: a->so.flags |= EVS_SEARCH_EXPAND; break;
+	case OPT_EXPAND: a->so.flags &= ~EVS_SEARCH_NO_EXPAND; break;
+	case OPT_NO_EXPAND: a->so.flags |= EVS_SEARCH_NO_EXPAND; break;
 	case OPT_PLAIN: a->so.flags |= EVS_SEARCH_PLAIN; break;
 	case OPT_EXACT: a->so.flags |= EVS_SEARCH_EXACT; break;
 	case OPT_PREFIX: a->so.flags |= EVS_SEARCH_PREFIX; break;

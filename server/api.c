@@ -96,7 +96,13 @@ static int one(reply *r, api_req *a, const char *name, const char *v)
 	} else if (strcmp(name, "plain") == 0) {
 		return flag(r, name, v, EVS_SEARCH_PLAIN, &so->flags);
 	} else if (strcmp(name, "expand") == 0) {
-		return flag(r, name, v, EVS_SEARCH_EXPAND, &so->flags);
+		/* On by default: expand=0 turns feedback off. */
+		unsigned on = 0;
+		if (flag(r, name, v, 1u, &on) != 0)
+			return -1;
+		so->flags = on ? so->flags & ~EVS_SEARCH_NO_EXPAND
+		               : so->flags | EVS_SEARCH_NO_EXPAND;
+		return 0;
 	} else if (strcmp(name, "exact") == 0) {
 		return flag(r, name, v, EVS_SEARCH_EXACT, &so->flags);
 	} else if (strcmp(name, "prefix") == 0) {

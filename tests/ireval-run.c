@@ -3,8 +3,8 @@
  * one run file per variant, so that one process and one open index serve
  * every variant. A variant is a name and ranking settings
  * (evs_ranking__parse, lib/ranking.h), optionally led by the word
- * "expand" (EVS_SEARCH_EXPAND); it reaches into the library's internals
- * to set them, which is why it lives with the tests and is not installed.
+ * "noexpand" (EVS_SEARCH_NO_EXPAND: no feedback); it reaches into the
+ * library's internals to set them, which is why it lives with the tests and is not installed.
  *
  *   ireval-run INDEX QUERIES.tsv OUTDIR LIMIT < VARIANTS
  *
@@ -12,7 +12,7 @@
  * writes OUTDIR/name.run ("qid docid" lines, best first). A query with
  * more terms than evs_search takes is cut to its longest prefix of words
  * that it takes, as a user would have to. Facets are not counted unless
- * the settings begin (after "expand") with the word "facets". Prints
+ * the settings begin (after "noexpand") with the word "facets". Prints
  * each variant's query CPU times (p50, p99) on stderr: CPU time, not wall
  * time, so that a loaded machine changes them little.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -149,10 +149,10 @@ static int run_variant(evs_index *idx, const query *qs, size_t nq,
 	evs_search_options o = EVS_SEARCH_OPTIONS_INIT;
 	o.flags = EVS_SEARCH_PLAIN | EVS_SEARCH_NO_FACETS | EVS_SEARCH_NO_SNIPPETS;
 	o.limit = limit;
-	if (strncmp(settings, "expand", 6) == 0 &&
-	    (settings[6] == ' ' || !settings[6])) {
-		o.flags |= EVS_SEARCH_EXPAND;
-		settings += 6;
+	if (strncmp(settings, "noexpand", 8) == 0 &&
+	    (settings[8] == ' ' || !settings[8])) {
+		o.flags |= EVS_SEARCH_NO_EXPAND;
+		settings += 8;
 	}
 	/* "facets": counted, as evsearch does by default (for timings). */
 	while (*settings == ' ')

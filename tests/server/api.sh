@@ -68,7 +68,10 @@ compare "$T/corpus" "no-facets&cancelled&occurrences" \
 compare "$T/corpus" "q=cyber&limit=0" --limit 0 cyber
 compare "$T/corpus" "q=multistakeholdr+consultaton" "multistakeholdr consultaton"
 compare "$T/corpus" "q=multistakeholdr&exact=1" --exact multistakeholdr
-compare "$T/corpus" "q=cyber+treaty+negotiation&expand" --expand cyber treaty negotiation
+compare "$T/corpus" "q=cyber+treaty+negotiation+multistakeholder&expand=0" \
+	--no-expand cyber treaty negotiation multistakeholder
+compare "$T/corpus" "q=cyber+treaty+negotiation+multistakeholder&expand" \
+	--expand cyber treaty negotiation multistakeholder
 compare "$T/corpus" "q=cyber+confer&prefix" --prefix cyber confer
 compare "$T/corpus" "q=+++" # blanks are a listing, as for the CLI
 
