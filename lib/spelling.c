@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "spelling.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "schema.h"
@@ -41,34 +42,35 @@ int evs_spelling__eligible(const char *w, size_t len)
 	return letters >= 4;
 }
 
+/* The candidates of one word: their terms one after another in terms,
+ * term k ending at ends[k]. */
 typedef struct search {
-	evs_index *idx;
 	const char *prefix;
-	uint64_t best;
-	char word[EVS_MAX_WORD + 1];
-	size_t len;
-	evs_status st;
+	evs_buf terms;
+	size_t *ends;
+	size_t n;
+	int oom;
 } search;
 
-/* Looks up one candidate and keeps it when it is the most frequent yet. */
 static void try_word(search *s, const char *c, size_t len)
 {
 	char term[EVS_TERM_BUF];
-	uint64_t f = 0;
-	if (s->st != EVS_OK)
-		return;
 	size_t tl = evs_schema__term(term, s->prefix, c, len);
-	s->st = xs_db_termfreq(s->idx->db, term, tl, &f, s->idx->errmsg);
-	if (s->st == EVS_OK && f > s->best) {
-		s->best = f;
-		memcpy(s->word, c, len);
-		s->word[len] = '\0';
-		s->len = len;
+	if (s->oom || evs_buf__add(&s->terms, term, tl) != 0) {
+		s->oom = 1;
+		return;
 	}
+	s->ends[s->n++] = s->terms.len;
 }
 
-/* Every word one edit from w: deletions, swaps of neighbours,
- * replacements and insertions of a letter. */
+/* The number of words one edit from a word of n letters. */
+static size_t edit_count(size_t n)
+{
+	return n + (n - 1) + 26 * n + 26 * (n + 1);
+}
+
+/* Every word one edit from w, in this order: deletions, swaps of
+ * neighbours, replacements and insertions of a letter. */
 static void edits(search *s, const char *w, size_t n)
 {
 	char c[EVS_MAX_WORD + 1];
@@ -104,6 +106,31 @@ static void edits(search *s, const char *w, size_t n)
 	}
 }
 
+/* The most frequent candidate of s (the first of equals) into word and
+ * *best; its frequencies are asked for all at once, which on remote
+ * shards is one round trip per server instead of one per candidate. */
+static evs_status most_frequent(evs_index *idx, search *s, char *word,
+                                size_t *wlen, uint64_t *best)
+{
+	uint64_t *f = malloc(s->n * sizeof *f);
+	if (!f)
+		return evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	evs_status st =
+	    xs_db_termfreqs(idx->db, s->terms.p, s->ends, s->n, f, idx->errmsg);
+	size_t plen = strlen(s->prefix);
+	for (size_t k = 0; st == EVS_OK && k < s->n; k++) {
+		if (f[k] <= *best)
+			continue;
+		size_t from = k ? s->ends[k - 1] : 0;
+		*best = f[k];
+		*wlen = s->ends[k] - from - plen;
+		memcpy(word, s->terms.p + from + plen, *wlen);
+		word[*wlen] = '\0';
+	}
+	free(f);
+	return st;
+}
+
 evs_status evs_spelling__correct(evs_index *idx, const char *prefix,
                                  const char *w, size_t len, uint64_t freq,
                                  uint64_t ndocs, char *out, size_t cap,
@@ -115,15 +142,27 @@ evs_status evs_spelling__correct(evs_index *idx, const char *prefix,
 		rare = EVS_SPELL_RARE;
 	if (freq > rare || !evs_spelling__eligible(w, len))
 		return EVS_OK;
-	search s = {idx, prefix, 0, "", 0, EVS_OK};
-	edits(&s, w, len);
-	if (s.st != EVS_OK)
-		return s.st;
-	if (s.best < EVS_SPELL_MIN_FREQ ||
-	    s.best < EVS_SPELL_SUGGEST_RATIO * freq || s.len + 1 > cap)
+	search s = {prefix, EVS_BUF_INIT, malloc(edit_count(len) * sizeof(size_t)),
+	            0, 0};
+	char word[EVS_MAX_WORD + 2];
+	size_t wlen = 0;
+	uint64_t best = 0;
+	evs_status st = EVS_OK;
+	if (s.ends)
+		edits(&s, w, len);
+	if (!s.ends || s.oom)
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	else
+		st = most_frequent(idx, &s, word, &wlen, &best);
+	free(s.ends);
+	evs_buf__dispose(&s.terms);
+	if (st != EVS_OK)
+		return st;
+	if (best < EVS_SPELL_MIN_FREQ || best < EVS_SPELL_SUGGEST_RATIO * freq ||
+	    wlen + 1 > cap)
 		return EVS_OK;
-	memcpy(out, s.word, s.len + 1);
-	*level = freq == 0 || s.best >= EVS_SPELL_APPLY_RATIO * freq
+	memcpy(out, word, wlen + 1);
+	*level = freq == 0 || best >= EVS_SPELL_APPLY_RATIO * freq
 	             ? EVS_SPELL_APPLY
 	             : EVS_SPELL_SUGGEST;
 	return EVS_OK;

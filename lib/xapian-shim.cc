@@ -371,6 +371,36 @@ evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
 	}
 }
 
+evs_status xs_db_termfreqs(const xs_db *db, const char *terms,
+                           const size_t *ends, size_t n, uint64_t *out,
+                           char *err) noexcept
+{
+	try {
+		std::vector<std::string> t;
+		t.reserve(n);
+		for (size_t k = 0; k < n; k++) {
+			size_t from = k ? ends[k - 1] : 0;
+			t.emplace_back(terms + from, ends[k] - from);
+		}
+		if (!db->remote) {
+			for (size_t k = 0; k < n; k++)
+				out[k] = db->db->get_termfreq(t[k]);
+			return EVS_OK;
+		}
+		// The statistics of a search hold the exact frequency of each of
+		// its terms, gathered from every database before matching.
+		Xapian::Enquire enq(*db->db);
+		enq.set_query(Xapian::Query(Xapian::Query::OP_OR, t.begin(), t.end()));
+		enq.set_weighting_scheme(Xapian::BoolWeight());
+		Xapian::MSet ms = enq.get_mset(0, 0);
+		for (size_t k = 0; k < n; k++)
+			out[k] = ms.get_termfreq(t[k]);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 evs_status xs_db_collfreq(const xs_db *db, const char *term, size_t len,
                           uint64_t *out, char *err) noexcept
 {
@@ -953,6 +983,13 @@ static void take_hits(xs_mset *r, const Xapian::MSet &ms,
 	r->weights.clear();
 	r->data.clear();
 	r->docids.clear();
+	if (!order.empty()) {
+		// Asks a remote server for every document before reading the
+		// first: one round trip for the page, not one per hit.
+		auto [lo, hi] = std::minmax_element(order.begin(), order.end());
+		Xapian::MSetIterator end = ms[*hi];
+		ms.fetch(ms[*lo], ++end);
+	}
 	for (Xapian::doccount i : order) {
 		Xapian::MSetIterator it = ms[i];
 		r->docids.push_back(*it);

@@ -52,6 +52,13 @@ evs_status xs_db_doccount(const xs_db *db, uint64_t *out,
                           char *err) XS_NOEXCEPT;
 evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
                           uint64_t *out, char *err) XS_NOEXCEPT;
+/* The term frequencies of n terms at once: term k is terms[ends[k-1]]
+ * (0 for k = 0) up to terms[ends[k]]. With remote databases, one search
+ * whose statistics carry them all: a round trip per server instead of one
+ * per term. */
+evs_status xs_db_termfreqs(const xs_db *db, const char *terms,
+                           const size_t *ends, size_t n, uint64_t *out,
+                           char *err) XS_NOEXCEPT;
 /* The sum of the wdfs of term over all documents. */
 evs_status xs_db_collfreq(const xs_db *db, const char *term, size_t len,
                           uint64_t *out, char *err) XS_NOEXCEPT;

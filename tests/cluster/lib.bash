@@ -87,7 +87,8 @@ same_json() {
 }
 
 # QUERIES: one search a line (evsearch arguments), with filters, sorts,
-# pages, fields and stemmed words.
+# pages, fields, stemmed words and misspelt ones (corrected from the
+# frequencies of every word one edit away, asked of all shards at once).
 QUERIES=(
 	""
 	"--offset 40 -n 5"
@@ -107,4 +108,7 @@ QUERIES=(
 	"python --no-facets"
 	"--exact networks"
 	"testing --offset 10 -n 10"
+	"secruity kernel"
+	"pyhton --offset 5"
+	"contaners -n 3"
 )
