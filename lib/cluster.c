@@ -38,6 +38,9 @@ struct evs_cluster {
 	 * part[k] is the shard of xs_mset_part() k. */
 	size_t *part;
 	size_t nparts;
+	/* Every open shard files its forms as metadata keys too
+	 * (EVS_META_FORM_KEYS): evs_cluster__each_form lists those. */
+	int form_keys;
 };
 
 /* A malloc'ed string made by printf. */
@@ -305,6 +308,14 @@ static evs_status combine(evs_index *idx, evs_cluster *c, xs_db **out)
 	if (st == EVS_OK && c->nparts == 0)
 		st = evs_index__fail(idx, EVS_E_UNAVAILABLE, "%s: no shard answers",
 		                     c->source ? c->source : idx->dir);
+	c->form_keys = 1;
+	for (size_t k = 0; st == EVS_OK && k < c->nparts && c->form_keys; k++) {
+		char *v = NULL;
+		st = xs_db_get_metadata(c->s[c->part[k]].db, EVS_META_FORM_KEYS, &v,
+		                        idx->errmsg);
+		c->form_keys = st == EVS_OK && strcmp(v, "1") == 0;
+		free(v);
+	}
 	if (st != EVS_OK) {
 		char ignore[XS_ERRLEN];
 		xs_db_close(*out, ignore);
@@ -512,10 +523,91 @@ static int on_term(void *ctx, const char *term, size_t len)
 	return f->fn(f->ctx, w, wl);
 }
 
+/* The forms of one stem as the shards' metadata keys list them: each
+ * key's end after the prefix, in one buffer, NUL after each. */
+typedef struct key_forms {
+	size_t pl;  /* the keys' prefix's length */
+	evs_buf at; /* the forms, each followed by '\0' */
+	int marker; /* a form too long for a key: look the forms up otherwise */
+	int nomem;
+} key_forms;
+
+static int on_key(void *ctx, const char *key, size_t len)
+{
+	key_forms *k = ctx;
+	const char *w = key + k->pl;
+	size_t wl = len - k->pl;
+	if (wl == 1 && (unsigned char)w[0] == 0xff) {
+		k->marker = 1;
+		return 1;
+	}
+	if (evs_buf__add(&k->at, w, wl) != 0 || evs_buf__addc(&k->at, '\0') != 0) {
+		k->nomem = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int cmp_form(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Calls fn for each form of stem that a shard's metadata keys list, once
+ * each, in byte order. *listed is 0 when they cannot say (a form too long
+ * for a key, or a stem too long for its prefix). */
+static evs_status keyed_forms(evs_index *idx, const char *stem, size_t sl,
+                              int (*fn)(void *ctx, const char *w, size_t len),
+                              void *ctx, int *listed)
+{
+	evs_cluster *c = idx->cluster;
+	char term[EVS_TERM_BUF];
+	size_t tl = evs_schema__term(term, EVS_PREFIX_FORMS, stem, sl);
+	*listed = 0;
+	if (sizeof XS_FORM_KEY + tl + 1 > XS_FORM_KEY_MAX)
+		return EVS_OK;
+	char prefix[sizeof XS_FORM_KEY + EVS_TERM_BUF + 1];
+	memcpy(prefix, XS_FORM_KEY, sizeof XS_FORM_KEY - 1);
+	memcpy(prefix + sizeof XS_FORM_KEY - 1, term, tl);
+	size_t pl = sizeof XS_FORM_KEY - 1 + tl;
+	prefix[pl++] = '\0';
+	key_forms k = {pl, EVS_BUF_INIT, 0, 0};
+	evs_status st = EVS_OK;
+	for (size_t i = 0; st == EVS_OK && i < c->nparts && !k.marker && !k.nomem;
+	     i++)
+		st = xs_db_each_metadata_key(c->s[c->part[i]].db, prefix, pl, on_key,
+		                             &k, idx->errmsg);
+	size_t n = 0;
+	for (size_t i = 0; i < k.at.len; i++)
+		n += k.at.p[i] == '\0';
+	const char **w = n ? malloc(n * sizeof *w) : NULL;
+	if (st == EVS_OK && (k.nomem || (n && !w)))
+		st = evs_index__fail(idx, EVS_E_NOMEM, "out of memory");
+	if (st == EVS_OK && !k.marker) {
+		for (size_t i = 0, at = 0; i < n; i++, at += strlen(k.at.p + at) + 1)
+			w[i] = k.at.p + at;
+		qsort(w, n, sizeof *w, cmp_form);
+		for (size_t i = 0; i < n; i++)
+			if ((i == 0 || strcmp(w[i], w[i - 1]) != 0) &&
+			    fn(ctx, w[i], strlen(w[i])))
+				break;
+		*listed = 1;
+	}
+	free(w);
+	evs_buf__dispose(&k.at);
+	return st;
+}
+
 evs_status evs_cluster__each_form(
     evs_index *idx, const char *prefix, const char *stem, size_t sl,
     int (*fn)(void *ctx, const char *w, size_t len), void *ctx)
 {
+	if (idx->cluster && idx->cluster->form_keys && idx->stem) {
+		int listed;
+		evs_status st = keyed_forms(idx, stem, sl, fn, ctx, &listed);
+		if (st != EVS_OK || listed)
+			return st;
+	}
 	form_ctx f = {idx, strlen(prefix), stem, sl, fn, ctx};
 	size_t cut = sl > 4 ? sl - 3 : 1;
 	if (cut > sl || !idx->stem)

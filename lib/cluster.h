@@ -55,13 +55,16 @@ evs_status evs_cluster__lost(evs_index *idx);
 evs_status evs_cluster__docdict(evs_index *idx, size_t part, const char **dict,
                                 size_t *len);
 
-/* Calls fn for each word of the index under prefix whose stem is stem
- * but which is not the stem itself: what the synonym table files under
- * "Z" + stem (forms.h), for shards that cannot serve that table
- * (xapian-tcpsrv does not). Words are looked up among the terms that
- * share the stem's beginning: a Snowball stemmer changes only a word's
- * end (after the text normalisation, which has folded accents), at most
- * its last three letters ("dying" to "die"). */
+/* Calls fn for each word whose stem is stem but which is not the stem
+ * itself: what the synonym table files under "Z" + stem (forms.h), for
+ * shards that cannot serve that table (xapian-tcpsrv does not). When
+ * every shard files its forms as metadata keys too (EVS_META_FORM_KEYS),
+ * those are listed: one round trip per shard. Otherwise (an index made
+ * before them, or a form too long for a key) the words are looked up
+ * among the terms under prefix that share the stem's beginning: a
+ * Snowball stemmer changes only a word's end (after the text
+ * normalisation, which has folded accents), at most its last three
+ * letters ("dying" to "die"); for a short stem that is a long list. */
 evs_status evs_cluster__each_form(
     evs_index *idx, const char *prefix, const char *stem, size_t sl,
     int (*fn)(void *ctx, const char *w, size_t len), void *ctx);

@@ -16,6 +16,7 @@
 
 #include "docdata.h"
 #include "schema.h"
+#include "settings.h"
 
 /* Records queued per worker. Long enough that one worker's flush does not
  * stall the reader, and through it the other workers: with flushes of
@@ -119,18 +120,6 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static evs_status write_settings(xs_db *db, const char *stemmer, char *err)
-{
-	char ver[16];
-	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
-	evs_status st;
-	if ((st = xs_db_set_metadata(db, EVS_META_SCHEMA, ver, err)) != EVS_OK ||
-	    (st = xs_db_set_metadata(db, EVS_META_STEMMER, stemmer, err)) != EVS_OK)
-		return st;
-	return xs_db_set_metadata(db, EVS_META_NORMALISATION,
-	                          EVS_NORMALISATION_NAME, err);
-}
-
 evs_status evs_pool__start(evs_pool **out, const char *const *paths, unsigned n,
                            const char *stemmer, char *err)
 {
@@ -157,7 +146,7 @@ evs_status evs_pool__start(evs_pool **out, const char *const *paths, unsigned n,
 		    (st = xs_stem_new(&w->stem, stemmer, err)) != EVS_OK)
 			break;
 		if ((st = xs_db_open_fresh(&w->db, paths[i], 1, err)) != EVS_OK ||
-		    (st = write_settings(w->db, stemmer, err)) != EVS_OK)
+		    (st = evs_settings__write(w->db, stemmer, err)) != EVS_OK)
 			break;
 		if (pthread_create(&w->thread, NULL, work, w) != 0) {
 			snprintf(err, XS_ERRLEN, "cannot start a thread");

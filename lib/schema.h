@@ -19,6 +19,9 @@
 #define EVS_META_SCHEMA "evsearch.schema_version"
 #define EVS_META_STEMMER "evsearch.stemmer"
 #define EVS_META_NORMALISATION "evsearch.normalisation"
+/* "1" when every form the database has was also filed as a metadata key
+ * (XS_FORM_KEY, xapian-shim.h): written when a database is made. */
+#define EVS_META_FORM_KEYS "evsearch.form_keys"
 /* Value slots. */
 enum {
 	EVS_SLOT_SORT = 0,       /* UTC instant of start, "YYYYMMDDhhmmss" */

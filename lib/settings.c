@@ -83,6 +83,20 @@ evs_status evs_index__load_settings(evs_index *idx)
 	return st;
 }
 
+evs_status evs_settings__write(xs_db *db, const char *stemmer, char *err)
+{
+	char ver[16];
+	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
+	evs_status st;
+	if ((st = xs_db_set_metadata(db, EVS_META_SCHEMA, ver, err)) != EVS_OK ||
+	    (st = xs_db_set_metadata(db, EVS_META_STEMMER, stemmer, err)) !=
+	        EVS_OK ||
+	    (st = xs_db_set_metadata(db, EVS_META_NORMALISATION,
+	                             EVS_NORMALISATION_NAME, err)) != EVS_OK)
+		return st;
+	return xs_db_set_metadata(db, EVS_META_FORM_KEYS, "1", err);
+}
+
 evs_status evs_index__init_settings(evs_index *idx, const char *stemmer)
 {
 	evs_status st;
@@ -92,15 +106,7 @@ evs_status evs_index__init_settings(evs_index *idx, const char *stemmer)
 		                       "unknown stemmer \"%s\" (try english, "
 		                       "french, german, ... or none)",
 		                       stemmer);
-	char ver[16];
-	snprintf(ver, sizeof ver, "%d", EVS_SCHEMA_VERSION);
-	if ((st = xs_db_set_metadata(idx->db, EVS_META_SCHEMA, ver, idx->errmsg)) !=
-	        EVS_OK ||
-	    (st = xs_db_set_metadata(idx->db, EVS_META_STEMMER, stemmer,
-	                             idx->errmsg)) != EVS_OK ||
-	    (st = xs_db_set_metadata(idx->db, EVS_META_NORMALISATION,
-	                             EVS_NORMALISATION_NAME, idx->errmsg)) !=
-	        EVS_OK)
+	if ((st = evs_settings__write(idx->db, stemmer, idx->errmsg)) != EVS_OK)
 		return st;
 	idx->schema_version = EVS_SCHEMA_VERSION;
 	free(idx->stemmer);

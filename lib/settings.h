@@ -26,6 +26,10 @@ void evs_settings__dispose(evs_settings *s);
  * EVS_E_VERSION) a schema or normalisation other than this library's. */
 evs_status evs_index__load_settings(evs_index *idx);
 
+/* Writes the settings of a new database db (its stemmer given; the schema
+ * version, the normalisation and EVS_META_FORM_KEYS this library's). */
+evs_status evs_settings__write(xs_db *db, const char *stemmer, char *err);
+
 /* Writes the settings of a new database (idx->db) and sets up idx's
  * stemmer: EVS_E_INVALID for an unknown stemmer. */
 evs_status evs_index__init_settings(evs_index *idx, const char *stemmer);

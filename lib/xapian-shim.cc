@@ -401,6 +401,22 @@ evs_status xs_db_termfreqs(const xs_db *db, const char *terms,
 	}
 }
 
+evs_status xs_db_each_metadata_key(const xs_db *db, const char *prefix,
+                                   size_t len,
+                                   int (*fn)(void *ctx, const char *key,
+                                             size_t len),
+                                   void *ctx, char *err) noexcept
+{
+	try {
+		std::string p(prefix, len);
+		each_string(db->db->metadata_keys_begin(p),
+		            db->db->metadata_keys_end(p), fn, ctx);
+		return EVS_OK;
+	} catch (...) {
+		return xs_fail(err);
+	}
+}
+
 evs_status xs_db_collfreq(const xs_db *db, const char *term, size_t len,
                           uint64_t *out, char *err) noexcept
 {
@@ -445,8 +461,8 @@ evs_status xs_db_set_metadata(xs_db *db, const char *key, const char *value,
 	}
 }
 
-// Files the document's forms in the synonym table, each once (see
-// forms_seen). The forms go first: Xapian may commit inside
+// Files the document's forms in the synonym table and as metadata keys
+// (XS_FORM_KEY), each once (see forms_seen). The forms go first: Xapian may commit inside
 // add_document() or replace_document() (its flush threshold), and a
 // document must never be committed without them. A form filed for a
 // document that then fails to go in costs nothing: a term nobody has.
@@ -459,6 +475,13 @@ static void file_forms(xs_db *db, const xs_doc *doc)
 		if (db->forms_seen.count(seen))
 			continue;
 		db->wdb->add_synonym(f.first, f.second);
+		std::string key = XS_FORM_KEY + seen;
+		if (key.size() > XS_FORM_KEY_MAX) {
+			key.resize(sizeof XS_FORM_KEY - 1 + f.first.size() + 1);
+			key.push_back('\xff');
+		}
+		if (key.size() <= XS_FORM_KEY_MAX)
+			db->wdb->set_metadata(key, "1");
 		if (db->forms_seen.size() >= XS_FORMS_SEEN)
 			db->forms_seen.clear();
 		db->forms_seen.insert(seen);

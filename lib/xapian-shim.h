@@ -59,6 +59,14 @@ evs_status xs_db_termfreq(const xs_db *db, const char *term, size_t len,
 evs_status xs_db_termfreqs(const xs_db *db, const char *terms,
                            const size_t *ends, size_t n, uint64_t *out,
                            char *err) XS_NOEXCEPT;
+/* Calls fn for each metadata key of db that begins with prefix, in byte
+ * order, until fn returns nonzero. For a database of several, only the
+ * first one's keys. */
+evs_status xs_db_each_metadata_key(const xs_db *db, const char *prefix,
+                                   size_t len,
+                                   int (*fn)(void *ctx, const char *key,
+                                             size_t len),
+                                   void *ctx, char *err) XS_NOEXCEPT;
 /* The sum of the wdfs of term over all documents. */
 evs_status xs_db_collfreq(const xs_db *db, const char *term, size_t len,
                           uint64_t *out, char *err) XS_NOEXCEPT;
@@ -123,6 +131,14 @@ evs_status xs_doc_value(xs_doc *doc, unsigned slot, const char *val, size_t len,
  * stem. */
 evs_status xs_doc_form(xs_doc *doc, const char *key, size_t klen,
                        const char *form, size_t flen, char *err) XS_NOEXCEPT;
+/* Each form is also a metadata key, XS_FORM_KEY + key + '\0' + form (value
+ * "1"), which a remote server lists (it serves no synonym table): one
+ * round trip for the forms of a stem. A key longer than XS_FORM_KEY_MAX
+ * bytes is written as XS_FORM_KEY + key + '\0' + "\xff" instead (no form
+ * is that byte), which tells a reader to look the forms up another way;
+ * for a key where even that is too long, nothing is written. */
+#define XS_FORM_KEY "evsearch.form:"
+#define XS_FORM_KEY_MAX 240
 evs_status xs_db_each_form(const xs_db *db, const char *key, size_t len,
                            int (*fn)(void *ctx, const char *form, size_t len),
                            void *ctx, char *err) XS_NOEXCEPT;
