@@ -104,7 +104,9 @@ for n in 1 2 4; do
 	fi
 	for db in "${dbs[@]}"; do
 		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-		xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$port" "$db" \
+		# Its own session: on SIGTERM xapian-tcpsrv signals its whole
+		# process group (its children), which would otherwise be ours.
+		setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$port" "$db" \
 			2>>"$work/tcpsrv.log" &
 		pids+=($!)
 		for _ in $(seq 100); do
