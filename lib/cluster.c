@@ -586,7 +586,8 @@ static evs_status keyed_forms(evs_index *idx, const char *stem, size_t sl,
 	if (st == EVS_OK && !k.marker) {
 		for (size_t i = 0, at = 0; i < n; i++, at += strlen(k.at.p + at) + 1)
 			w[i] = k.at.p + at;
-		qsort(w, n, sizeof *w, cmp_form);
+		if (n)
+			qsort(w, n, sizeof *w, cmp_form);
 		for (size_t i = 0; i < n; i++)
 			if ((i == 0 || strcmp(w[i], w[i - 1]) != 0) &&
 			    fn(ctx, w[i], strlen(w[i])))
